@@ -1,0 +1,44 @@
+"""hec-doctor: checks a Splunk HEC destination (above all for Cloudflare Logpush) and says exactly
+what will go wrong and how to fix it.
+
+The public API::
+
+    from hec_doctor import build_target, run, Options, exit_code_for
+    report = run(build_target("splunk://hec.example.com:8088/services/collector/raw?..."))
+    print(report.verdict, report.logpush.predicted_error)
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+# Imported lazily (PEP 562) so `hec-doctor --version` does not pay for the whole engine.
+_EXPORTS = {
+    "build_target": "hec_doctor.destination",
+    "parse_target": "hec_doctor.destination",
+    "Target": "hec_doctor.destination",
+    "Destination": "hec_doctor.destination",
+    "run": "hec_doctor.runner",
+    "Options": "hec_doctor.models",
+    "ResolveOverride": "hec_doctor.models",
+    "Report": "hec_doctor.models",
+    "CheckResult": "hec_doctor.models",
+    "Status": "hec_doctor.models",
+    "ExitCode": "hec_doctor.models",
+    "LogpushPrediction": "hec_doctor.models",
+    "exit_code_for": "hec_doctor.models",
+    "HecDoctorError": "hec_doctor.errors",
+    "InputError": "hec_doctor.errors",
+    "TargetError": "hec_doctor.errors",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> object:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'hec_doctor' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module_name), name)

@@ -1,0 +1,5 @@
+"""Entry point for ``python -m hec_doctor``."""
+
+from hec_doctor.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,44 @@
+"""What every check module shares: the context a check reads and the registry row that names it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from hec_doctor.destination import Target
+from hec_doctor.models import Options, Outcome
+
+
+@dataclass
+class Context:
+    """What a check may read: the target, the options, and facts gathered by earlier checks.
+
+    Attributes:
+        target: the destination and its token.
+        options: how to check.
+        facts: what network checks gathered, keyed by family (``dns``, ``tls``, ``hec``); a later
+            check judges these, so each connection is made once.
+    """
+
+    target: Target
+    options: Options
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """One row of the registry.
+
+    Attributes:
+        id: the stable dotted id (``dest.port``), public interface.
+        title: short human name.
+        run: the check: a function of the context returning an Outcome.
+        requires: ids of checks that must pass (or warn) first; otherwise this one is skipped.
+        live: True when the check touches the network (skipped with ``--offline``).
+    """
+
+    id: str
+    title: str
+    run: Callable[[Context], Outcome]
+    requires: tuple[str, ...] = ()
+    live: bool = False

@@ -1,0 +1,224 @@
+"""Offline lint of the HEC token and its encoding in ``header_Authorization``.
+
+Logpush turns ``header_Authorization=<value>`` into the request header ``Authorization: <value>``
+after percent-decoding, so the value must be exactly ``Splunk%20<token>`` (the FAQ's rule). The
+token itself never appears in a finding: only its placeholder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hec_doctor.checks.base import Context
+from hec_doctor.checks.dest import GUID
+from hec_doctor.destination import AUTH_PARAM, InputForm, Target, TokenCandidate
+from hec_doctor.models import Outcome, Status
+from hec_doctor.redact import placeholder
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_QUOTES = "\"'`“”‘’"
+# Characters that may stand unencoded in a query value without changing its meaning.
+_SAFE = re.compile(r"[A-Za-z0-9\-._~%:@!$()*,/?]")
+_SEVERITY = {Status.PASS: 0, Status.WARN: 1, Status.FAIL: 2}
+
+
+@dataclass(frozen=True)
+class TokenFinding:
+    """One problem with a token or its encoding.
+
+    Attributes:
+        status: WARN or FAIL.
+        summary: what is wrong, token redacted.
+        fix: what to write instead.
+    """
+
+    status: Status
+    summary: str
+    fix: str = ""
+
+
+def lint_header_encoding(raw: str, token: str) -> list[TokenFinding]:
+    """Findings about how ``header_Authorization`` is percent-encoded (the value as written)."""
+    good = f"{AUTH_PARAM}=Splunk%20{placeholder(token)}"
+    findings = []
+    if _BAD_ESCAPE.search(raw):
+        findings.append(TokenFinding(
+            Status.FAIL, f"{AUTH_PARAM} has a '%' that starts no valid %XX escape",
+            f"Encode a literal '%' as %25; the value should read {good}",
+        ))
+    if "%25" in raw.upper():
+        findings.append(TokenFinding(
+            Status.FAIL,
+            f"{AUTH_PARAM} is percent-encoded twice (%25...): after decoding, the header still "
+            "reads 'Splunk%20...' instead of 'Splunk ...'",
+            f"Encode once: {good}",
+        ))
+    if " " in raw:
+        findings.append(TokenFinding(
+            Status.FAIL, f"{AUTH_PARAM} holds a raw space; it must be URL-encoded as %20",
+            f"Write {good}",
+        ))
+    if "+" in raw:
+        findings.append(TokenFinding(
+            Status.WARN,
+            f"{AUTH_PARAM} uses '+' for the space: some decoders keep it as a literal '+'",
+            f"Use %20, as Cloudflare documents: {good}",
+        ))
+    if ";" in raw:
+        findings.append(TokenFinding(
+            Status.FAIL,
+            f"{AUTH_PARAM} holds ';', which Go (1.17+) refuses in a query string",
+            f"Encode it as %3B; the value should read {good}",
+        ))
+    odd = sorted({c for c in raw if not _SAFE.match(c) and c not in " +;" and c not in _QUOTES
+                  and not _CONTROL.match(c)})
+    if odd:
+        findings.append(TokenFinding(
+            Status.WARN,
+            f"{AUTH_PARAM} holds unencoded special characters: {' '.join(odd)}",
+            f"Percent-encode them; the value should read {good}",
+        ))
+    return findings
+
+
+def lint_header_value(value: str, token: str) -> list[TokenFinding]:
+    """Findings about the decoded Authorization header value: scheme word and spacing."""
+    good = f"Splunk%20{placeholder(token)}"
+    findings = lint_token_text(value, token)
+    words = value.strip().strip(_QUOTES).strip().split(" ")
+    scheme = words[0]
+    if len(words) == 1:
+        findings.append(TokenFinding(
+            Status.FAIL,
+            "the Authorization value lacks the 'Splunk ' prefix: Splunk answers code 3 "
+            "'Invalid authorization'",
+            f"Write {AUTH_PARAM}={good}",
+        ))
+        return findings
+    if scheme.lower() == "bearer":
+        findings.append(TokenFinding(
+            Status.FAIL, "the Authorization value uses 'Bearer'; HEC tokens use the 'Splunk' scheme",
+            f"Write {AUTH_PARAM}={good}",
+        ))
+    elif scheme.lower() == "basic":
+        findings.append(TokenFinding(
+            Status.WARN,
+            "the Authorization value uses Basic auth; Cloudflare documents only 'Splunk <token>'",
+            f"Write {AUTH_PARAM}={good}",
+        ))
+    elif scheme.lower() != "splunk":
+        findings.append(TokenFinding(
+            Status.FAIL, f"the Authorization scheme '{scheme[:20]}' is not 'Splunk'",
+            f"Write {AUTH_PARAM}={good}",
+        ))
+    elif len(words) > 2 and words[1].lower() == "splunk":
+        findings.append(TokenFinding(
+            Status.FAIL, "the Authorization value says 'Splunk Splunk': the prefix is doubled",
+            f"Write {AUTH_PARAM}={good}",
+        ))
+    elif scheme != "Splunk":
+        findings.append(TokenFinding(
+            Status.WARN, f"the scheme is written '{scheme}'; Splunk documents 'Splunk'",
+            f"Write {AUTH_PARAM}={good}",
+        ))
+    if "" in words[1:]:
+        findings.append(TokenFinding(
+            Status.FAIL, "more than one space between 'Splunk' and the token",
+            f"Write {AUTH_PARAM}={good}",
+        ))
+    return findings
+
+
+def lint_token_text(value: str, token: str) -> list[TokenFinding]:
+    """Findings any token source shares: control characters, quotes, whitespace, shape."""
+    findings = []
+    if _CONTROL.search(value):
+        findings.append(TokenFinding(
+            Status.FAIL,
+            "the token holds a line break or control character; it cannot be sent as a header "
+            "(and hec-doctor will not try)",
+            "Remove it: copy the token again from Settings > Data inputs > HTTP Event Collector.",
+        ))
+    if value != value.strip() or value.strip() != value.strip().strip(_QUOTES):
+        findings.append(TokenFinding(
+            Status.FAIL, "the token has quotes or whitespace around it; they would be sent as part "
+            "of it (code 4 'Invalid token')",
+            "Remove them.",
+        ))
+    bare = token.strip().strip(_QUOTES).strip()
+    if bare and not GUID.fullmatch(bare) and not _CONTROL.search(bare):
+        findings.append(TokenFinding(
+            Status.WARN, "the token is not GUID-shaped (HEC tokens are 8-4-4-4-12 hexadecimal)",
+            "Check that the whole token was copied, and nothing else.",
+        ))
+    return findings
+
+
+def lint_candidate(candidate: TokenCandidate) -> list[TokenFinding]:
+    """Every finding for one token source."""
+    if candidate.source == AUTH_PARAM:
+        return lint_header_encoding(candidate.raw, candidate.token) + lint_header_value(
+            candidate.authorization, candidate.token
+        )
+    findings = lint_token_text(candidate.token, candidate.token)
+    if candidate.token.lower().startswith("bearer "):
+        findings.append(TokenFinding(
+            Status.FAIL, f"{candidate.source} starts with 'Bearer'; give the token alone",
+            "Give only the GUID; hec-doctor adds 'Splunk '.",
+        ))
+    return findings
+
+
+def evaluate_token(target: Target) -> Outcome:
+    """Lint every token source the target carries, and the query-string token trap."""
+    dest = target.destination
+    findings: list[tuple[str, TokenFinding]] = []
+    for candidate in target.candidates:
+        findings += [(candidate.source, f) for f in lint_candidate(candidate)]
+    if dest.param("token") is not None:
+        findings.append(("token", TokenFinding(
+            Status.FAIL,
+            "the token is in the query string (?token=): Splunk refuses it unless the token "
+            "allows query-string auth (code 16), and it lands in every access log",
+            f"Remove token= and pass it as {AUTH_PARAM}=Splunk%20<token>.",
+        )))
+    if not target.candidates:
+        if dest.form is InputForm.DESTINATION_CONF:
+            findings.append(("", TokenFinding(
+                Status.FAIL,
+                f"the destination_conf has no {AUTH_PARAM}: Splunk answers code 2 "
+                "'Token is required'",
+                f"Add &{AUTH_PARAM}=Splunk%20<YOUR-HEC-TOKEN>",
+            )))
+        else:
+            findings.append(("", TokenFinding(
+                Status.WARN,
+                "no token given: the token cannot be checked",
+                "Set HEC_TOKEN in the environment (it stays out of shell history) or pass --token.",
+            )))
+    if not findings:
+        token = target.token
+        assert token is not None
+        return Outcome(
+            Status.PASS, f"token from {token.source} ({placeholder(token.token)}) is well-formed"
+        )
+    worst = _worst([f for _, f in findings])
+    lead = next(f for _, f in findings if f.status is worst)
+    detail = ""
+    if len(findings) > 1:
+        detail = "\n".join(
+            f"- [{f.status.value}] {f.summary}" + (f" (from {src})" if src else "")
+            for src, f in findings
+        )
+    fixes = list(dict.fromkeys(f.fix for _, f in findings if f.fix))
+    return Outcome(worst, lead.summary, detail, "\n".join(fixes))
+
+
+def _worst(findings: list[TokenFinding]) -> Status:
+    return max((f.status for f in findings), key=_SEVERITY.__getitem__)
+
+
+def check_token(ctx: Context) -> Outcome:
+    return evaluate_token(ctx.target)

@@ -1,0 +1,278 @@
+"""The values every part of hec-doctor passes around: statuses, check results, the report.
+
+Everything here is a frozen dataclass or an enum, so a result cannot change after a check made it
+and renderers can only read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from enum import Enum, IntEnum
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
+
+
+class Status(str, Enum):
+    """The outcome of one check.
+
+    Attributes:
+        PASS: the destination is right in this respect.
+        WARN: it works, but something is risky, undocumented or about to break.
+        FAIL: the destination is broken in this respect; Logpush will not deliver (or not safely).
+        SKIP: the check did not run; the result's summary says why.
+        ERROR: hec-doctor could not reach a verdict (including a bug in hec-doctor).
+    """
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    SKIP = "skip"
+    ERROR = "error"
+
+
+# Rank for the overall verdict. A failure found outranks an error: it is certain and actionable,
+# while an error only says that something could not be judged.
+_VERDICT_RANK = {Status.PASS: 0, Status.SKIP: 0, Status.WARN: 1, Status.ERROR: 2, Status.FAIL: 3}
+
+
+class ExitCode(IntEnum):
+    """Exit codes of the ``hec-doctor`` command, a pure function of the report.
+
+    Attributes:
+        OK: no check failed (warnings allowed unless ``--strict``).
+        CHECKS_FAILED: at least one check failed (or warned, with ``--strict``).
+        USAGE: bad command line or input that cannot be parsed at all.
+        INCOMPLETE: hec-doctor could not complete a check (an error) and nothing failed.
+    """
+
+    OK = 0
+    CHECKS_FAILED = 1
+    USAGE = 2
+    INCOMPLETE = 3
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check function returns; the runner adds id, title and duration.
+
+    Attributes:
+        status: the verdict of the check.
+        summary: one line saying what was found.
+        detail: why it matters, in a few sentences (may be empty).
+        remediation: what to change, concretely (empty when nothing needs changing).
+        data: machine-readable facts behind the verdict (JSON-serialisable values only).
+    """
+
+    status: Status
+    summary: str
+    detail: str = ""
+    remediation: str = ""
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check's result as it appears in the report.
+
+    Attributes:
+        id: stable dotted identifier, e.g. ``dest.port``; part of the public interface.
+        title: short human name of the check.
+        status: the verdict.
+        summary: one line saying what was found.
+        detail: why it matters.
+        remediation: what to change, concretely.
+        duration_ms: wall time the check took, in milliseconds.
+        data: machine-readable facts behind the verdict.
+    """
+
+    id: str
+    title: str
+    status: Status
+    summary: str
+    detail: str = ""
+    remediation: str = ""
+    duration_ms: float = 0.0
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """Where the HEC token came from, never the token itself.
+
+    Attributes:
+        source: ``--token``, ``HEC_TOKEN`` or ``header_Authorization``.
+        fingerprint: a short, non-secret handle such as ``…197d``.
+    """
+
+    source: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class TargetSummary:
+    """What was checked, safe to print: every secret in it is already redacted.
+
+    Attributes:
+        input: the target as given, token redacted.
+        form: ``url``, ``destination_conf`` or ``bare``.
+        url: the HTTPS URL Logpush will post to, token redacted.
+        host: host name or IP address (no brackets).
+        port: the port connected to (explicit or the scheme's default).
+        path: the request path.
+        token: where the token came from, or None when there is none.
+        insecure_skip_verify: the value in force after ``--insecure-skip-verify``.
+    """
+
+    input: str
+    form: str
+    url: str
+    host: str
+    port: int
+    path: str
+    token: TokenInfo | None
+    insecure_skip_verify: bool
+
+
+@dataclass(frozen=True)
+class LogpushPrediction:
+    """What Cloudflare Logpush will do with this destination.
+
+    Attributes:
+        would_deliver: True or False once live checks could tell; None when they did not run.
+        predicted_error: the error text the Go pusher will report, when one is predicted.
+        legacy_error: the text Go 1.14 and earlier gave for the same fault, where it differs
+            (the FAQ quotes that older wording).
+        basis: one line on what the prediction rests on and how certain it is.
+    """
+
+    would_deliver: bool | None = None
+    predicted_error: str | None = None
+    legacy_error: str | None = None
+    basis: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    """The whole result of checking one destination.
+
+    Attributes:
+        target: what was checked (redacted).
+        checks: every planned check, in order, including skipped ones.
+        logpush: the delivery prediction.
+        notices: remarks about the run itself (which token source won, assumptions made).
+        suggested_destination_conf: the corrected destination_conf (token as a placeholder),
+            when the offline lint found something to change; else None.
+        version: the hec-doctor version that made the report.
+    """
+
+    target: TargetSummary
+    checks: tuple[CheckResult, ...]
+    logpush: LogpushPrediction = LogpushPrediction()
+    notices: tuple[str, ...] = ()
+    suggested_destination_conf: str | None = None
+    version: str = ""
+
+    @property
+    def verdict(self) -> Status:
+        """The worst status over all checks (a failure outranks an error); skips count as pass."""
+        worst = Status.PASS
+        for check in self.checks:
+            if _VERDICT_RANK[check.status] > _VERDICT_RANK[worst]:
+                worst = check.status
+        return worst
+
+    def counts(self) -> dict[Status, int]:
+        """How many checks ended in each status (every status present, zero included)."""
+        counts = {status: 0 for status in Status}
+        for check in self.checks:
+            counts[check.status] += 1
+        return counts
+
+    def result(self, check_id: str) -> CheckResult | None:
+        """The result with this id, or None."""
+        return next((c for c in self.checks if c.id == check_id), None)
+
+
+def exit_code_for(report: Report, *, strict: bool = False) -> ExitCode:
+    """The command's exit code for a report.
+
+    Args:
+        report: the finished report.
+        strict: treat warnings as failures (``--strict``).
+
+    Returns:
+        CHECKS_FAILED on any failure (or warning when strict), else INCOMPLETE on any error,
+        else OK.
+    """
+    statuses = {check.status for check in report.checks}
+    if Status.FAIL in statuses or (strict and Status.WARN in statuses):
+        return ExitCode.CHECKS_FAILED
+    if Status.ERROR in statuses:
+        return ExitCode.INCOMPLETE
+    return ExitCode.OK
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _new_guid() -> str:
+    return str(uuid.uuid4())
+
+
+# Every network step (DNS, connect, handshake, each HTTP exchange) gets its own budget. Logpush's
+# own client gives up after about 10 s (net/http's TLS handshake timeout); 5 s per step keeps a
+# whole check under half a minute even against a server that answers nothing.
+DEFAULT_TIMEOUT_S = 5.0
+# Warn this many days before a certificate expires: a month leaves time to renew and redeploy.
+DEFAULT_EXPIRY_WARN_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ResolveOverride:
+    """A ``--resolve HOST:PORT:ADDRESS`` pin, as curl means it.
+
+    Attributes:
+        host: the host name it applies to (compared case-insensitively).
+        port: the port it applies to.
+        address: the IP address to connect to instead of asking DNS.
+    """
+
+    host: str
+    port: int
+    address: str
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to check: everything besides the target itself.
+
+    Attributes:
+        offline: run only the offline lint; every network check is skipped.
+        timeout_s: the time budget of each network step, in seconds.
+        ca_file: a PEM file of extra trusted roots (a private or test CA), or None for certifi's.
+        resolve: address pins that replace DNS for matching host and port.
+        expiry_warn_days: warn when the certificate expires within this many days.
+        send_event: post a real test event (writes to the index).
+        event: the body of that test event, or None for the FAQ's sample line.
+        now: the clock, injectable for tests.
+        new_guid: the source of fresh channel GUIDs, injectable for tests.
+    """
+
+    offline: bool = False
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    ca_file: str | None = None
+    resolve: tuple[ResolveOverride, ...] = ()
+    expiry_warn_days: int = DEFAULT_EXPIRY_WARN_DAYS
+    send_event: bool = False
+    event: bytes | None = None
+    now: Callable[[], datetime] = _utc_now
+    new_guid: Callable[[], str] = _new_guid

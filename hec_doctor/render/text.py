@@ -1,0 +1,101 @@
+"""The report for people: checks in order with status marks, fixes under problems, a verdict line."""
+
+from __future__ import annotations
+
+import textwrap
+
+from hec_doctor.models import Report, Status
+
+_MARK = {
+    Status.PASS: "PASS",
+    Status.WARN: "WARN",
+    Status.FAIL: "FAIL",
+    Status.SKIP: "SKIP",
+    Status.ERROR: "ERR ",
+}
+_COLOUR = {
+    Status.PASS: "32",  # green
+    Status.WARN: "33",  # yellow
+    Status.FAIL: "31",  # red
+    Status.SKIP: "2",  # dim
+    Status.ERROR: "35",  # magenta
+}
+_INDENT = " " * 8
+_WIDTH = 100
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    """The report as text.
+
+    Args:
+        report: the finished report.
+        color: wrap status marks in ANSI colours (the CLI decides: TTY, NO_COLOR, --color).
+    """
+
+    def paint(status: Status, text: str) -> str:
+        return f"\x1b[{_COLOUR[status]}m{text}\x1b[0m" if color else text
+
+    target = report.target
+    lines = [f"hec-doctor {report.version}: {target.form.replace('_', ' ')} {target.input}"]
+    token = target.token
+    lines.append(
+        f"token: {token.fingerprint} from {token.source}" if token else "token: none given"
+    )
+    lines.append("")
+    id_width = max((len(c.id) for c in report.checks), default=0)
+    for check in report.checks:
+        lines.append(f"  {paint(check.status, _MARK[check.status])}  "
+                     f"{check.id.ljust(id_width)}  {check.summary}")
+        if check.status in (Status.FAIL, Status.WARN, Status.ERROR):
+            lines += _block("why", check.detail) + _block("fix", check.remediation)
+        elif check.status is Status.PASS:
+            lines += _block("note", check.detail)
+    if report.suggested_destination_conf:
+        lines += ["", "Corrected destination_conf:", "  " + report.suggested_destination_conf]
+    lines += _logpush_lines(report)
+    for notice in report.notices:
+        lines.append(f"notice: {notice}")
+    counts = report.counts()
+    parts = [f"{counts[s]} {label}" for s, label in (
+        (Status.FAIL, "failed"), (Status.ERROR, "error" if counts[Status.ERROR] == 1 else "errors"),
+        (Status.WARN, "warning" if counts[Status.WARN] == 1 else "warnings"),
+        (Status.PASS, "passed"), (Status.SKIP, "skipped"),
+    ) if counts[s]]
+    verdict = report.verdict
+    lines += ["", f"Verdict: {paint(verdict, verdict.value.upper())} ({', '.join(parts)})"]
+    return "\n".join(lines) + "\n"
+
+
+def _block(label: str, text: str) -> list[str]:
+    if not text:
+        return []
+    out = []
+    prefix = f"{_INDENT}{label}: "
+    for i, paragraph in enumerate(text.splitlines()):
+        out += textwrap.wrap(
+            paragraph,
+            width=_WIDTH,
+            initial_indent=prefix if i == 0 else _INDENT + " " * (len(label) + 2),
+            subsequent_indent=_INDENT + " " * (len(label) + 2),
+            break_long_words=False,
+            break_on_hyphens=False,
+        ) or [""]
+    return out
+
+
+def _logpush_lines(report: Report) -> list[str]:
+    logpush = report.logpush
+    if logpush.would_deliver is None and not logpush.basis:
+        return []
+    if logpush.would_deliver is None:
+        head = "Logpush: not predicted"
+    elif logpush.would_deliver:
+        head = "Logpush: would deliver"
+    else:
+        head = "Logpush: would NOT deliver"
+    lines = ["", head + (f" ({logpush.basis})" if logpush.basis else "")]
+    if logpush.predicted_error:
+        lines.append(f"  predicted error: {logpush.predicted_error}")
+    if logpush.legacy_error:
+        lines.append(f"  older Go (1.14 and earlier) said: {logpush.legacy_error}")
+    return lines

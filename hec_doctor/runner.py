@@ -1,0 +1,116 @@
+"""Runs the registry of checks against one target and assembles the report.
+
+Order and gating
+----------------
+Checks run one after another in registry order. Before a check runs, each of its prerequisites
+must have passed or warned; otherwise the check is recorded as ``skip`` with the reason
+("requires tls.chain (fail)"), never left out, so every report has the same shape. With
+``--offline`` every live check is recorded as skipped. A check never raises: any exception that
+escapes one becomes an ``error`` result with a one-line cause, here and nowhere else, and the run
+goes on. Facts gathered by a network check (addresses, the certificate chain) are kept in the
+context, so later checks judge them without connecting again.
+"""
+
+from __future__ import annotations
+
+import time
+
+from hec_doctor import __version__
+from hec_doctor.checks import CHECKS, CheckSpec, Context
+from hec_doctor.checks.dest import fresh_guid, suggested_destination_conf
+from hec_doctor.destination import Target
+from hec_doctor.logpush import predict
+from hec_doctor.models import (
+    CheckResult,
+    Options,
+    Outcome,
+    Report,
+    Status,
+    TargetSummary,
+    TokenInfo,
+)
+from hec_doctor.redact import fingerprint, scrub
+
+GOOD = (Status.PASS, Status.WARN)
+
+
+def run(target: Target, options: Options | None = None,
+        checks: tuple[CheckSpec, ...] = CHECKS) -> Report:
+    """Check one target.
+
+    Args:
+        target: the parsed target (see ``hec_doctor.build_target``).
+        options: how to check; defaults to ``Options()``.
+        checks: the registry to run; tests pass their own.
+
+    Returns:
+        A report holding one result for every check in ``checks``.
+    """
+    options = options or Options()
+    ctx = Context(target=target, options=options)
+    results: dict[str, CheckResult] = {}
+    for spec in checks:
+        results[spec.id] = _run_one(spec, ctx, results)
+    ordered = tuple(results[spec.id] for spec in checks)
+    needs_fix = any(
+        r.id.startswith("dest.") and r.status in (Status.FAIL, Status.WARN) and r.remediation
+        for r in ordered
+    )
+    return Report(
+        target=summarise(target),
+        checks=ordered,
+        logpush=predict(ordered, ctx),
+        notices=target.notices,
+        suggested_destination_conf=(
+            suggested_destination_conf(target, fresh_guid(ctx)) if needs_fix else None
+        ),
+        version=__version__,
+    )
+
+
+def _run_one(spec: CheckSpec, ctx: Context, done: dict[str, CheckResult]) -> CheckResult:
+    if spec.live and ctx.options.offline:
+        return _result(spec, Outcome(Status.SKIP, "not run: --offline"), 0.0)
+    for required in spec.requires:
+        prior = done.get(required)
+        if prior is None or prior.status not in GOOD:
+            state = prior.status.value if prior else "not run"
+            return _result(spec, Outcome(Status.SKIP, f"requires {required} ({state})"), 0.0)
+    started = time.perf_counter()
+    try:
+        outcome = spec.run(ctx)
+    except Exception as exc:  # the one boundary where any failure becomes a result
+        first_line = (str(exc).splitlines() or [""])[0][:300]
+        cause = f"internal error: {type(exc).__name__}: {first_line}"
+        outcome = Outcome(Status.ERROR, scrub(cause, ctx.target.secrets))
+    return _result(spec, outcome, (time.perf_counter() - started) * 1000)
+
+
+def _result(spec: CheckSpec, outcome: Outcome, duration_ms: float) -> CheckResult:
+    return CheckResult(
+        id=spec.id,
+        title=spec.title,
+        status=outcome.status,
+        summary=outcome.summary,
+        detail=outcome.detail,
+        remediation=outcome.remediation,
+        duration_ms=round(duration_ms, 3),
+        data=outcome.data,
+    )
+
+
+def summarise(target: Target) -> TargetSummary:
+    """The printable description of a target: every secret already replaced."""
+    dest = target.destination
+    token = target.token
+    return TargetSummary(
+        input=scrub(dest.text, target.secrets),
+        form=dest.form.value,
+        url=scrub(dest.https_url(), target.secrets),
+        host=dest.host,
+        port=dest.effective_port,
+        path=dest.path,
+        token=TokenInfo(token.source, fingerprint(token.token)) if token else None,
+        insecure_skip_verify=target.insecure_skip_verify,
+    )
+

@@ -1,0 +1,55 @@
+"""Renderers against golden files, from a hand-built report (regenerate: UPDATE_GOLDEN=1)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from hec_doctor.render import OutputFormat, renderer_for
+from hec_doctor.render import json as json_renderer
+from hec_doctor.render import text as text_renderer
+from tests.render.sample import sample_report
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def golden(name: str, actual: str) -> None:
+    path = FIXTURES / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8"), f"{name} changed; UPDATE_GOLDEN=1 to accept"
+
+
+def test_render_json_matches_golden():
+    golden("report.json", json_renderer.render(sample_report()))
+
+
+def test_render_json_shape_is_the_documented_schema():
+    document = json.loads((FIXTURES / "report.json").read_text(encoding="utf-8"))
+    assert document["schema"] == "hec-doctor.report/1"
+    assert list(document) == ["schema", "version", "verdict", "target", "checks", "logpush",
+                              "suggested_destination_conf", "notices"]
+    assert list(document["checks"][0]) == ["id", "title", "status", "summary", "detail",
+                                           "remediation", "duration_ms", "data"]
+    assert list(document["logpush"]) == ["would_deliver", "predicted_error", "legacy_error",
+                                         "basis"]
+    assert document["verdict"] == "fail"
+
+
+def test_render_text_matches_golden():
+    golden("report.txt", text_renderer.render(sample_report()))
+
+
+def test_render_text_colour_only_when_asked():
+    plain = text_renderer.render(sample_report())
+    coloured = text_renderer.render(sample_report(), color=True)
+    assert "\x1b[" not in plain
+    assert "\x1b[31mFAIL\x1b[0m" in coloured
+
+
+@pytest.mark.parametrize("fmt", list(OutputFormat))
+def test_every_output_format_renders(fmt):
+    assert renderer_for(fmt)(sample_report()).strip()

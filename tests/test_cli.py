@@ -1,0 +1,131 @@
+"""The command line: exit codes, stdout versus stderr, colour, --output, and no token anywhere."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from hec_doctor.cli import cli
+from tests.conftest import TOKEN, good_conf
+
+
+def invoke(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def test_check_offline_clean_destination_exits_0():
+    result = invoke("check", good_conf(), "--offline")
+    assert result.exit_code == 0, result.output
+    assert "Verdict: PASS" in result.stdout
+    assert result.stderr == ""
+
+
+def test_check_offline_failure_exits_1():
+    result = invoke("check", good_conf().replace(":8088", ":8089"), "--offline")
+    assert result.exit_code == 1
+    assert "FAIL  dest.port" in result.stdout
+
+
+def test_check_strict_makes_warnings_fail():
+    target = good_conf(sourcetype=None)
+    assert invoke("check", target, "--offline").exit_code == 0
+    assert invoke("check", target, "--offline", "--strict").exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "https://[::1"],
+        ["check", ""],
+        ["check", "https://hec.example.com:70000/"],
+        ["check", "x", "--bogus"],
+        ["check"],
+        ["check", "x", "--format", "yaml"],
+        ["nope"],
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("hec-doctor: error: ")
+
+
+def test_json_goes_to_stdout_alone_and_summary_to_stderr():
+    result = invoke("check", good_conf(), "--offline", "--format", "json",
+                    "--token", "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee")
+    document = json.loads(result.stdout)
+    assert document["schema"] == "hec-doctor.report/1"
+    assert document["target"]["token"] == {"source": "--token", "fingerprint": "…eeee"}
+    assert "verdict: pass" in result.stderr
+    assert "notice: token: --token" in result.stderr
+
+
+def test_output_file_gets_the_report_and_stdout_stays_empty(tmp_path):
+    path = tmp_path / "report.json"
+    result = invoke("check", good_conf(), "--offline", "--format", "json", "--output", str(path))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert json.loads(path.read_text())["verdict"] == "pass"
+    assert f"report written to {path}" in result.stderr
+
+
+def test_output_to_unwritable_path_is_exit_2(tmp_path):
+    result = invoke("check", good_conf(), "--offline", "--output", str(tmp_path / "no" / "x.txt"))
+    assert result.exit_code == 2 and "cannot write" in result.stderr
+
+
+def test_colour_always_honoured_and_never_by_default_off_a_tty():
+    bad = good_conf().replace(":8088", ":8089")
+    assert "\x1b[" not in invoke("check", bad, "--offline").stdout
+    assert "\x1b[31m" in invoke("check", bad, "--offline", "--color", "always").stdout
+    assert "\x1b[" not in invoke("check", bad, "--offline", "--color", "never").stdout
+
+
+def test_no_color_disables_auto_colour(monkeypatch):
+    from hec_doctor import cli as cli_module
+
+    monkeypatch.setattr(cli_module.sys.stdout, "isatty", lambda: True, raising=False)
+    assert cli_module._want_color("auto") is True
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert cli_module._want_color("auto") is False
+    assert cli_module._want_color("always") is True
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        good_conf(),
+        good_conf(header_Authorization=f"Splunk {TOKEN}"),
+        good_conf(header_Authorization=TOKEN),
+        good_conf(header_Authorization=f"Splunk%2520{TOKEN}"),
+        f"https://hec.example.com/services/collector/raw?token={TOKEN}",
+    ],
+)
+def test_token_never_printed(fmt, target):
+    result = invoke("check", target, "--offline", "--format", fmt, "--token", TOKEN,
+                    env={"HEC_TOKEN": TOKEN})
+    everything = result.stdout + result.stderr
+    assert TOKEN not in everything and TOKEN.upper() not in everything
+    assert "…197d" in everything
+
+
+def test_hec_token_from_environment_is_used():
+    result = invoke("check", "https://hec.example.com/services/collector/raw", "--offline",
+                    "--format", "json", env={"HEC_TOKEN": TOKEN})
+    assert json.loads(result.stdout)["target"]["token"]["source"] == "HEC_TOKEN"
+
+
+def test_version_and_module_entry_point():
+    result = subprocess.run([sys.executable, "-m", "hec_doctor", "--version"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0 and "hec-doctor, version" in result.stdout
+    result = subprocess.run([sys.executable, "-m", "hec_doctor", "check", "https://[::1"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
