@@ -65,8 +65,19 @@ def cli() -> None:
               help="Write the report to this file (after the run) instead of stdout.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour the text report (auto: on a terminal, no NO_COLOR).")
+@click.option("--ca-file", type=click.Path(dir_okay=False),
+              help="Trust the roots in this PEM file instead of certifi's Mozilla bundle.")
+@click.option("--resolve", "resolve", multiple=True, metavar="HOST:PORT:ADDRESS",
+              callback=lambda ctx, param, value: tuple(_parse_resolve(v) for v in value),
+              help="Connect to ADDRESS for HOST:PORT, keeping HOST for SNI and verification "
+                   "(as curl's --resolve). Repeatable.")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1, max=300), default=5.0,
+              show_default=True, help="Seconds allowed for each network step.")
+@click.option("--expiry-warn-days", type=click.IntRange(min=0), default=30, show_default=True,
+              help="Warn when the certificate expires within this many days.")
 def check(target: str, offline: bool, token_flag: str | None, skip_verify: bool | None,
-          strict: bool, fmt: str, output: str | None, color: str) -> int:
+          strict: bool, fmt: str, output: str | None, color: str, ca_file: str | None,
+          resolve: tuple[Any, ...], timeout_s: float, expiry_warn_days: int) -> int:
     """Check TARGET: a HEC URL, a Logpush destination_conf (splunk://...), or host[:port].
 
     \b
@@ -85,7 +96,13 @@ def check(target: str, offline: bool, token_flag: str | None, skip_verify: bool 
         token_env=os.environ.get("HEC_TOKEN"),
         skip_verify_flag=skip_verify,
     )
-    report = run(parsed, Options(offline=offline))
+    if ca_file is not None:
+        from hec_doctor.trust import load_roots
+
+        load_roots(ca_file)  # a bad file is a usage error (exit 2), not a failed check
+    options = Options(offline=offline, timeout_s=timeout_s, ca_file=ca_file, resolve=resolve,
+                      expiry_warn_days=expiry_warn_days)
+    report = run(parsed, options)
     use_color = output is None and _want_color(color)
     text = renderer_for(OutputFormat(fmt), color=use_color)(report)
     text = scrub(text, parsed.secrets)
@@ -101,6 +118,28 @@ def check(target: str, offline: bool, token_flag: str | None, skip_verify: bool 
         for notice in report.notices:
             click.echo(scrub(f"notice: {notice}", parsed.secrets), err=True)
     return exit_code_for(report, strict=strict)
+
+
+def _parse_resolve(value: str) -> Any:
+    """``HOST:PORT:ADDRESS`` (ADDRESS may be an IPv6 address, bracketed or not)."""
+    import ipaddress
+
+    from hec_doctor.models import ResolveOverride
+
+    host, _, rest = value.partition(":")
+    port_text, _, address = rest.partition(":")
+    address = address.strip("[]")
+    try:
+        port = int(port_text)
+        ipaddress.ip_address(address)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not HOST:PORT:ADDRESS with a numeric port and an IP address",
+            param_hint="--resolve") from None
+    if not host or not 0 < port < 65536:
+        raise click.BadParameter(f"{value!r}: need a host and a port from 1 to 65535",
+                                 param_hint="--resolve")
+    return ResolveOverride(host, port, address)
 
 
 def _want_color(choice: str) -> bool:

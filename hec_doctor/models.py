@@ -265,6 +265,8 @@ class Options:
         event: the body of that test event, or None for the FAQ's sample line.
         now: the clock, injectable for tests.
         new_guid: the source of fresh channel GUIDs, injectable for tests.
+        resolver: replaces the system resolver (host, port) -> addresses; tests inject one so no
+            DNS query leaves the machine. It raises ``socket.gaierror`` as getaddrinfo does.
     """
 
     offline: bool = False
@@ -276,3 +278,4 @@ class Options:
     event: bytes | None = None
     now: Callable[[], datetime] = _utc_now
     new_guid: Callable[[], str] = _new_guid
+    resolver: Callable[[str, int], list[str]] | None = None

@@ -49,8 +49,11 @@ def run(target: Target, options: Options | None = None,
     options = options or Options()
     ctx = Context(target=target, options=options)
     results: dict[str, CheckResult] = {}
-    for spec in checks:
-        results[spec.id] = _run_one(spec, ctx, results)
+    try:
+        for spec in checks:
+            results[spec.id] = _run_one(spec, ctx, results)
+    finally:
+        ctx.close()
     ordered = tuple(results[spec.id] for spec in checks)
     needs_fix = any(
         r.id.startswith("dest.") and r.status in (Status.FAIL, Status.WARN) and r.remediation

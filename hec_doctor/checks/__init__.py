@@ -5,7 +5,7 @@ Adding a check means adding its function to a family module and one row here.
 
 from __future__ import annotations
 
-from hec_doctor.checks import dest, token
+from hec_doctor.checks import dest, dns, tcp, tls, token
 from hec_doctor.checks.base import CheckSpec, Context
 
 __all__ = ["CHECKS", "CheckSpec", "Context"]
@@ -21,4 +21,18 @@ CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec("dest.sourcetype", "Sourcetype", dest.check_sourcetype),
     CheckSpec("dest.insecure_skip_verify", "insecure-skip-verify", dest.check_skip_verify),
     CheckSpec("dest.token", "Token and its encoding", token.check_token),
+    CheckSpec("net.dns", "DNS", dns.check_dns, requires=("dest.parse",), live=True),
+    CheckSpec("net.tcp", "TCP connection", tcp.check_tcp, requires=("net.dns",), live=True),
+    CheckSpec("tls.handshake", "TLS handshake", tls.check_handshake,
+              requires=("net.tcp", "dest.scheme"), live=True),
+    CheckSpec("tls.validity", "Certificate validity period", tls.check_validity,
+              requires=("tls.handshake",), live=True),
+    CheckSpec("tls.hostname", "Host name (subjectAltName)", tls.check_hostname,
+              requires=("tls.handshake",), live=True),
+    CheckSpec("tls.chain", "Chain of trust", tls.check_chain,
+              requires=("tls.handshake",), live=True),
+    CheckSpec("tls.strength", "Keys and signatures", tls.check_strength,
+              requires=("tls.handshake",), live=True),
+    CheckSpec("tls.verify", "Go's verdict and insecure-skip-verify", tls.check_verify,
+              requires=("tls.handshake",), live=True),
 )

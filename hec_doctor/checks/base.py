@@ -18,11 +18,26 @@ class Context:
         options: how to check.
         facts: what network checks gathered, keyed by family (``dns``, ``tls``, ``hec``); a later
             check judges these, so each connection is made once.
+        resources: open sockets to close when the run ends.
     """
 
     target: Target
     options: Options
     facts: dict[str, Any] = field(default_factory=dict)
+    resources: list[Any] = field(default_factory=list)
+
+    def own(self, resource: Any) -> Any:
+        """Register something with a ``close()`` (a socket) to be closed when the run ends,
+        whether or not a later check consumed it."""
+        self.resources.append(resource)
+        return resource
+
+    def close(self) -> None:
+        while self.resources:
+            try:
+                self.resources.pop().close()
+            except OSError:
+                pass
 
 
 @dataclass(frozen=True)
