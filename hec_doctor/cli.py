@@ -75,9 +75,14 @@ def cli() -> None:
               show_default=True, help="Seconds allowed for each network step.")
 @click.option("--expiry-warn-days", type=click.IntRange(min=0), default=30, show_default=True,
               help="Warn when the certificate expires within this many days.")
+@click.option("--send-event", is_flag=True,
+              help="Post a Logpush-shaped test event (writes one event to the index).")
+@click.option("--event-file", type=click.File("rb"),
+              help="The test event's body (default: the FAQ's sample line).")
 def check(target: str, offline: bool, token_flag: str | None, skip_verify: bool | None,
           strict: bool, fmt: str, output: str | None, color: str, ca_file: str | None,
-          resolve: tuple[Any, ...], timeout_s: float, expiry_warn_days: int) -> int:
+          resolve: tuple[Any, ...], timeout_s: float, expiry_warn_days: int,
+          send_event: bool, event_file: Any) -> int:
     """Check TARGET: a HEC URL, a Logpush destination_conf (splunk://...), or host[:port].
 
     \b
@@ -100,8 +105,12 @@ def check(target: str, offline: bool, token_flag: str | None, skip_verify: bool 
         from hec_doctor.trust import load_roots
 
         load_roots(ca_file)  # a bad file is a usage error (exit 2), not a failed check
+    event = event_file.read(1_000_001) if event_file is not None else None
+    if event is not None and (len(event) > 1_000_000 or not event.strip()):
+        raise click.BadParameter("the event file must hold 1 byte to 1 MB", param_hint="--event-file")
     options = Options(offline=offline, timeout_s=timeout_s, ca_file=ca_file, resolve=resolve,
-                      expiry_warn_days=expiry_warn_days)
+                      expiry_warn_days=expiry_warn_days, send_event=send_event or event is not None,
+                      event=event)
     report = run(parsed, options)
     use_color = output is None and _want_color(color)
     text = renderer_for(OutputFormat(fmt), color=use_color)(report)

@@ -5,7 +5,7 @@ Adding a check means adding its function to a family module and one row here.
 
 from __future__ import annotations
 
-from hec_doctor.checks import dest, dns, tcp, tls, token
+from hec_doctor.checks import dest, dns, hec, tcp, tls, token
 from hec_doctor.checks.base import CheckSpec, Context
 
 __all__ = ["CHECKS", "CheckSpec", "Context"]
@@ -35,4 +35,14 @@ CHECKS: tuple[CheckSpec, ...] = (
               requires=("tls.handshake",), live=True),
     CheckSpec("tls.verify", "Go's verdict and insecure-skip-verify", tls.check_verify,
               requires=("tls.handshake",), live=True),
+    CheckSpec("hec.health", "HEC health endpoint", hec.check_health,
+              requires=("tls.verify",), live=True),
+    # The token only travels after Go's verdict passed (or insecure-skip-verify made it a
+    # warning) and after the offline lint found the token sendable (no CR/LF, no quotes).
+    CheckSpec("hec.token", "Token accepted (nothing written)", hec.check_token,
+              requires=("tls.verify", "dest.token", "dest.scheme"), live=True),
+    CheckSpec("hec.ack", "Indexer acknowledgement off", hec.check_ack,
+              requires=("hec.token",), live=True),
+    CheckSpec("hec.event", "Logpush-shaped test event", hec.check_event,
+              requires=("hec.token",), live=True),
 )

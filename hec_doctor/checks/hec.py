@@ -1,0 +1,247 @@
+"""HEC protocol probes: health, a token check that writes nothing, indexer acknowledgement, and
+(only with --send-event) a Logpush-shaped test event.
+
+Safety rules, enforced by the registry's prerequisites and by ``_client``: the token only goes
+out over HTTPS, only after Go's verdict on the certificate passed (or insecure-skip-verify is
+true, which the report then says), never follows a redirect, and every reply is read to at most
+64 KiB within the step's time budget.
+"""
+
+from __future__ import annotations
+
+import ssl
+import time
+from typing import Any
+
+from hec_doctor.catalog import CODES, TOKEN_CODES, Reply, diagnose
+from hec_doctor.checks.base import Context
+from hec_doctor.checks.dest import fresh_guid
+from hec_doctor.checks.tcp import host_port
+from hec_doctor.destination import RAW_PATH
+from hec_doctor.models import LogpushPrediction, Outcome, Status
+
+HEALTH_PATH = "/services/collector/health"
+MAX_REPLY_BYTES = 64 * 1024
+# The FAQ's sample line: what a Logpush batch line for http_requests looks like.
+FAQ_EVENT = (b'{"BotScore":99,"BotScoreSrc":"Machine Learning","CacheCacheStatus":"miss",'
+             b'"CacheResponseBytes":2478}')
+USER_AGENT = "hec-doctor (Logpush pre-flight check)"
+
+
+class ProbeError(Exception):
+    """An exchange that produced no HTTP reply (TLS failure, timeout, reset)."""
+
+
+def _client(ctx: Context) -> Any:
+    """One HTTP client per run: keep-alive makes every probe share one connection."""
+    client = ctx.facts.get("http_client")
+    if client is None:
+        import httpx
+
+        context = ssl.create_default_context(cafile=_ca_file(ctx))
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        context.hostname_checks_common_name = False  # as Go: SANs only
+        if ctx.target.insecure_skip_verify:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        timeout = ctx.options.timeout_s
+        client = httpx.Client(verify=context, trust_env=False, follow_redirects=False,
+                              timeout=httpx.Timeout(timeout), headers={"User-Agent": USER_AGENT})
+        ctx.facts["http_client"] = ctx.own(client)
+    return client
+
+
+def _ca_file(ctx: Context) -> str:
+    if ctx.options.ca_file:
+        return ctx.options.ca_file
+    import certifi
+
+    return str(certifi.where())
+
+
+def exchange(ctx: Context, method: str, path: str, *, query: str = "",
+             body: bytes = b"", authorization: str | None = None) -> Reply:
+    """One request to the address TLS was checked on, with the real host for SNI and Host (I/O).
+
+    Raises:
+        ProbeError: when no HTTP reply came back.
+    """
+    import httpx
+
+    dest = ctx.target.destination
+    address = ctx.facts["tcp"].connected.address
+    url = f"https://{host_port(address, dest.effective_port)}{path}" + (f"?{query}" if query else "")
+    host_header = dest.host_for_url if dest.effective_port == 443 else (
+        f"{dest.host_for_url}:{dest.effective_port}")
+    headers = {"Host": host_header}
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    if method == "POST":
+        headers["Content-Type"] = "text/plain"
+    deadline = time.monotonic() + ctx.options.timeout_s * 2
+    try:
+        with _client(ctx).stream(method, url, headers=headers, content=body,
+                                 extensions={"sni_hostname": dest.host}) as response:
+            received = bytearray()
+            for chunk in response.iter_bytes():
+                received += chunk
+                if len(received) >= MAX_REPLY_BYTES or time.monotonic() > deadline:
+                    break
+            return Reply(response.status_code,
+                         {k.lower(): v for k, v in response.headers.items()},
+                         bytes(received[:MAX_REPLY_BYTES]))
+    except httpx.TimeoutException as exc:
+        raise ProbeError(f"no reply within {ctx.options.timeout_s:g} s ({type(exc).__name__})")
+    except httpx.HTTPError as exc:
+        raise ProbeError(f"{type(exc).__name__}: {str(exc)[:200]}") from None
+
+
+def _token_query(ctx: Context, *, channel: bool) -> str:
+    params = [f"{p.name}={p.raw_value}" for p in ctx.target.destination.params
+              if p.name in ("channel", "sourcetype", "index", "host", "source")
+              and (channel or p.name != "channel")]
+    if channel and not ctx.target.destination.param("channel"):
+        params.insert(0, f"channel={fresh_guid(ctx)}")
+    return "&".join(params)
+
+
+def evaluate_health(reply: Reply) -> Outcome:
+    """Judge the health endpoint's reply."""
+    note = ("Health does not prove the token: Splunk ignores the token there. The token check "
+            "below does.")
+    code = reply.hec_code
+    data = {"http_status": reply.status, "code": code}
+    if code == 17:
+        return Outcome(Status.PASS, "HEC is healthy (code 17)", note, data=data)
+    diagnosis = diagnose(reply)
+    return Outcome(Status.FAIL, diagnosis.summary, note, diagnosis.fix, data=data)
+
+
+def evaluate_token(reply: Reply, sent_unverified: bool) -> Outcome:
+    """Judge the reply to an empty POST carrying the token (nothing is written)."""
+    code = reply.hec_code
+    data = {"http_status": reply.status, "code": code, "reply": reply.shown}
+    caveat = (" The token was sent without authentication of the server, because "
+              "insecure-skip-verify is true." if sent_unverified else "")
+    if code in (5, 10) or (code == 0 and reply.status == 200):
+        what = {5: "code 5 'No data': nothing was written",
+                10: "code 10: the token is known, and demands a channel",
+                0: "code 0 to an empty request"}[code]
+        return Outcome(Status.PASS, f"the token is accepted ({what})", caveat.strip(), data=data)
+    diagnosis = diagnose(reply)
+    status = Status.FAIL
+    return Outcome(status, diagnosis.summary, caveat.strip(), diagnosis.fix, data=data)
+
+
+def evaluate_ack(reply: Reply, has_channel: bool) -> Outcome:
+    """Indexer acknowledgement on a Logpush token is a trap: Logpush never polls /ack."""
+    entry = CODES[10]
+    if reply.hec_code == 10 or "ackId" in (reply.json or {}):
+        consequence = ("every push fails with code 10 'Data channel is missing'" if not has_channel
+                       else "events are accepted but acknowledgements pile up unread until the "
+                       "ACK capacity is reached (code 26)")
+        return Outcome(Status.FAIL, "the token has indexer acknowledgement on (useACK)",
+                       f"Logpush never polls /services/collector/ack: {consequence}.", entry.fix)
+    return Outcome(Status.PASS, "indexer acknowledgement is off for this token")
+
+
+def evaluate_event(reply: Reply, index: str | None, sourcetype: str | None) -> Outcome:
+    """Judge the reply to the Logpush-shaped test event."""
+    if reply.hec_code == 0 and reply.status == 200:
+        where = f"index={index or '<the token default index>'} sourcetype={sourcetype or '<the token default>'}"
+        search = (f'index={index or "*"} sourcetype="{sourcetype or "*"}" BotScore=99 '
+                  "earliest=-15m")
+        return Outcome(Status.PASS, "the test event was accepted ({\"text\":\"Success\",\"code\":0})",
+                       f"It went to {where}. Find it in Splunk with: {search}",
+                       data={"index": index, "sourcetype": sourcetype})
+    diagnosis = diagnose(reply)
+    return Outcome(Status.FAIL, diagnosis.summary, "", diagnosis.fix,
+                   data={"http_status": reply.status, "reply": reply.shown})
+
+
+def _probe(ctx: Context, key: str, method: str, path: str, **kwargs: Any) -> Reply | Outcome:
+    try:
+        reply = exchange(ctx, method, path, **kwargs)
+    except ProbeError as exc:
+        return Outcome(Status.FAIL, f"no HTTP reply: {exc}",
+                       "The TLS connection worked, but the request got no answer.",
+                       "Check what serves HTTPS on this port.")
+    ctx.facts[key] = reply
+    return reply
+
+
+def check_health(ctx: Context) -> Outcome:
+    reply = _probe(ctx, "health", "GET", HEALTH_PATH)
+    return reply if isinstance(reply, Outcome) else evaluate_health(reply)
+
+
+def check_token(ctx: Context) -> Outcome:
+    token = ctx.target.token
+    if token is None:
+        return Outcome(Status.SKIP, "no token given (set HEC_TOKEN or pass --token)")
+    # No channel on purpose: an indexer-acknowledgement token answers code 10, so this one
+    # request proves the token and reveals useACK at once.
+    reply = _probe(ctx, "token_reply", "POST", ctx.target.destination.path
+                   if ctx.target.destination.path.startswith(RAW_PATH) else RAW_PATH,
+                   authorization=token.authorization)
+    if isinstance(reply, Outcome):
+        return reply
+    sent_unverified = not ctx.facts.get("tls_verified", False)
+    outcome = evaluate_token(reply, sent_unverified)
+    if outcome.status is Status.FAIL:
+        code = reply.hec_code
+        ctx.facts["logpush"] = LogpushPrediction(
+            would_deliver=False,
+            predicted_error=reply.shown or f"HTTP {reply.status}",
+            basis=f"HEC answered HTTP {reply.status} to the token; Logpush's error_message "
+            "carries this reply, in wording around it that is not documented"
+            + (f" (code {code} is certain)" if code in TOKEN_CODES else ""),
+        )
+    return outcome
+
+
+def check_ack(ctx: Context) -> Outcome:
+    reply = ctx.facts["token_reply"]
+    has_channel = ctx.target.destination.param("channel") is not None
+    outcome = evaluate_ack(reply, has_channel)
+    if outcome.status is Status.FAIL and not has_channel:
+        ctx.facts["logpush"] = LogpushPrediction(
+            would_deliver=False, predicted_error='{"text":"Data channel is missing","code":10}',
+            basis="the token has indexer acknowledgement on and the destination has no channel")
+    elif "logpush" not in ctx.facts:
+        ctx.facts["logpush"] = LogpushPrediction(
+            would_deliver=outcome.status is Status.PASS,
+            basis="TLS passes as Go judges it" + (
+                "" if ctx.facts.get("tls_verified") else " with verification off")
+            + " and HEC accepts the token (an empty request: nothing written)",
+        )
+    return outcome
+
+
+def check_event(ctx: Context) -> Outcome:
+    if not ctx.options.send_event:
+        return Outcome(Status.SKIP, "not run: pass --send-event to post a test event "
+                       "(it writes one event to the index)")
+    token = ctx.target.token
+    assert token is not None
+    dest = ctx.target.destination
+    reply = _probe(ctx, "event_reply", "POST", dest.path if dest.path.startswith(RAW_PATH)
+                   else RAW_PATH, query=_token_query(ctx, channel=True),
+                   body=ctx.options.event or FAQ_EVENT, authorization=token.authorization)
+    if isinstance(reply, Outcome):
+        return reply
+    index, sourcetype = dest.param("index"), dest.param("sourcetype")
+    outcome = evaluate_event(reply, index.value if index else None,
+                             sourcetype.value if sourcetype else None)
+    if outcome.status is Status.PASS and ctx.facts.get("logpush") is not None:
+        previous = ctx.facts["logpush"]
+        if previous.would_deliver:
+            ctx.facts["logpush"] = LogpushPrediction(
+                would_deliver=True,
+                basis="a Logpush-shaped event was posted and accepted (code 0)")
+    elif outcome.status is Status.FAIL:
+        ctx.facts["logpush"] = LogpushPrediction(
+            would_deliver=False, predicted_error=reply.shown or f"HTTP {reply.status}",
+            basis=f"HEC refused the Logpush-shaped event with HTTP {reply.status}")
+    return outcome
+
