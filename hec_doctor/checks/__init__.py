@@ -45,4 +45,6 @@ CHECKS: tuple[CheckSpec, ...] = (
               requires=("hec.token",), live=True),
     CheckSpec("hec.event", "Logpush-shaped test event", hec.check_event,
               requires=("hec.token",), live=True),
+    CheckSpec("hec.addresses", "Every address behind the name", hec.check_addresses,
+              requires=("tls.handshake",), live=True),
 )

@@ -60,7 +60,8 @@ def _ca_file(ctx: Context) -> str:
 
 
 def exchange(ctx: Context, method: str, path: str, *, query: str = "",
-             body: bytes = b"", authorization: str | None = None) -> Reply:
+             body: bytes = b"", authorization: str | None = None,
+             address: str | None = None) -> Reply:
     """One request to the address TLS was checked on, with the real host for SNI and Host (I/O).
 
     Raises:
@@ -69,7 +70,7 @@ def exchange(ctx: Context, method: str, path: str, *, query: str = "",
     import httpx
 
     dest = ctx.target.destination
-    address = ctx.facts["tcp"].connected.address
+    address = address or ctx.facts["tcp"].connected.address
     url = f"https://{host_port(address, dest.effective_port)}{path}" + (f"?{query}" if query else "")
     host_header = dest.host_for_url if dest.effective_port == 443 else (
         f"{dest.host_for_url}:{dest.effective_port}")
@@ -245,3 +246,59 @@ def check_event(ctx: Context) -> Outcome:
             basis=f"HEC refused the Logpush-shaped event with HTTP {reply.status}")
     return outcome
 
+
+
+def check_addresses(ctx: Context) -> Outcome:
+    """Every address behind the name: the same certificate and the same token answer?"""
+    from hec_doctor.checks.tcp import connect
+    from hec_doctor.checks.tls import handshake
+    from hec_doctor.gox509 import go_cert, verify
+    from hec_doctor.trust import load_roots
+
+    addresses = ctx.facts["dns"].addresses
+    if len(addresses) < 2:
+        return Outcome(Status.PASS, "one address: nothing to compare")
+    dest, options = ctx.target.destination, ctx.options
+    roots = load_roots(options.ca_file)
+    token_sent = "token_reply" in ctx.facts  # only where the token check itself sent it
+    rows: list[dict[str, Any]] = []
+    for address in addresses:
+        row: dict[str, Any] = {"address": address}
+        rows.append(row)
+        attempt, sock = connect(address, dest.effective_port, options.timeout_s)
+        if sock is None:
+            row["state"] = f"tcp {attempt.outcome}"
+            continue
+        try:
+            facts = handshake(sock, dest.host, options.timeout_s)
+        finally:
+            sock.close()
+        if facts.failure is not None:
+            row["state"] = f"tls {facts.failure}"
+            continue
+        import hashlib
+
+        row["certificate"] = hashlib.sha256(facts.chain[0]).hexdigest()[:16]
+        error = verify([go_cert(d) for d in facts.chain], dest.host, roots, options.now())
+        row["state"] = "verified" if error is None else error
+        if token_sent and ctx.target.token and (error is None or ctx.target.insecure_skip_verify):
+            try:
+                reply = exchange(ctx, "POST", RAW_PATH, address=address,
+                                 authorization=ctx.target.token.authorization)
+                row["token_code"] = reply.hec_code
+            except ProbeError as exc:
+                row["token_code"] = f"no reply ({exc})"
+    shapes = {(r.get("state"), r.get("certificate"), r.get("token_code")) for r in rows}
+    data = {"addresses": rows}
+    listing = "; ".join(
+        f"{r['address']}: {r.get('state')}" + (f", cert {r['certificate']}" if "certificate" in r
+                                               else "")
+        + (f", token code {r['token_code']}" if "token_code" in r else "") for r in rows)
+    if len(shapes) == 1:
+        return Outcome(Status.PASS, f"all {len(rows)} addresses answer alike", listing, data=data)
+    return Outcome(
+        Status.FAIL, f"the {len(rows)} addresses behind {dest.host} do not answer alike",
+        "Logpush connects to any of them, so pushes fail intermittently (for example an "
+        "intermittent code 4 where a token is missing on one indexer). " + listing,
+        "Install the same certificate and the same tokens on every node behind the name, or "
+        "remove the odd address from DNS.", data=data)

@@ -214,3 +214,29 @@ def test_diagnose_non_hec_replies(status_code, headers, body, kind):
     diagnosis = diagnose(Reply(status_code, headers, body))
     assert diagnosis.kind == kind
     assert "\n" not in diagnosis.summary and len(diagnosis.summary) < 500
+
+
+def _two_servers(pki, second_tokens):
+    first = HecServer(HecConfig(tokens={TOKEN: "enabled"}), pki["good"])
+    second = HecServer(HecConfig(tokens=second_tokens), pki["good"], host="127.0.0.2",
+                       port=first.port)
+    return first, second
+
+
+@pytest.mark.parametrize(("second_tokens", "status_expected"),
+                         [({TOKEN: "enabled"}, Status.PASS), ({}, Status.FAIL)])
+def test_every_address_is_compared(pki, second_tokens, status_expected):
+    try:
+        first, second = _two_servers(pki, second_tokens)
+    except OSError as exc:  # pragma: no cover - 127.0.0.2 not routable here
+        pytest.skip(f"cannot bind 127.0.0.2: {exc}")
+    text = (f"splunk://{HOST}:{first.port}/services/collector/raw?channel={CHANNEL}"
+            f"&sourcetype=cloudflare:json&header_Authorization=Splunk%20{TOKEN}")
+    with first, second:
+        report = run(build_target(text), Options(
+            ca_file=pki["ca"], timeout_s=3, now=lambda: NOW,
+            resolver=lambda host, port: ["127.0.0.1", "127.0.0.2"]))
+    result = report.result("hec.addresses")
+    assert result.status is status_expected, result
+    if status_expected is Status.FAIL:
+        assert "token code 4" in result.detail and "intermittent" in result.detail
