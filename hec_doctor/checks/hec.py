@@ -111,7 +111,7 @@ def evaluate_health(reply: Reply) -> Outcome:
     note = ("Health does not prove the token: Splunk ignores the token there. The token check "
             "below does.")
     code = reply.hec_code
-    data = {"http_status": reply.status, "code": code}
+    data = {"http_status": reply.status, "code": code, "bytes_read": len(reply.body)}
     if code == 17:
         return Outcome(Status.PASS, "HEC is healthy (code 17)", note, data=data)
     diagnosis = diagnose(reply)

@@ -240,3 +240,28 @@ def test_every_address_is_compared(pki, second_tokens, status_expected):
     assert result.status is status_expected, result
     if status_expected is Status.FAIL:
         assert "token code 4" in result.detail and "intermittent" in result.detail
+
+
+def test_replies_are_read_to_64_kib_at_most(pki):
+    import time
+
+    from tests.servers import raw_server, tls_handler
+
+    def huge(tls):
+        tls.recv(65536)
+        tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 4000000\r\n\r\n")
+        chunk = b"x" * 65536
+        for _ in range(61):
+            tls.sendall(chunk)
+
+    with raw_server(tls_handler(pki["good"], huge)) as port:
+        text = f"https://{HOST}:{port}/services/collector/raw"
+        started = time.monotonic()
+        report = run(build_target(text), Options(
+            ca_file=pki["ca"], timeout_s=3, now=lambda: NOW,
+            resolve=(ResolveOverride(HOST, port, "127.0.0.1"),)))
+        elapsed = time.monotonic() - started
+    health = report.result("hec.health")
+    assert health.status is Status.FAIL
+    assert 0 < health.data["bytes_read"] <= 64 * 1024
+    assert elapsed < 6
