@@ -43,7 +43,7 @@ def _client(ctx: Context) -> Any:
         context.hostname_checks_common_name = False  # as Go: SANs only
         if ctx.target.insecure_skip_verify:
             context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
+            context.verify_mode = ssl.CERT_NONE  # the user chose insecure-skip-verify
         timeout = ctx.options.timeout_s
         client = httpx.Client(verify=context, trust_env=False, follow_redirects=False,
                               timeout=httpx.Timeout(timeout), headers={"User-Agent": USER_AGENT})
