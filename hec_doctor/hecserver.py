@@ -12,17 +12,20 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Mapping
+from typing import Callable, Mapping
 from urllib.parse import parse_qs, urlsplit
+
+from hec_doctor.redact import fingerprint
 
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 EVENT_PATHS = ("/services/collector", "/services/collector/event",
                "/services/collector/event/1.0")
 RAW_PATHS = ("/services/collector/raw", "/services/collector/raw/1.0")
 HEALTH_PATHS = ("/services/collector/health", "/services/collector/health/1.0")
-FAULTS = ("busy", "unhealthy", "incorrect_index", "slow", "proxy_502", "redirect", "html")
-SLOW_REPLY_S = 2.0
+FAULTS = ("busy", "unhealthy", "disabled_token", "incorrect_index", "slow", "proxy_502",
+          "redirect", "html")
 
 
 @dataclass
@@ -33,41 +36,58 @@ class HecConfig:
         tokens: token -> ``enabled``, ``disabled`` or ``ack`` (indexer acknowledgement on).
         fault: None, or one of FAULTS.
         max_body: bytes accepted in one request (Splunk's max_content_length).
+        slow_s: how long the ``slow`` fault waits before each reply.
     """
 
     tokens: dict[str, str] = field(default_factory=dict)
     fault: str | None = None
     max_body: int = 1_000_000
+    slow_s: float = 2.0
 
 
 @dataclass(frozen=True)
 class HecReply:
+    """One reply; ``events`` holds what a successful post would have indexed."""
+
     status: int
     body: bytes
     headers: tuple[tuple[str, str], ...] = ()
+    events: tuple[dict[str, object], ...] = ()
 
 
 def _json(status: int, text: str, code: int, **extra: object) -> HecReply:
     document = {"text": text, "code": code, **extra}
-    return HecReply(status, json.dumps(document).encode(), (("Content-Type", "application/json"),))
+    body = json.dumps(document, separators=(",", ":")).encode()  # compact, as Splunk writes it
+    return HecReply(status, body, (("Content-Type", "application/json"),))
 
 
-class _AckCounter:
+class AckBook:
+    """Acknowledgement ids per channel, as a useACK token's channel hands them out."""
+
     def __init__(self) -> None:
-        self._next = 0
+        self._issued: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    def take(self) -> int:
+    def issue(self, channel: str) -> int:
         with self._lock:
-            value, self._next = self._next, self._next + 1
+            value = self._issued.get(channel, 0)
+            self._issued[channel] = value + 1
             return value
+
+    def status(self, channel: str, ack_ids: list[object]) -> dict[str, bool]:
+        with self._lock:
+            issued = self._issued.get(channel, 0)
+        # Everything issued is reported indexed at once: the look-alike has no indexing lag.
+        return {str(i): isinstance(i, int) and 0 <= i < issued for i in ack_ids}
 
 
 def answer(method: str, target: str, headers: Mapping[str, str], body: bytes,
-           config: HecConfig, acks: _AckCounter | None = None) -> HecReply:
+           config: HecConfig, acks: AckBook | None = None) -> HecReply:
     """Splunk's reply to one request (header names lower-case)."""
     parts = urlsplit(target)
     path, query = parts.path, parse_qs(parts.query)
+    acks = acks if acks is not None else AckBook()
+    channel = (query.get("channel") or [headers.get("x-splunk-request-channel", "")])[0]
     if config.fault == "proxy_502":
         return HecReply(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>",
                         (("Content-Type", "text/html"),))
@@ -83,7 +103,15 @@ def answer(method: str, target: str, headers: Mapping[str, str], body: bytes,
             return token_error
         if state != "ack":
             return _json(400, "ACK is disabled", 14)
-        return HecReply(200, b'{"acks":{}}', (("Content-Type", "application/json"),))
+        if not channel:
+            return _json(400, "Data channel is missing", 10)
+        try:
+            ack_ids = json.loads(body)["acks"]
+            assert isinstance(ack_ids, list)
+        except (ValueError, TypeError, KeyError, AssertionError):
+            return _json(400, "Invalid data format", 6)
+        document = {"acks": acks.status(channel, ack_ids)}
+        return HecReply(200, json.dumps(document, separators=(",", ":")).encode(), (("Content-Type", "application/json"),))
     if path not in RAW_PATHS + EVENT_PATHS:
         if config.fault == "html":
             return HecReply(404, b"<!doctype html><title>Not found</title>",
@@ -97,7 +125,6 @@ def answer(method: str, target: str, headers: Mapping[str, str], body: bytes,
     token_error, state = _authorise(headers, config)
     if token_error is not None:
         return token_error
-    channel = (query.get("channel") or [headers.get("x-splunk-request-channel", "")])[0]
     if state == "ack" and not channel:
         return _json(400, "Data channel is missing", 10)
     if channel and not _GUID.fullmatch(channel):
@@ -109,16 +136,52 @@ def answer(method: str, target: str, headers: Mapping[str, str], body: bytes,
                         (("Content-Type", "text/plain"),))
     if config.fault == "incorrect_index" or query.get("index") == ["forbidden"]:
         return _json(400, "Incorrect index", 7, **{"invalid-event-number": 0})
+    defaults = {name: query[name][0] for name in ("index", "sourcetype", "source", "host")
+                if name in query}
     if path in EVENT_PATHS:
+        events, failure = _json_events(body, defaults)
+        if failure is not None:
+            return failure
+    else:
+        events = _raw_events(body, defaults)
+    if channel:
+        events = [{"channel": channel, **event} for event in events]
+    extra = {"ackId": acks.issue(channel)} if state == "ack" else {}
+    reply = _json(200, "Success", 0, **extra)
+    return HecReply(reply.status, reply.body, reply.headers, tuple(events))
+
+
+def _raw_events(body: bytes, defaults: dict[str, str]) -> list[dict[str, object]]:
+    text = body.decode("utf-8", "replace")
+    return [{"endpoint": "raw", "index": "main", **defaults, "event": line}
+            for line in text.splitlines() if line.strip()]
+
+
+def _json_events(body: bytes, defaults: dict[str, str]
+                 ) -> tuple[list[dict[str, object]], HecReply | None]:
+    """Splunk's /event body: JSON objects one after another, each with an ``event`` field."""
+    decoder = json.JSONDecoder()
+    text = body.decode("utf-8", "replace")
+    events: list[dict[str, object]] = []
+    position = 0
+    while True:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if position == len(text):
+            return events, None
+        number = {"invalid-event-number": len(events)}
         try:
-            document = json.loads(body.splitlines()[0])
+            document, position = decoder.raw_decode(text, position)
         except ValueError:
-            return _json(400, "Invalid data format", 6, **{"invalid-event-number": 0})
+            return [], _json(400, "Invalid data format", 6, **number)
         if not isinstance(document, dict) or "event" not in document:
-            return _json(400, "Event field is required", 12, **{"invalid-event-number": 0})
-    if state == "ack":
-        return _json(200, "Success", 0, ackId=(acks or _AckCounter()).take())
-    return _json(200, "Success", 0)
+            return [], _json(400, "Event field is required", 12, **number)
+        if document["event"] in ("", None):
+            return [], _json(400, "Event field cannot be blank", 13, **number)
+        fields = {k: document[k] for k in ("index", "sourcetype", "source", "host", "time",
+                                           "fields") if k in document}
+        events.append({"endpoint": "event", "index": "main", **defaults, **fields,
+                       "event": document["event"]})
 
 
 def _authorise(headers: Mapping[str, str], config: HecConfig) -> tuple[HecReply | None, str]:
@@ -131,7 +194,7 @@ def _authorise(headers: Mapping[str, str], config: HecConfig) -> tuple[HecReply 
     state = config.tokens.get(token)
     if state is None:
         return _json(403, "Invalid token", 4), ""
-    if state == "disabled":
+    if state == "disabled" or config.fault == "disabled_token":
         return _json(403, "Token disabled", 1), ""
     return None, state
 
@@ -158,14 +221,24 @@ class _QuietServer(ThreadingHTTPServer):
         pass  # a client that aborts its handshake (as a verifying client should) is no news
 
 
+EventSink = Callable[[dict[str, object]], None]
+
+
 class HecServer:
-    """A threaded HTTPS (or, for tests of what must never happen, plain HTTP) HEC look-alike."""
+    """A threaded HTTPS (or, for tests of what must never happen, plain HTTP) HEC look-alike.
+
+    Every request is kept in ``received`` (in memory only: it holds tokens) and every event a
+    successful post carried in ``events``, each also passed to ``on_event`` when given. An event
+    names its token by fingerprint only, so it can be printed or written to a file.
+    """
 
     def __init__(self, config: HecConfig, context: ssl.SSLContext | None,
-                 host: str = "127.0.0.1", port: int = 0) -> None:
+                 host: str = "127.0.0.1", port: int = 0,
+                 on_event: EventSink | None = None) -> None:
         self.config = config
         self.received: list[ReceivedRequest] = []
-        self._acks = _AckCounter()
+        self.events: list[dict[str, object]] = []
+        self._acks = AckBook()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -176,13 +249,17 @@ class HecServer:
                 pass  # requests are recorded, not logged: the log would hold tokens
 
             def _handle(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
+                try:
+                    length = max(0, int(self.headers.get("Content-Length") or 0))
+                except ValueError:
+                    length = 0
                 body = self.rfile.read(min(length, config.max_body + 1)) if length else b""
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                server.received.append(ReceivedRequest(
-                    self.command, self.path, headers.get("authorization"), body))
+                authorization = headers.get("authorization")
+                server.received.append(ReceivedRequest(self.command, self.path, authorization,
+                                                       body))
                 if config.fault == "slow":
-                    time.sleep(SLOW_REPLY_S)
+                    time.sleep(config.slow_s)
                 reply = answer(self.command, self.path, headers, body, config, server._acks)
                 self.send_response(reply.status)
                 for name, value in reply.headers:
@@ -190,9 +267,14 @@ class HecServer:
                 self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
                 self.wfile.write(reply.body)
+                token = (authorization or "").partition(" ")[2]
+                for event in reply.events:
+                    server._keep({"received": _utc_now(), "token": fingerprint(token),
+                                  **event})
 
             do_GET = do_POST = do_PUT = do_DELETE = _handle  # noqa: N815
 
+        self._on_event = on_event
         self._httpd = _QuietServer((host, port), Handler)
         self._httpd.daemon_threads = True
         if context is not None:
@@ -201,18 +283,35 @@ class HecServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever,
                                         kwargs={"poll_interval": 0.1}, daemon=True)
 
+    def _keep(self, event: dict[str, object]) -> None:
+        self.events.append(event)
+        if self._on_event is not None:
+            self._on_event(event)
+
+    @property
+    def host(self) -> str:
+        return str(self._httpd.server_address[0])
+
     @property
     def port(self) -> int:
         return int(self._httpd.server_address[1])
 
     def __enter__(self) -> "HecServer":
-        self._thread.start()
+        self.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def start(self) -> None:
+        self._thread.start()
+
     def close(self) -> None:
-        self._httpd.shutdown()
+        if self._thread.is_alive():
+            self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(2)
+
+
+def _utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")

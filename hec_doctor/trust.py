@@ -21,21 +21,22 @@ def load_roots(ca_file: str | None) -> CertPool:
     if ca_file is None:
         import certifi
 
-        return _load(certifi.where())
-    return _load(ca_file)
+        ca_file = certifi.where()
+    try:
+        with open(ca_file, "rb") as handle:
+            pem = handle.read()
+    except OSError as exc:
+        raise InputError(f"cannot read CA file {ca_file}: {exc.strerror}") from None
+    return _parse(pem, ca_file)
 
 
 @lru_cache(maxsize=8)
-def _load(path: str) -> CertPool:
+def _parse(pem: bytes, path: str) -> CertPool:
+    """Parsing is the slow part; keyed by content, so a file rewritten in place is read anew."""
     from cryptography import x509
     from cryptography.hazmat.primitives.serialization import Encoding
     from cryptography.utils import CryptographyDeprecationWarning
 
-    try:
-        with open(path, "rb") as handle:
-            pem = handle.read()
-    except OSError as exc:
-        raise InputError(f"cannot read CA file {path}: {exc.strerror}") from None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", CryptographyDeprecationWarning)

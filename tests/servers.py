@@ -8,13 +8,10 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
-import tempfile
 import threading
-import warnings
-from pathlib import Path
 from typing import Callable, Iterator
 
-from tests.certs import Issued
+from hec_doctor.pki import Issued, server_context
 
 LOOPBACK = "127.0.0.1"
 
@@ -77,24 +74,6 @@ def greeter(banner: bytes) -> Callable[[socket.socket], None]:
         conn.sendall(banner)
         conn.recv(65536)
     return handle
-
-
-def server_context(chain: list[Issued], key: Issued, *,
-                   max_version: ssl.TLSVersion | None = None) -> ssl.SSLContext:
-    """A server context sending ``chain`` (leaf first) with ``key``'s private key."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.set_ciphers("DEFAULT:@SECLEVEL=0")  # serve SHA-1 and RSA-1024 certificates too
-    if max_version is not None:
-        with warnings.catch_warnings():  # serving an obsolete protocol is the point here
-            warnings.simplefilter("ignore", DeprecationWarning)
-            context.minimum_version = ssl.TLSVersion.TLSv1
-            context.maximum_version = max_version
-    with tempfile.TemporaryDirectory() as folder:
-        cert_path, key_path = Path(folder, "chain.pem"), Path(folder, "key.pem")
-        cert_path.write_bytes(b"".join(c.pem for c in chain))
-        key_path.write_bytes(key.key_pem)
-        context.load_cert_chain(cert_path, key_path)
-    return context
 
 
 def tls_handler(context: ssl.SSLContext,

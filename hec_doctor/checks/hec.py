@@ -209,6 +209,13 @@ def check_ack(ctx: Context) -> Outcome:
         ctx.facts["logpush"] = LogpushPrediction(
             would_deliver=False, predicted_error='{"text":"Data channel is missing","code":10}',
             basis="the token has indexer acknowledgement on and the destination has no channel")
+    elif outcome.status is Status.FAIL:
+        ctx.facts["logpush"] = LogpushPrediction(
+            would_deliver=False,
+            basis="the token has indexer acknowledgement on: pushes are accepted at first, but "
+            "Logpush never polls /ack, so unread acknowledgements pile up until HEC refuses "
+            "the channel at ACK capacity (the exact reply and when it comes depend on the "
+            "server's limits)")
     elif "logpush" not in ctx.facts:
         ctx.facts["logpush"] = LogpushPrediction(
             would_deliver=outcome.status is Status.PASS,

@@ -75,7 +75,7 @@ def test_token_problems_are_named(pki, token, code, words):
     assert result.status is Status.FAIL and words in result.summary
     assert result.remediation == CODES[code].fix
     assert report.logpush.would_deliver is False
-    assert f'"code": {code}' in report.logpush.predicted_error
+    assert f'"code":{code}' in report.logpush.predicted_error
 
 
 @pytest.mark.parametrize("channel", [False, True])

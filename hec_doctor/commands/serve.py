@@ -1,0 +1,91 @@
+"""``hec-doctor serve``: a local HEC look-alike for testing log shippers."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from typing import Any
+
+import click
+
+from hec_doctor.serve import FAULT_CHOICES
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8088, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--token", "tokens", multiple=True, metavar="TOKEN",
+              help="A token HEC accepts (repeatable; default: a new GUID, printed at start).")
+@click.option("--ack", is_flag=True,
+              help="Indexer acknowledgement on: a channel is required, replies carry ackId, "
+                   "/services/collector/ack answers.")
+@click.option("--fault", type=click.Choice(FAULT_CHOICES),
+              help="Misbehave as a broken HEC does.")
+@click.option("--slow-seconds", type=click.FloatRange(0, 600), default=2.0, show_default=True,
+              help="Delay of each reply with --fault slow.")
+@click.option("--cert", "cert_file", type=click.Path(exists=True, dir_okay=False),
+              help="PEM certificate chain to serve (leaf first); default: made on the spot.")
+@click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False),
+              help="PEM private key of --cert.")
+@click.option("--ca-out", type=click.Path(dir_okay=False, writable=True),
+              help="Where to write the made-on-the-spot CA (default: a new temporary folder).")
+@click.option("--name", "names", multiple=True, metavar="NAME",
+              help="A DNS name or IP the made-on-the-spot certificate carries (repeatable; "
+                   "default: localhost, 127.0.0.1, ::1).")
+@click.option("--events", "events_file", type=click.File("a", encoding="utf-8", lazy=False),
+              help="Append received events to this file as JSON lines (default: stdout).")
+@click.option("--allow-remote", is_flag=True,
+              help="Allow listening on an address other machines can reach.")
+def serve(host: str, port: int, tokens: tuple[str, ...], ack: bool, fault: str | None,
+          slow_seconds: float, cert_file: str | None, key_file: str | None, ca_out: str | None,
+          names: tuple[str, ...], events_file: Any, allow_remote: bool) -> int:
+    """Run a local Splunk HEC look-alike until Ctrl-C.
+
+    It answers /services/collector/health, /raw, /event, /services/collector and /ack with
+    Splunk's documented codes, and prints every event it accepts as one JSON line.
+    """
+    from hec_doctor.redact import fingerprint
+    from hec_doctor.serve import JsonLines, ServeSettings, is_loopback, start
+
+    if not is_loopback(host):
+        if not allow_remote:
+            raise click.UsageError(f"{host} is reachable from other machines; pass "
+                                   "--allow-remote to listen there anyway")
+        click.echo(f"warning: listening on {host}: anyone who can reach it can send events, "
+                   "and the tokens are test tokens", err=True)
+    settings = ServeSettings(host=host, port=port, tokens=tokens, ack=ack, fault=fault,
+                             slow_s=slow_seconds, cert_file=cert_file, key_file=key_file,
+                             ca_out=ca_out, names=names)
+    serving = start(settings, JsonLines(events_file or sys.stdout))
+    say = lambda text: click.echo(text, err=True)  # noqa: E731
+    say(f"hec-doctor serve: HEC look-alike listening on {serving.url}")
+    if serving.generated_token:
+        say(f"token: {serving.tokens[0]}   (made up for this run; pass --token to choose)")
+    else:
+        say("tokens: " + ", ".join(fingerprint(t) for t in serving.tokens))
+    if serving.ca_file:
+        say(f"CA to trust: {serving.ca_file}")
+        say(f"check it:    hec-doctor check --ca-file {serving.ca_file} --token TOKEN "
+            f"{serving.url}")
+    say(f"mode: ack {'on' if ack else 'off'}, fault {fault or 'none'}; Ctrl-C stops")
+    _wait_for_interrupt()
+    serving.server.close()
+    say("hec-doctor serve: stopped")
+    return 0
+
+
+def _wait_for_interrupt() -> None:
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: object) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,164 @@
+"""pytest fixtures for testing log shippers against hec-doctor's HEC look-alike.
+
+Installed with hec-doctor and loaded through the ``pytest11`` entry point, so a test only names
+the fixture::
+
+    def test_shipper_delivers(hec_server):
+        ship(url=hec_server.url, token=hec_server.token, ca_file=hec_server.ca_file)
+        assert hec_server.events[0]["event"] == "hello"
+
+    @pytest.mark.hec_server(fault="busy")
+    def test_shipper_retries_when_busy(hec_server): ...
+
+``hec_server`` is a fresh HTTPS server on 127.0.0.1 for each test; its certificate is signed by a
+CA made once per session (``hec_ca_file``). ``hec_server_factory`` starts more, each with its own
+settings. Settings: ``tokens`` (token -> enabled/disabled/ack), ``ack`` (every token has indexer
+acknowledgement on), ``fault`` (see ``hec_doctor.hecserver.FAULTS``), ``slow_s``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+import pytest
+
+if TYPE_CHECKING:
+    from hec_doctor.hecserver import HecConfig, HecServer, ReceivedRequest
+    from hec_doctor.pki import Issued
+
+LOOPBACK = "127.0.0.1"
+
+
+@dataclass
+class HecEndpoint:
+    """A running look-alike and everything a client needs to reach it.
+
+    Attributes:
+        server: the underlying ``HecServer``.
+        token: a token the server accepts (the first one when several were given).
+        ca_file: path of the PEM CA that signed the server's certificate.
+        channel: a fresh channel GUID, for clients that send one.
+    """
+
+    server: "HecServer"
+    token: str
+    ca_file: str
+    channel: str
+
+    @property
+    def host(self) -> str:
+        return LOOPBACK
+
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+    @property
+    def base_url(self) -> str:
+        return f"https://{LOOPBACK}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The raw endpoint, as Cloudflare Logpush posts to it."""
+        return f"{self.base_url}/services/collector/raw"
+
+    @property
+    def event_url(self) -> str:
+        return f"{self.base_url}/services/collector/event"
+
+    @property
+    def destination_conf(self) -> str:
+        """A correct Logpush destination_conf for this server (it holds the token)."""
+        return (f"splunk://{LOOPBACK}:{self.port}/services/collector/raw?channel={self.channel}"
+                f"&insecure-skip-verify=false&sourcetype=cloudflare:json"
+                f"&header_Authorization=Splunk%20{self.token}")
+
+    @property
+    def config(self) -> "HecConfig":
+        """The live settings; change ``config.fault`` mid-test to make the server misbehave."""
+        return self.server.config
+
+    @property
+    def events(self) -> list[dict[str, object]]:
+        """Every event accepted so far, in arrival order."""
+        return self.server.events
+
+    @property
+    def received(self) -> list["ReceivedRequest"]:
+        """Every request received so far (they hold tokens: do not print them)."""
+        return self.server.received
+
+    def set_fault(self, fault: str | None) -> None:
+        from hec_doctor.hecserver import FAULTS
+
+        if fault is not None and fault not in FAULTS:
+            raise ValueError(f"unknown fault {fault!r}; choose from {', '.join(FAULTS)}")
+        self.server.config.fault = fault
+
+
+@dataclass(frozen=True)
+class _SessionCA:
+    root: "Issued"
+    leaf: "Issued"
+    ca_file: str
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "hec_server(tokens=None, ack=False, fault=None, slow_s=2.0): settings of "
+        "the hec_server fixture for this test")
+
+
+@pytest.fixture(scope="session")
+def _hec_session_ca(tmp_path_factory: pytest.TempPathFactory) -> _SessionCA:
+    from hec_doctor.pki import make_cert, write_pem
+
+    root = make_cert("hec-doctor pytest CA", ca=True, bits=256, organization="hec-doctor")
+    leaf = make_cert("localhost", issuer=root, sans=("localhost",),
+                     ip_sans=(LOOPBACK, "::1"), bits=256)
+    ca_file = write_pem(tmp_path_factory.mktemp("hec-ca") / "ca.pem", root)
+    return _SessionCA(root, leaf, ca_file)
+
+
+@pytest.fixture(scope="session")
+def hec_ca_file(_hec_session_ca: _SessionCA) -> str:
+    """Path of the PEM CA every look-alike's certificate is signed by."""
+    return _hec_session_ca.ca_file
+
+
+@pytest.fixture
+def hec_server_factory(_hec_session_ca: _SessionCA) -> Iterator[Callable[..., HecEndpoint]]:
+    """Starts look-alikes on demand: ``hec_server_factory(tokens=..., ack=..., fault=...)``."""
+    from hec_doctor.hecserver import HecConfig, HecServer
+    from hec_doctor.pki import server_context
+
+    context = server_context([_hec_session_ca.leaf], _hec_session_ca.leaf)
+    started: list[HecServer] = []
+
+    def start(tokens: dict[str, str] | None = None, ack: bool = False,
+              fault: str | None = None, slow_s: float = 2.0) -> HecEndpoint:
+        table = dict(tokens) if tokens else {str(uuid.uuid4()): "enabled"}
+        if ack:
+            table = {token: "ack" for token in table}
+        server = HecServer(HecConfig(tokens=table, slow_s=slow_s), context, host=LOOPBACK)
+        server.start()
+        started.append(server)
+        endpoint = HecEndpoint(server, next(iter(table)), _hec_session_ca.ca_file,
+                               str(uuid.uuid4()))
+        endpoint.set_fault(fault)
+        return endpoint
+
+    yield start
+    for server in started:
+        server.close()
+
+
+@pytest.fixture
+def hec_server(request: pytest.FixtureRequest,
+               hec_server_factory: Callable[..., HecEndpoint]) -> HecEndpoint:
+    """A fresh HEC look-alike for this test, set by ``@pytest.mark.hec_server(...)`` if given."""
+    marker = request.node.get_closest_marker("hec_server")
+    settings: dict[str, Any] = dict(marker.kwargs) if marker else {}
+    return hec_server_factory(**settings)
