@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum, IntEnum
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 
 class Status(str, Enum):
@@ -160,6 +160,34 @@ class LogpushPrediction:
 
 
 @dataclass(frozen=True)
+class JobSummary:
+    """The Logpush job a report is about (``hec-doctor job``), as read from its JSON.
+
+    Attributes:
+        id: the job's id (as given: a number, or text when the JSON held text).
+        name: its name, or "".
+        dataset: its dataset, or "".
+        enabled: the ``enabled`` field.
+        version: ``v2`` when ``"logstream": true``, else ``v1``.
+        kind: ``""`` or ``edge``.
+        destination_scheme: the destination_conf's scheme (``splunk``, ``s3``, ...).
+        last_complete, last_error: the timestamps as given, or None.
+        error_message: the last error message, verbatim (secrets redacted), or None.
+    """
+
+    id: int | str | None
+    name: str
+    dataset: str
+    enabled: bool | None
+    version: str
+    kind: str
+    destination_scheme: str
+    last_complete: str | None
+    last_error: str | None
+    error_message: str | None
+
+
+@dataclass(frozen=True)
 class Report:
     """The whole result of checking one destination.
 
@@ -171,6 +199,7 @@ class Report:
         suggested_destination_conf: the corrected destination_conf (token as a placeholder),
             when the offline lint found something to change; else None.
         version: the hec-doctor version that made the report.
+        job: the Logpush job this report is about, for ``hec-doctor job``; else None.
     """
 
     target: TargetSummary
@@ -179,6 +208,7 @@ class Report:
     notices: tuple[str, ...] = ()
     suggested_destination_conf: str | None = None
     version: str = ""
+    job: JobSummary | None = None
 
     @property
     def verdict(self) -> Status:
@@ -199,6 +229,86 @@ class Report:
     def result(self, check_id: str) -> CheckResult | None:
         """The result with this id, or None."""
         return next((c for c in self.checks if c.id == check_id), None)
+
+    @property
+    def label(self) -> str:
+        """A short name for this report among others: the job, or the target as given."""
+        if self.job is not None:
+            name = f" {self.job.name}" if self.job.name else ""
+            return f"job {self.job.id}{name}"
+        return self.target.input
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """One kind of problem across many reports: a check that failed (or warned) in several.
+
+    Attributes:
+        check_id: the check.
+        status: fail, error or warn.
+        labels: the reports (by label) where it happened, in input order.
+        example: one of their summaries.
+    """
+
+    check_id: str
+    status: Status
+    labels: tuple[str, ...]
+    example: str
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Many reports at once (several targets, or the jobs of a zone), in input order.
+
+    Attributes:
+        reports: one report per target, in the order the targets were given.
+        problems: the problems grouped by check, the most widespread first (fail and error
+            before warn).
+    """
+
+    reports: tuple[Report, ...]
+    problems: tuple[ProblemGroup, ...] = ()
+
+    @property
+    def verdict(self) -> Status:
+        """The worst verdict of all reports."""
+        worst = Status.PASS
+        for report in self.reports:
+            if _VERDICT_RANK[report.verdict] > _VERDICT_RANK[worst]:
+                worst = report.verdict
+        return worst
+
+    def verdict_counts(self) -> dict[Status, int]:
+        """How many reports have each verdict (pass, warn, fail, error; zero included)."""
+        counts = {s: 0 for s in (Status.PASS, Status.WARN, Status.FAIL, Status.ERROR)}
+        for report in self.reports:
+            counts[report.verdict] += 1
+        return counts
+
+
+def make_batch(reports: Sequence[Report]) -> Batch:
+    """The batch of these reports, with their problems grouped."""
+    groups: dict[tuple[str, Status], list[tuple[str, str]]] = {}
+    for report in reports:
+        for check in report.checks:
+            if check.status in (Status.FAIL, Status.ERROR, Status.WARN):
+                groups.setdefault((check.id, check.status), []).append(
+                    (report.label, check.summary))
+    severity = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2}
+    ordered = sorted(groups.items(), key=lambda item: (severity[item[0][1]], -len(item[1])))
+    problems = tuple(
+        ProblemGroup(check_id, status, tuple(label for label, _ in hits), hits[0][1])
+        for (check_id, status), hits in ordered)
+    return Batch(tuple(reports), problems)
+
+
+def batch_exit_code(batch: Batch, *, strict: bool = False) -> ExitCode:
+    """The exit code over all reports: the worst of their own exit codes."""
+    codes = [exit_code_for(report, strict=strict) for report in batch.reports]
+    for code in (ExitCode.CHECKS_FAILED, ExitCode.INCOMPLETE):
+        if code in codes:
+            return code
+    return ExitCode.OK
 
 
 def exit_code_for(report: Report, *, strict: bool = False) -> ExitCode:

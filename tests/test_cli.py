@@ -88,13 +88,13 @@ def test_colour_always_honoured_and_never_by_default_off_a_tty():
 
 
 def test_no_color_disables_auto_colour(monkeypatch):
-    from hec_doctor import cli as cli_module
+    from hec_doctor.commands import common
 
-    monkeypatch.setattr(cli_module.sys.stdout, "isatty", lambda: True, raising=False)
-    assert cli_module._want_color("auto") is True
+    monkeypatch.setattr(common.sys.stdout, "isatty", lambda: True, raising=False)
+    assert common.want_color("auto") is True
     monkeypatch.setenv("NO_COLOR", "1")
-    assert cli_module._want_color("auto") is False
-    assert cli_module._want_color("always") is True
+    assert common.want_color("auto") is False
+    assert common.want_color("always") is True
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])

@@ -1,23 +1,30 @@
-"""``hec-doctor check``: the whole engine against one destination."""
+"""``hec-doctor check``: the whole engine against one destination or many."""
 
 from __future__ import annotations
 
 import os
+import re
+import sys
 from typing import Any
 
 import click
 
-from hec_doctor.commands.common import parse_resolve, summary_to_stderr, want_color, write_text
+from hec_doctor.commands.common import FORMATS, emit, parse_resolve
+
 
 @click.command()
-@click.argument("target")
+@click.argument("targets", nargs=-1, metavar="TARGET...")
+@click.option("--file", "target_file", type=click.File("r", encoding="utf-8"),
+              help="Read targets from FILE, one per line ('#' starts a comment; '-' is stdin).")
+@click.option("--concurrency", type=click.IntRange(1, 256), default=32, show_default=True,
+              help="How many targets are checked at once.")
 @click.option("--offline", is_flag=True, help="Lint the destination only; no network access.")
 @click.option("--token", "token_flag", metavar="TOKEN",
               help="HEC token (prefer the HEC_TOKEN environment variable: no shell history).")
 @click.option("--insecure-skip-verify/--no-insecure-skip-verify", "skip_verify", default=None,
               help="Override the target's insecure-skip-verify parameter.")
 @click.option("--strict", is_flag=True, help="Treat warnings as failures (exit code 1).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
               show_default=True, help="Report format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write the report to this file (after the run) instead of stdout.")
@@ -37,28 +44,32 @@ from hec_doctor.commands.common import parse_resolve, summary_to_stderr, want_co
               help="Post a Logpush-shaped test event (writes one event to the index).")
 @click.option("--event-file", type=click.File("rb"),
               help="The test event's body (default: the FAQ's sample line).")
-def check(target: str, offline: bool, token_flag: str | None, skip_verify: bool | None,
-          strict: bool, fmt: str, output: str | None, color: str, ca_file: str | None,
-          resolve: tuple[Any, ...], timeout_s: float, expiry_warn_days: int,
-          send_event: bool, event_file: Any) -> int:
-    """Check TARGET: a HEC URL, a Logpush destination_conf (splunk://...), or host[:port].
+def check(targets: tuple[str, ...], target_file: Any, concurrency: int, offline: bool,
+          token_flag: str | None, skip_verify: bool | None, strict: bool, fmt: str,
+          output: str | None, color: str, ca_file: str | None, resolve: tuple[Any, ...],
+          timeout_s: float, expiry_warn_days: int, send_event: bool, event_file: Any) -> int:
+    """Check each TARGET: a HEC URL, a Logpush destination_conf (splunk://...), or host[:port].
+
+    Several targets (and --file, and '-' for stdin) are checked concurrently; reports come in
+    input order, then a summary.
 
     \b
     Exit codes: 0 no failure (warnings allowed), 1 a check failed (or warned with --strict),
     2 bad input, 3 hec-doctor could not complete a check.
     """
     from hec_doctor.destination import build_target
-    from hec_doctor.models import Options, exit_code_for
-    from hec_doctor.redact import scrub
-    from hec_doctor.render import OutputFormat, renderer_for
-    from hec_doctor.runner import run
+    from hec_doctor.errors import InputError
+    from hec_doctor.models import Options, batch_exit_code, make_batch
 
-    parsed = build_target(
-        target,
-        token_flag=token_flag,
-        token_env=os.environ.get("HEC_TOKEN"),
-        skip_verify_flag=skip_verify,
-    )
+    texts = _gather(targets, target_file)
+    parsed = []
+    for origin, text in texts:
+        try:
+            parsed.append(build_target(text, token_flag=token_flag,
+                                       token_env=os.environ.get("HEC_TOKEN"),
+                                       skip_verify_flag=skip_verify))
+        except InputError as exc:
+            raise InputError(f"{origin}: {exc}" if len(texts) > 1 else str(exc)) from None
     if ca_file is not None:
         from hec_doctor.trust import load_roots
 
@@ -69,19 +80,61 @@ def check(target: str, offline: bool, token_flag: str | None, skip_verify: bool 
     options = Options(offline=offline, timeout_s=timeout_s, ca_file=ca_file, resolve=resolve,
                       expiry_warn_days=expiry_warn_days, send_event=send_event or event is not None,
                       event=event)
-    report = run(parsed, options)
-    use_color = output is None and want_color(color)
-    text = renderer_for(OutputFormat(fmt), color=use_color)(report)
-    text = scrub(text, parsed.secrets)
-    if output is None:
-        click.echo(text, nl=False, color=use_color)
-        if fmt != "text":
-            summary_to_stderr(report)
-    else:
-        write_text(output, text)
-        summary_to_stderr(report)
-        click.echo(f"report written to {output}", err=True)
-    if fmt != "text":
-        for notice in report.notices:
-            click.echo(scrub(f"notice: {notice}", parsed.secrets), err=True)
-    return exit_code_for(report, strict=strict)
+    reports = check_targets(parsed, options, concurrency)
+    secrets = tuple(secret for target in parsed for secret in target.secrets)
+    batch = make_batch(reports)
+    emit(batch, fmt=fmt, single=len(parsed) == 1, output=output, color=color, secrets=secrets)
+    return batch_exit_code(batch, strict=strict)
+
+
+def check_targets(targets: list[Any], options: Any, concurrency: int) -> list[Any]:
+    """Run every target through the engine, with a progress bar when stderr is a terminal."""
+    from hec_doctor.fleet import error_report, run_all
+    from hec_doctor.models import Report
+    from hec_doctor.progress import Progress
+    from hec_doctor.runner import run, summarise
+
+    progress = Progress(sys.stderr) if len(targets) > 1 and Progress.wanted(sys.stderr) else None
+
+    def failed(target: Any, exc: BaseException) -> Any:
+        base = Report(target=summarise(target), checks=())
+        return error_report(base, exc, "hec-doctor failed on this target; others went on",
+                            target.secrets)
+
+    try:
+        return run_all(targets, lambda target: run(target, options), failed,
+                       concurrency=concurrency, on_done=progress.update if progress else None)
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+def _gather(targets: tuple[str, ...], target_file: Any) -> list[tuple[str, str]]:
+    """(origin, text) for every target: arguments, then --file lines; '-' reads stdin."""
+    from hec_doctor.errors import InputError
+
+    gathered: list[tuple[str, str]] = []
+    for position, target in enumerate(targets, 1):
+        if target == "-":
+            gathered += _lines(sys.stdin, "stdin")
+        else:
+            gathered.append((f"argument {position}", target))
+    if target_file is not None:
+        gathered += _lines(target_file, getattr(target_file, "name", "file"))
+    if not gathered:
+        raise InputError("no target given (pass TARGET, --file FILE, or - for stdin)")
+    return gathered
+
+
+def _lines(stream: Any, name: str) -> list[tuple[str, str]]:
+    from hec_doctor.errors import InputError
+
+    found = []
+    try:
+        for number, line in enumerate(stream, 1):
+            text = "" if line.lstrip().startswith("#") else re.split(r"\s#", line, 1)[0].strip()
+            if text:
+                found.append((f"{name}:{number}", text))
+    except UnicodeDecodeError:
+        raise InputError(f"{name} is not UTF-8 text") from None
+    return found

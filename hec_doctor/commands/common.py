@@ -45,6 +45,46 @@ def summary_to_stderr(report: Any) -> None:
     click.echo(f"verdict: {report.verdict.value} ({parts})", err=True)
 
 
+def emit(batch: Any, *, fmt: str, single: bool, output: str | None, color: str,
+         secrets: tuple[str, ...]) -> None:
+    """Render the batch to stdout (or ``--output``), and the summary and notices to stderr.
+
+    Every secret is scrubbed from everything written, whatever the format. With ``--format
+    github`` and ``GITHUB_STEP_SUMMARY`` set, a Markdown summary is appended to that file.
+    """
+    from hec_doctor.redact import scrub
+    from hec_doctor.render import OutputFormat, render
+    from hec_doctor.render.text import summary
+
+    use_color = output is None and fmt == "text" and want_color(color)
+    text = scrub(render(OutputFormat(fmt), batch, single=single, color=use_color), secrets)
+    if output is None:
+        click.echo(text, nl=False, color=use_color)
+    else:
+        write_text(output, text)
+    if fmt != "text" or output is not None:
+        if single:
+            summary_to_stderr(batch.reports[0])
+        else:
+            click.echo(scrub(summary(batch), secrets), nl=False, err=True)
+        for report in batch.reports:
+            for notice in report.notices:
+                click.echo(scrub(f"notice: {notice}", secrets), err=True)
+    if output is not None:
+        click.echo(f"report written to {output}", err=True)
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and step_summary:
+        markdown = scrub(render(OutputFormat.MARKDOWN, batch), secrets)
+        try:
+            with open(step_summary, "a", encoding="utf-8") as handle:
+                handle.write(markdown)
+        except OSError as exc:
+            click.echo(f"hec-doctor: cannot write GITHUB_STEP_SUMMARY: {exc.strerror}", err=True)
+
+
+FORMATS = ["text", "json", "junit", "github", "markdown"]
+
+
 def write_text(path: str, text: str) -> None:
     from hec_doctor.errors import InputError
 

@@ -13,7 +13,20 @@ Schema ``hec-doctor.report/1`` (documented in README.md; pinned by ``fixtures/re
       "logpush": {"would_deliver": bool | null, "predicted_error": str | null,
                   "legacy_error": str | null, "basis": str},
       "suggested_destination_conf": str | null,
-      "notices": [str]
+      "notices": [str],
+      "job": {"id", "name", "dataset", "enabled", "version", "kind", "destination_scheme",
+              "last_complete", "last_error", "error_message"}     (hec-doctor job only)
+    }
+
+Several targets, or ``hec-doctor job``, give the envelope ``hec-doctor.batch/1``::
+
+    {
+      "schema": "hec-doctor.batch/1",
+      "version": "<hec-doctor version>",
+      "verdict": "pass" | "warn" | "fail" | "error",
+      "counts": {"pass": n, "warn": n, "fail": n, "error": n},
+      "problems": [{"check_id", "status", "count", "targets": [label], "example"}],
+      "reports": [<hec-doctor.report/1 documents, in input order>]
     }
 
 Adding a field is a minor change (readers must ignore unknown keys); renaming or removing one
@@ -25,15 +38,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hec_doctor.models import CheckResult, Report
+from dataclasses import asdict
+
+from hec_doctor.models import Batch, CheckResult, Report
 
 SCHEMA = "hec-doctor.report/1"
+BATCH_SCHEMA = "hec-doctor.batch/1"
 
 
 def to_dict(report: Report) -> dict[str, Any]:
     """The report as plain JSON-ready data."""
     target = report.target
-    return {
+    document = {
         "schema": SCHEMA,
         "version": report.version,
         "verdict": report.verdict.value,
@@ -61,6 +77,9 @@ def to_dict(report: Report) -> dict[str, Any]:
         "suggested_destination_conf": report.suggested_destination_conf,
         "notices": list(report.notices),
     }
+    if report.job is not None:
+        document["job"] = asdict(report.job)
+    return document
 
 
 def _check(check: CheckResult) -> dict[str, Any]:
@@ -79,3 +98,24 @@ def _check(check: CheckResult) -> dict[str, Any]:
 def render(report: Report) -> str:
     """The report as an indented JSON document, ending in a newline."""
     return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def batch_to_dict(batch: Batch) -> dict[str, Any]:
+    """The batch envelope as plain JSON-ready data."""
+    return {
+        "schema": BATCH_SCHEMA,
+        "version": batch.reports[0].version if batch.reports else "",
+        "verdict": batch.verdict.value,
+        "counts": {status.value: n for status, n in batch.verdict_counts().items()},
+        "problems": [
+            {"check_id": g.check_id, "status": g.status.value, "count": len(g.labels),
+             "targets": list(g.labels), "example": g.example}
+            for g in batch.problems
+        ],
+        "reports": [to_dict(report) for report in batch.reports],
+    }
+
+
+def render_batch(batch: Batch) -> str:
+    """The batch envelope as an indented JSON document, ending in a newline."""
+    return json.dumps(batch_to_dict(batch), indent=2, ensure_ascii=False) + "\n"

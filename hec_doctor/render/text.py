@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from hec_doctor.models import Report, Status
+from hec_doctor.models import Batch, Report, Status
 
 _MARK = {
     Status.PASS: "PASS",
@@ -36,7 +36,15 @@ def render(report: Report, *, color: bool = False) -> str:
         return f"\x1b[{_COLOUR[status]}m{text}\x1b[0m" if color else text
 
     target = report.target
-    lines = [f"hec-doctor {report.version}: {target.form.replace('_', ' ')} {target.input}"]
+    job = report.job
+    if job is not None:
+        state = {True: "enabled", False: "disabled", None: "enabled?"}[job.enabled]
+        lines = [f"hec-doctor {report.version}: Logpush job {job.id}"
+                 + (f" {job.name!r}" if job.name else "")
+                 + f" ({job.dataset or 'no dataset'}, {job.version}, {state})",
+                 f"destination: {target.input}"]
+    else:
+        lines = [f"hec-doctor {report.version}: {target.form.replace('_', ' ')} {target.input}"]
     token = target.token
     lines.append(
         f"token: {token.fingerprint} from {token.source}" if token else "token: none given"
@@ -99,3 +107,26 @@ def _logpush_lines(report: Report) -> list[str]:
     if logpush.legacy_error:
         lines.append(f"  older Go (1.14 and earlier) said: {logpush.legacy_error}")
     return lines
+
+
+def render_batch(batch: Batch, *, color: bool = False) -> str:
+    """Every report in order, then the summary: verdicts counted and problems grouped."""
+    parts = [render(report, color=color) for report in batch.reports]
+    return "\n".join(parts) + "\n" + summary(batch)
+
+
+def summary(batch: Batch) -> str:
+    """The closing summary of a batch (also what goes to stderr for other formats)."""
+    counts = batch.verdict_counts()
+    said = ", ".join(f"{n} {status.value}" for status, n in counts.items() if n)
+    total = len(batch.reports)
+    lines = [f"Summary: {total} target{'s' if total != 1 else ''}: {said}; "
+             f"verdict {batch.verdict.value.upper()}"]
+    for group in batch.problems[:10]:
+        names = ", ".join(group.labels[:3]) + (f" and {len(group.labels) - 3} more"
+                                               if len(group.labels) > 3 else "")
+        lines.append(f"  {_MARK[group.status].strip()} {group.check_id} in "
+                     f"{len(group.labels)}: {group.example} [{names}]")
+    if len(batch.problems) > 10:
+        lines.append(f"  ... and {len(batch.problems) - 10} more kinds of problem")
+    return "\n".join(lines) + "\n"

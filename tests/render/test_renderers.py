@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hec_doctor.render import OutputFormat, renderer_for
+from hec_doctor.models import make_batch
+from hec_doctor.render import OutputFormat, render
 from hec_doctor.render import json as json_renderer
 from hec_doctor.render import text as text_renderer
 from tests.render.sample import sample_report
@@ -51,5 +52,6 @@ def test_render_text_colour_only_when_asked():
 
 
 @pytest.mark.parametrize("fmt", list(OutputFormat))
-def test_every_output_format_renders(fmt):
-    assert renderer_for(fmt)(sample_report()).strip()
+@pytest.mark.parametrize("single", [True, False])
+def test_every_output_format_renders(fmt, single):
+    assert render(fmt, make_batch([sample_report()]), single=single).strip()

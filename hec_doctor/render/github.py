@@ -1,0 +1,38 @@
+"""GitHub Actions workflow commands: an annotation per failed or warning check.
+
+Escaping follows the runner's rules: in the message ``%``, CR and LF are encoded; in a property
+value (the title) also ``:`` and ``,``. Without it a newline or ``::`` in a server's reply could
+end the command early or inject another one.
+"""
+
+from __future__ import annotations
+
+from hec_doctor.models import Batch, Status
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_COMMAND = {Status.FAIL: "error", Status.ERROR: "error", Status.WARN: "warning"}
+
+
+def render_batch(batch: Batch) -> str:
+    """One annotation per failed, errored or warning check, then a notice with the verdict."""
+    lines = []
+    for report in batch.reports:
+        for check in report.checks:
+            command = _COMMAND.get(check.status)
+            if command is None:
+                continue
+            message = check.summary + (f"\nfix: {check.remediation}" if check.remediation else "")
+            title = f"hec-doctor {check.id}: {report.label}"
+            lines.append(f"::{command} title={escape_property(title)}::{escape_data(message)}")
+    counts = batch.verdict_counts()
+    said = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+    lines.append(f"::notice title=hec-doctor::{escape_data(f'verdict {batch.verdict.value}: {said}')}")
+    return "\n".join(lines) + "\n"

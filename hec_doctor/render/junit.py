@@ -1,0 +1,76 @@
+"""JUnit XML for CI systems: a testsuite per target, a testcase per check.
+
+Failures and errors carry the summary as ``message`` and the detail and fix as text; skipped
+checks say why; warnings pass, with the warning in ``system-out``. Built with ElementTree, which
+escapes markup; characters XML 1.0 cannot hold at all (NUL, most controls) are replaced first.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from hec_doctor.models import Batch, CheckResult, Report, Status
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _safe(text: object) -> str:
+    return _NOT_XML.sub("\ufffd", str(text))
+
+
+def _body(check: CheckResult) -> str:
+    parts = [check.summary]
+    if check.detail:
+        parts.append(f"why: {check.detail}")
+    if check.remediation:
+        parts.append(f"fix: {check.remediation}")
+    return _safe("\n".join(parts))
+
+
+def _suite(report: Report) -> ET.Element:
+    counts = report.counts()
+    seconds = sum(c.duration_ms for c in report.checks) / 1000
+    suite = ET.Element("testsuite", {
+        "name": _safe(report.label), "tests": str(len(report.checks)),
+        "failures": str(counts[Status.FAIL]), "errors": str(counts[Status.ERROR]),
+        "skipped": str(counts[Status.SKIP]), "time": f"{seconds:.3f}",
+    })
+    properties = ET.SubElement(suite, "properties")
+    logpush = report.logpush
+    for name, value in (("verdict", report.verdict.value),
+                        ("logpush.would_deliver", str(logpush.would_deliver).lower()),
+                        ("logpush.predicted_error", logpush.predicted_error or "")):
+        ET.SubElement(properties, "property", {"name": name, "value": _safe(value)})
+    for check in report.checks:
+        case = ET.SubElement(suite, "testcase", {
+            "classname": _safe(report.label), "name": check.id,
+            "time": f"{check.duration_ms / 1000:.3f}"})
+        if check.status in (Status.FAIL, Status.ERROR):
+            tag = "failure" if check.status is Status.FAIL else "error"
+            element = ET.SubElement(case, tag, {"message": _safe(check.summary),
+                                                 "type": check.status.value})
+            element.text = _body(check)
+        elif check.status is Status.SKIP:
+            ET.SubElement(case, "skipped", {"message": _safe(check.summary)})
+        elif check.status is Status.WARN:
+            ET.SubElement(case, "system-out").text = "warning: " + _body(check)
+    return suite
+
+
+def render_batch(batch: Batch) -> str:
+    """The batch as a JUnit XML document."""
+    root = ET.Element("testsuites", {"name": "hec-doctor"})
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    seconds = 0.0
+    for report in batch.reports:
+        suite = _suite(report)
+        root.append(suite)
+        for key in totals:
+            totals[key] += int(suite.get(key, "0"))
+        seconds += float(suite.get("time", "0"))
+    for key, value in totals.items():
+        root.set(key, str(value))
+    root.set("time", f"{seconds:.3f}")
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
