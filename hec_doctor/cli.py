@@ -22,7 +22,7 @@ class _OneLineErrors(click.Group):
 
     def main(self, args: Any = None, prog_name: str | None = None,  # type: ignore[override]
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
-        from hec_doctor.errors import InputError
+        from hec_doctor.errors import FetchError, InputError
         from hec_doctor.models import ExitCode
 
         try:
@@ -35,6 +35,9 @@ class _OneLineErrors(click.Group):
         except InputError as exc:
             click.echo(f"hec-doctor: error: {exc}", err=True)
             code = ExitCode.USAGE
+        except FetchError as exc:
+            click.echo(f"hec-doctor: error: {exc}", err=True)
+            code = ExitCode.INCOMPLETE
         except click.Abort:
             click.echo("hec-doctor: interrupted", err=True)
             code = 130
@@ -53,9 +56,11 @@ def cli() -> None:
 def _add_commands() -> None:
     from hec_doctor.commands.check import check
     from hec_doctor.commands.demo import demo
+    from hec_doctor.commands.explain import explain
+    from hec_doctor.commands.job import job
     from hec_doctor.commands.serve import serve
 
-    for command in (check, demo, serve):
+    for command in (check, job, explain, demo, serve):
         cli.add_command(command)
 
 

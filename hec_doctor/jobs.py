@@ -303,6 +303,11 @@ def check_job(job: Mapping[str, Any], options: Options, *,
     return _without_destination(job, results, conf, ""), ()
 
 
+def bare_report(job: Mapping[str, Any]) -> Report:
+    """A report naming the job and nothing else (for when judging it went wrong)."""
+    return _without_destination(job, (), str(job.get("destination_conf") or ""), "")
+
+
 def _without_destination(job: Mapping[str, Any], results: tuple[CheckResult, ...], conf: str,
                          problem: str) -> Report:
     from hec_doctor import __version__

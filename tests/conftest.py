@@ -11,7 +11,7 @@ _SCRUBBED = (
     "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
     "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY",
     "http_proxy", "https_proxy", "all_proxy", "no_proxy",
-    "HEC_TOKEN", "NO_COLOR", "GITHUB_STEP_SUMMARY",
+    "HEC_TOKEN", "NO_COLOR", "GITHUB_STEP_SUMMARY", "CLOUDFLARE_API_TOKEN",
 )
 
 TOKEN = "e6d94e8c-5792-4ad1-be3c-29bcaee0197d"

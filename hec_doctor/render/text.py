@@ -120,7 +120,8 @@ def summary(batch: Batch) -> str:
     counts = batch.verdict_counts()
     said = ", ".join(f"{n} {status.value}" for status, n in counts.items() if n)
     total = len(batch.reports)
-    lines = [f"Summary: {total} target{'s' if total != 1 else ''}: {said}; "
+    noun = "job" if batch.reports and all(r.job for r in batch.reports) else "target"
+    lines = [f"Summary: {total} {noun}{'s' if total != 1 else ''}: {said}; "
              f"verdict {batch.verdict.value.upper()}"]
     for group in batch.problems[:10]:
         names = ", ".join(group.labels[:3]) + (f" and {len(group.labels) - 3} more"

@@ -1,0 +1,85 @@
+"""Reading Logpush jobs from the Cloudflare API (``hec-doctor job --zone/--account``).
+
+The API token is a secret under the same rules as the HEC token: sent only over verified HTTPS,
+to the API base given, never printed (messages are scrubbed of it), and never with a redirect
+followed.
+"""
+
+from __future__ import annotations
+
+import re
+import ssl
+from typing import Any
+
+from hec_doctor.errors import FetchError, InputError
+from hec_doctor.redact import scrub
+
+DEFAULT_API_BASE = "https://api.cloudflare.com/client/v4"
+MAX_REPLY_BYTES = 10 * 1024 * 1024
+_ID = re.compile(r"[0-9a-fA-F]{32}")
+
+
+def jobs_url(api_base: str, scope: str, scope_id: str) -> str:
+    """``<api_base>/<zones|accounts>/<id>/logpush/jobs``, after checking both parts."""
+    if scope not in ("zones", "accounts"):
+        raise InputError(f"unknown scope {scope!r}")  # pragma: no cover - the CLI passes these
+    if not _ID.fullmatch(scope_id):
+        raise InputError(f"{scope[:-1]} id {scope_id!r} is not 32 hexadecimal characters")
+    if not api_base.lower().startswith("https://"):
+        raise InputError("--api-base must be an https:// URL: the API token is never sent over "
+                         "plain HTTP")
+    return f"{api_base.rstrip('/')}/{scope}/{scope_id}/logpush/jobs"
+
+
+def fetch_jobs(url: str, api_token: str, *, timeout_s: float, ca_file: str | None) -> str:
+    """The API's reply body (JSON text) for GET ``url``.
+
+    Raises:
+        InputError: the token is unusable or the API refused it (401/403).
+        FetchError: the API could not be reached or answered something else.
+    """
+    import httpx
+
+    if not api_token or any(c in api_token for c in "\r\n\0"):
+        raise InputError("CLOUDFLARE_API_TOKEN is empty or holds a line break")
+    secrets = (api_token,)
+    verify: Any = True
+    if ca_file is not None:
+        try:
+            verify = ssl.create_default_context(cafile=ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            raise InputError(f"cannot load --api-ca-file {ca_file}: {exc}") from None
+    try:
+        with httpx.Client(verify=verify, follow_redirects=False, timeout=timeout_s) as client:
+            with client.stream("GET", url, headers={
+                    "Authorization": f"Bearer {api_token}", "Accept": "application/json",
+                    "User-Agent": "hec-doctor"}) as reply:
+                body = b""
+                for chunk in reply.iter_bytes():
+                    body += chunk
+                    if len(body) > MAX_REPLY_BYTES:
+                        raise FetchError(f"the API's reply exceeds {MAX_REPLY_BYTES} bytes")
+                status = reply.status_code
+    except httpx.HTTPError as exc:
+        raise FetchError(scrub(f"cannot reach the Cloudflare API at {url}: "
+                               f"{type(exc).__name__}: {exc}", secrets)) from None
+    text = body.decode("utf-8", "replace")
+    if status in (401, 403):
+        raise InputError(scrub(f"the Cloudflare API refused the token (HTTP {status}"
+                               f"{_api_errors(text)}); it needs Logs Read", secrets))
+    if status != 200:
+        raise FetchError(scrub(f"the Cloudflare API answered HTTP {status}{_api_errors(text)}",
+                               secrets))
+    return scrub(text, secrets)
+
+
+def _api_errors(text: str) -> str:
+    import json
+
+    try:
+        errors = json.loads(text).get("errors") or []
+    except (ValueError, AttributeError):
+        return ""
+    said = "; ".join(f"{e.get('message')} [{e.get('code')}]" for e in errors[:3]
+                     if isinstance(e, dict))
+    return f": {said[:300]}" if said else ""

@@ -1,0 +1,114 @@
+"""``hec-doctor job``: Logpush jobs read from JSON (a file, stdin, or the Cloudflare API)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from hec_doctor.commands.common import FORMATS, emit, parse_resolve
+
+
+@click.command()
+@click.argument("source", required=False, metavar="FILE|-")
+@click.option("--zone", "zone_id", metavar="ZONE_ID",
+              help="Fetch the zone's jobs from the Cloudflare API (CLOUDFLARE_API_TOKEN).")
+@click.option("--account", "account_id", metavar="ACCOUNT_ID",
+              help="Fetch the account's jobs from the Cloudflare API (CLOUDFLARE_API_TOKEN).")
+@click.option("--api-base", default="https://api.cloudflare.com/client/v4", show_default=True,
+              help="The Cloudflare API's base URL (https only).")
+@click.option("--api-ca-file", type=click.Path(dir_okay=False),
+              help="Trust this PEM CA for the API (for a local stand-in).")
+@click.option("--live", is_flag=True,
+              help="Also run the live checks against each Splunk destination.")
+@click.option("--concurrency", type=click.IntRange(1, 256), default=32, show_default=True,
+              help="With --live, how many destinations are checked at once.")
+@click.option("--strict", is_flag=True, help="Treat warnings as failures (exit code 1).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Report format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report to this file (after the run) instead of stdout.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Colour the text report.")
+@click.option("--ca-file", type=click.Path(dir_okay=False),
+              help="With --live: trust these roots instead of certifi's bundle.")
+@click.option("--resolve", "resolve", multiple=True, metavar="HOST:PORT:ADDRESS",
+              callback=lambda ctx, param, value: tuple(parse_resolve(v) for v in value),
+              help="With --live: connect to ADDRESS for HOST:PORT. Repeatable.")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1, max=300), default=5.0,
+              show_default=True, help="Seconds allowed for each network step.")
+def job(source: str | None, zone_id: str | None, account_id: str | None, api_base: str,
+        api_ca_file: str | None, live: bool, concurrency: int, strict: bool, fmt: str,
+        output: str | None, color: str, ca_file: str | None, resolve: tuple[Any, ...],
+        timeout_s: float) -> int:
+    """Explain Logpush jobs: one job, a list, or the API's envelope, from FILE or - (stdin).
+
+    Each job gets: enabled or not, v1 or v2, deprecated fields, kind, health in time (what is
+    missing and what Logpull can still fetch), its error_message explained, and the full offline
+    lint of a Splunk destination_conf (--live: the live checks too).
+    """
+    from hec_doctor.errors import InputError
+    from hec_doctor.fleet import error_report, run_all
+    from hec_doctor.jobs import bare_report, check_job, parse_jobs
+    from hec_doctor.models import Options, batch_exit_code, make_batch
+
+    chosen = [x for x in (source, zone_id, account_id) if x is not None]
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of FILE, - (stdin), --zone or --account")
+    text, origin = _read(source, zone_id, account_id, api_base, api_ca_file, timeout_s)
+    jobs = parse_jobs(text, origin)
+    if not jobs:
+        raise InputError(f"{origin} holds no Logpush job")
+    if ca_file is not None and live:
+        from hec_doctor.trust import load_roots
+
+        load_roots(ca_file)
+    options = Options(timeout_s=timeout_s, ca_file=ca_file, resolve=resolve)
+    secrets: list[str] = []
+
+    def work(one: Any) -> Any:
+        report, found = check_job(one, options, live=live)
+        secrets.extend(found)
+        return report
+
+    def failed(one: Any, exc: BaseException) -> Any:
+        return error_report(bare_report(one), exc,
+                            "hec-doctor failed on this job; the others went on", tuple(secrets))
+
+    reports = run_all(jobs, work, failed, concurrency=concurrency if live else 1)
+    batch = make_batch(reports)
+    emit(batch, fmt=fmt, single=False, output=output, color=color, secrets=tuple(secrets))
+    return batch_exit_code(batch, strict=strict)
+
+
+def _read(source: str | None, zone_id: str | None, account_id: str | None, api_base: str,
+          api_ca_file: str | None, timeout_s: float) -> tuple[str, str]:
+    from hec_doctor.errors import InputError
+
+    if source == "-":
+        data = sys.stdin.buffer.read(50_000_001)
+        origin = "stdin"
+    elif source is not None:
+        try:
+            with open(source, "rb") as handle:
+                data = handle.read(50_000_001)
+        except OSError as exc:
+            raise InputError(f"cannot read {source}: {exc.strerror}") from None
+        origin = source
+    else:
+        from hec_doctor.cfapi import fetch_jobs, jobs_url
+
+        token = os.environ.get("CLOUDFLARE_API_TOKEN")
+        if not token:
+            raise InputError("set CLOUDFLARE_API_TOKEN (a token with Logs Read) to fetch jobs")
+        scope, scope_id = ("zones", zone_id) if zone_id else ("accounts", account_id)
+        url = jobs_url(api_base, scope, scope_id or "")
+        return fetch_jobs(url, token, timeout_s=timeout_s, ca_file=api_ca_file), url
+    if len(data) > 50_000_000:
+        raise InputError(f"{origin} is larger than 50 MB")
+    try:
+        return data.decode("utf-8"), origin
+    except UnicodeDecodeError:
+        raise InputError(f"{origin} is not UTF-8 text") from None
