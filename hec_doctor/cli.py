@@ -1,8 +1,7 @@
-"""The ``hec-doctor`` command: a thin click layer over the engine.
+"""The ``hec-doctor`` console script.
 
-It parses options into a Target and Options, runs the checks, renders the report to stdout (or
-``--output``), writes notices to stderr, and exits with ``exit_code_for(report)``. Bad input is one
-line on stderr and exit code 2, never a traceback.
+``--version`` is answered before click or any command is imported, so it costs little more than
+starting Python; everything else goes to the click group in ``hec_doctor.commands.group``.
 """
 
 from __future__ import annotations
@@ -10,64 +9,24 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-import click
-
-from hec_doctor import __version__
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-class _OneLineErrors(click.Group):
-    """A group whose usage errors are one line on stderr with exit code 2."""
-
-    def main(self, args: Any = None, prog_name: str | None = None,  # type: ignore[override]
-             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
-        from hec_doctor.errors import FetchError, InputError
-        from hec_doctor.models import ExitCode
-
-        try:
-            code = super().main(args, prog_name or "hec-doctor", complete_var,
-                                standalone_mode=False, **extra)
-        except click.UsageError as exc:
-            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-            click.echo(f"hec-doctor: error: {exc.format_message()}{hint}", err=True)
-            code = ExitCode.USAGE
-        except InputError as exc:
-            click.echo(f"hec-doctor: error: {exc}", err=True)
-            code = ExitCode.USAGE
-        except FetchError as exc:
-            click.echo(f"hec-doctor: error: {exc}", err=True)
-            code = ExitCode.INCOMPLETE
-        except click.Abort:
-            click.echo("hec-doctor: interrupted", err=True)
-            code = 130
-        code = int(code or 0)
-        if standalone_mode:
-            sys.exit(code)
-        return code
-
-
-@click.group(cls=_OneLineErrors, context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, "-V", "--version", prog_name="hec-doctor")
-def cli() -> None:
-    """Check a Splunk HEC destination before Cloudflare Logpush (or anything else) uses it."""
-
-
-def _add_commands() -> None:
-    from hec_doctor.commands.check import check
-    from hec_doctor.commands.demo import demo
-    from hec_doctor.commands.explain import explain
-    from hec_doctor.commands.job import job
-    from hec_doctor.commands.serve import serve
-
-    for command in (check, job, explain, demo, serve):
-        cli.add_command(command)
-
-
-_add_commands()
-
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code (the console script's entry point)."""
-    code: int = cli.main(args=argv, prog_name="hec-doctor", standalone_mode=False)
+    args = sys.argv[1:] if argv is None else argv
+    if args in (["--version"], ["-V"]):
+        from hec_doctor import __version__
+
+        sys.stdout.write(f"hec-doctor, version {__version__}\n")
+        return 0
+    from hec_doctor.commands.group import cli
+
+    code: int = cli.main(args=args, prog_name="hec-doctor", standalone_mode=False)
     return code
+
+
+def __getattr__(name: str) -> Any:
+    if name == "cli":  # ``from hec_doctor.cli import cli`` for tests and embedding
+        from hec_doctor.commands.group import cli
+
+        return cli
+    raise AttributeError(name)

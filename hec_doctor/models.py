@@ -9,9 +9,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from enum import Enum, IntEnum
+from enum import Enum
 from types import MappingProxyType
 from typing import Any, Callable, Mapping, Sequence
+
+from hec_doctor.exitcodes import ExitCode
 
 
 class Status(str, Enum):
@@ -35,22 +37,6 @@ class Status(str, Enum):
 # Rank for the overall verdict. A failure found outranks an error: it is certain and actionable,
 # while an error only says that something could not be judged.
 _VERDICT_RANK = {Status.PASS: 0, Status.SKIP: 0, Status.WARN: 1, Status.ERROR: 2, Status.FAIL: 3}
-
-
-class ExitCode(IntEnum):
-    """Exit codes of the ``hec-doctor`` command, a pure function of the report.
-
-    Attributes:
-        OK: no check failed (warnings allowed unless ``--strict``).
-        CHECKS_FAILED: at least one check failed (or warned, with ``--strict``).
-        USAGE: bad command line or input that cannot be parsed at all.
-        INCOMPLETE: hec-doctor could not complete a check (an error) and nothing failed.
-    """
-
-    OK = 0
-    CHECKS_FAILED = 1
-    USAGE = 2
-    INCOMPLETE = 3
 
 
 @dataclass(frozen=True)

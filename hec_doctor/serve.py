@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import ssl
 import threading
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO, TYPE_CHECKING, Callable
 
 from hec_doctor.errors import InputError
-from hec_doctor.hecserver import HecConfig, HecServer
 
-# The CLI spells faults with hyphens; the look-alike with underscores.
-FAULT_CHOICES = ("busy", "unhealthy", "disabled-token", "incorrect-index", "slow", "proxy-502",
-                 "redirect", "html")
+if TYPE_CHECKING:  # the server and ssl load only when serving, so --help stays fast
+    import ssl
+
+    from hec_doctor.hecserver import HecServer
+
 
 
 def is_loopback(host: str) -> bool:
@@ -43,7 +42,7 @@ class ServeSettings:
         port: the port to bind (0: any free port).
         tokens: the tokens HEC knows; empty means "make one up and print it".
         ack: indexer acknowledgement on for every token.
-        fault: a FAULT_CHOICES name, or None.
+        fault: a fault of ``hec_doctor.hecserver.FAULTS``, hyphens or underscores, or None.
         slow_s: the delay of the ``slow`` fault.
         cert_file, key_file: the user's own certificate chain and key, or None to make one.
         ca_out: where to write the made-up CA (None: a fresh temporary directory).
@@ -66,7 +65,7 @@ class ServeSettings:
 class Serving:
     """A started server and what the user needs to point a client at it."""
 
-    server: HecServer
+    server: "HecServer"
     tokens: tuple[str, ...]
     generated_token: bool
     ca_file: str | None
@@ -75,6 +74,10 @@ class Serving:
 
 def start(settings: ServeSettings, on_event: Callable[[dict[str, object]], None]) -> Serving:
     """Bind and start the look-alike; raises InputError for anything the user must change."""
+    import uuid
+
+    from hec_doctor.hecserver import HecConfig, HecServer
+
     tokens = settings.tokens or (str(uuid.uuid4()),)
     state = "ack" if settings.ack else "enabled"
     config = HecConfig(tokens={token: state for token in tokens},
@@ -93,7 +96,9 @@ def start(settings: ServeSettings, on_event: Callable[[dict[str, object]], None]
                    f"https://{host}:{server.port}/services/collector/raw")
 
 
-def _tls(settings: ServeSettings) -> tuple[ssl.SSLContext, str | None]:
+def _tls(settings: ServeSettings) -> tuple["ssl.SSLContext", str | None]:
+    import ssl
+
     if settings.cert_file or settings.key_file:
         if not (settings.cert_file and settings.key_file):
             raise InputError("--cert and --key go together")

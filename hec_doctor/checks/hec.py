@@ -1,27 +1,25 @@
 """HEC protocol probes: health, a token check that writes nothing, indexer acknowledgement, and
 (only with --send-event) a Logpush-shaped test event.
 
-Safety rules, enforced by the registry's prerequisites and by ``_client``: the token only goes
-out over HTTPS, only after Go's verdict on the certificate passed (or insecure-skip-verify is
-true, which the report then says), never follows a redirect, and every reply is read to at most
-64 KiB within the step's time budget.
+Safety rules, enforced by the registry's prerequisites and by ``exchange``: the token only goes
+out over TLS, on the connection whose certificate chain was judged (a new connection must show
+the same certificate), only after Go's verdict on that chain passed (or insecure-skip-verify is
+true, which the report then says); redirects are never followed; every reply is read to at most
+64 KiB within the step's time budget (see ``wire``).
 """
 
 from __future__ import annotations
 
-import ssl
-import time
 from typing import Any
 
 from hec_doctor.catalog import CODES, TOKEN_CODES, Reply, diagnose
 from hec_doctor.checks.base import Context
 from hec_doctor.checks.dest import fresh_guid
-from hec_doctor.checks.tcp import host_port
+from hec_doctor.checks.wire import TlsStream, WireError, http_exchange
 from hec_doctor.destination import RAW_PATH
 from hec_doctor.models import LogpushPrediction, Outcome, Status
 
 HEALTH_PATH = "/services/collector/health"
-MAX_REPLY_BYTES = 64 * 1024
 # The FAQ's sample line: what a Logpush batch line for http_requests looks like.
 FAQ_EVENT = (b'{"BotScore":99,"BotScoreSrc":"Machine Learning","CacheCacheStatus":"miss",'
              b'"CacheResponseBytes":2478}')
@@ -32,69 +30,57 @@ class ProbeError(Exception):
     """An exchange that produced no HTTP reply (TLS failure, timeout, reset)."""
 
 
-def _client(ctx: Context) -> Any:
-    """One HTTP client per run: keep-alive makes every probe share one connection."""
-    client = ctx.facts.get("http_client")
-    if client is None:
-        import httpx
+def _stream(ctx: Context, address: str) -> TlsStream:
+    """The judged connection when it can carry another request; else a new one to ``address``
+    that must present the very certificate that was judged (I/O)."""
+    from hec_doctor.checks.tcp import connect
+    from hec_doctor.checks.tls import handshake
 
-        context = ssl.create_default_context(cafile=_ca_file(ctx))
-        context.minimum_version = ssl.TLSVersion.TLSv1_2
-        context.hostname_checks_common_name = False  # as Go: SANs only
-        if ctx.target.insecure_skip_verify:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE  # the user chose insecure-skip-verify
-        timeout = ctx.options.timeout_s
-        client = httpx.Client(verify=context, trust_env=False, follow_redirects=False,
-                              timeout=httpx.Timeout(timeout), headers={"User-Agent": USER_AGENT})
-        ctx.facts["http_client"] = ctx.own(client)
-    return client
-
-
-def _ca_file(ctx: Context) -> str:
-    if ctx.options.ca_file:
-        return ctx.options.ca_file
-    import certifi
-
-    return str(certifi.where())
+    stream = ctx.facts.get("tls_stream")
+    if stream is not None and stream.reusable and address == ctx.facts["tcp"].connected.address:
+        return stream
+    dest = ctx.target.destination
+    attempt, sock = connect(address, dest.effective_port, ctx.options.timeout_s)
+    if sock is None:
+        raise ProbeError(f"cannot reconnect: tcp {attempt.outcome}")
+    facts, fresh = handshake(sock, dest.host, ctx.options.timeout_s)
+    if fresh is None:
+        sock.close()
+        raise ProbeError(f"cannot reconnect: TLS {facts.failure}")
+    judged = ctx.facts["tls"].chain[:1]
+    if facts.chain[:1] != judged and not ctx.target.insecure_skip_verify:
+        fresh.close()
+        raise ProbeError("on a new connection the server presented a different certificate "
+                         "than the one judged; nothing was sent")
+    if address == ctx.facts["tcp"].connected.address:
+        ctx.facts["tls_stream"] = fresh
+    return ctx.own(fresh)
 
 
 def exchange(ctx: Context, method: str, path: str, *, query: str = "",
              body: bytes = b"", authorization: str | None = None,
-             address: str | None = None) -> Reply:
-    """One request to the address TLS was checked on, with the real host for SNI and Host (I/O).
+             address: str | None = None, stream: TlsStream | None = None) -> Reply:
+    """One request over the judged TLS connection, with the real host in Host (I/O).
 
     Raises:
         ProbeError: when no HTTP reply came back.
     """
-    import httpx
-
     dest = ctx.target.destination
     address = address or ctx.facts["tcp"].connected.address
-    url = f"https://{host_port(address, dest.effective_port)}{path}" + (f"?{query}" if query else "")
     host_header = dest.host_for_url if dest.effective_port == 443 else (
         f"{dest.host_for_url}:{dest.effective_port}")
-    headers = {"Host": host_header}
+    headers = [("Host", host_header), ("User-Agent", USER_AGENT)]
     if authorization is not None:
-        headers["Authorization"] = authorization
+        headers.append(("Authorization", authorization))
     if method == "POST":
-        headers["Content-Type"] = "text/plain"
-    deadline = time.monotonic() + ctx.options.timeout_s * 2
+        headers.append(("Content-Type", "text/plain"))
+    target = path + (f"?{query}" if query else "")
     try:
-        with _client(ctx).stream(method, url, headers=headers, content=body,
-                                 extensions={"sni_hostname": dest.host}) as response:
-            received = bytearray()
-            for chunk in response.iter_bytes():
-                received += chunk
-                if len(received) >= MAX_REPLY_BYTES or time.monotonic() > deadline:
-                    break
-            return Reply(response.status_code,
-                         {k.lower(): v for k, v in response.headers.items()},
-                         bytes(received[:MAX_REPLY_BYTES]))
-    except httpx.TimeoutException as exc:
-        raise ProbeError(f"no reply within {ctx.options.timeout_s:g} s ({type(exc).__name__})")
-    except httpx.HTTPError as exc:
-        raise ProbeError(f"{type(exc).__name__}: {str(exc)[:200]}") from None
+        channel = stream or _stream(ctx, address)
+        return http_exchange(channel, method, target, headers, body, ctx.options.timeout_s)
+    except WireError as exc:
+        raise ProbeError(f"no reply within {ctx.options.timeout_s:g} s" if "timed out" in str(exc)
+                         else str(exc)) from None
 
 
 def _token_query(ctx: Context, *, channel: bool) -> str:
@@ -276,13 +262,12 @@ def check_addresses(ctx: Context) -> Outcome:
         if sock is None:
             row["state"] = f"tcp {attempt.outcome}"
             continue
-        try:
-            facts = handshake(sock, dest.host, options.timeout_s)
-        finally:
+        facts, stream = handshake(sock, dest.host, options.timeout_s)
+        if stream is None:
             sock.close()
-        if facts.failure is not None:
             row["state"] = f"tls {facts.failure}"
             continue
+        ctx.own(stream)
         import hashlib
 
         row["certificate"] = hashlib.sha256(facts.chain[0]).hexdigest()[:16]
@@ -290,7 +275,7 @@ def check_addresses(ctx: Context) -> Outcome:
         row["state"] = "verified" if error is None else error
         if token_sent and ctx.target.token and (error is None or ctx.target.insecure_skip_verify):
             try:
-                reply = exchange(ctx, "POST", RAW_PATH, address=address,
+                reply = exchange(ctx, "POST", RAW_PATH, address=address, stream=stream,
                                  authorization=ctx.target.token.authorization)
                 row["token_code"] = reply.hec_code
             except ProbeError as exc:

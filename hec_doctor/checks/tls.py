@@ -13,10 +13,12 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from typing import Sequence
 
 from hec_doctor.checks.base import Context
+from hec_doctor.checks.wire import TlsStream
 from hec_doctor.checks.dest import SKIP_VERIFY_TRADE_OFF
 from hec_doctor.gox509 import (
     LEAF,
@@ -83,11 +85,9 @@ class TlsFacts:
     elapsed_ms: float = 0.0
 
 
-def handshake(sock: socket.socket, server_name: str, timeout_s: float) -> TlsFacts:
-    """Run a TLS handshake on a connected socket without verifying (I/O).
-
-    Offers TLS 1.2 and 1.3 only, as Go's client does, and sends SNI unless the host is an IP.
-    """
+@lru_cache(maxsize=1)
+def _inspecting_context() -> ssl.SSLContext:
+    """The one context of every inspecting handshake (made once: it costs a millisecond)."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE  # we judge the chain ourselves, as Go would
@@ -95,15 +95,29 @@ def handshake(sock: socket.socket, server_name: str, timeout_s: float) -> TlsFac
     # Let OpenSSL accept what Go accepts (RSA-1024 keys, SHA-1 certificates): the verdict on the
     # chain is gox509's, and it must first see the chain to judge it.
     context.set_ciphers("DEFAULT:@SECLEVEL=0")
+    return context
+
+
+def handshake(sock: socket.socket, server_name: str,
+              timeout_s: float) -> tuple[TlsFacts, TlsStream | None]:
+    """Run a TLS handshake on a connected socket without verifying (I/O).
+
+    Offers TLS 1.2 and 1.3 only, as Go's client does, and sends SNI unless the host is an IP.
+    Returns the facts, and on success the open connection (the caller owns its socket).
+    """
+    context = _inspecting_context()
     incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
     tls = context.wrap_bio(incoming, outgoing, server_hostname=server_name)
     received = bytearray()
     started = time.perf_counter()
     deadline = started + timeout_s
 
-    def done(**fields: object) -> TlsFacts:
+    def facts(**fields: object) -> TlsFacts:
         elapsed = (time.perf_counter() - started) * 1000
         return TlsFacts(server_name, elapsed_ms=elapsed, **fields)  # type: ignore[arg-type]
+
+    def failed(**fields: object) -> tuple[TlsFacts, None]:
+        return facts(**fields), None
 
     while True:
         try:
@@ -112,7 +126,7 @@ def handshake(sock: socket.socket, server_name: str, timeout_s: float) -> TlsFac
         except ssl.SSLWantReadError:
             pass
         except ssl.SSLError as exc:
-            return done(**_classify_failure(bytes(received), exc))
+            return failed(**_classify_failure(bytes(received), exc))
         try:
             if outgoing.pending:
                 sock.sendall(outgoing.read())
@@ -122,19 +136,19 @@ def handshake(sock: socket.socket, server_name: str, timeout_s: float) -> TlsFac
             sock.settimeout(remaining)
             data = sock.recv(65536)
         except TimeoutError:
-            return done(failure="timeout", go_error="net/http: TLS handshake timeout",
+            return failed(failure="timeout", go_error="net/http: TLS handshake timeout",
                         message=f"no TLS answer within {timeout_s:g} s")
         except ConnectionResetError:
-            return done(failure="reset", message="the server reset the connection",
+            return failed(failure="reset", message="the server reset the connection",
                         go_error="read tcp <client>-><server>: read: connection reset by peer")
         except OSError as exc:
-            return done(failure="tls_error", message=str(exc), go_error=str(exc))
+            return failed(failure="tls_error", message=str(exc), go_error=str(exc))
         if not data:
-            return done(**_classify_failure(bytes(received), None))
+            return failed(**_classify_failure(bytes(received), None))
         if len(received) < MAX_HANDSHAKE_BYTES:
             received += data[:MAX_HANDSHAKE_BYTES - len(received)]
         elif len(received) >= MAX_HANDSHAKE_BYTES:
-            return done(failure="tls_error", message="the server sent over 256 KiB in its hello",
+            return failed(failure="tls_error", message="the server sent over 256 KiB in its hello",
                         go_error=None)
         incoming.write(data)
     if outgoing.pending:
@@ -142,7 +156,8 @@ def handshake(sock: socket.socket, server_name: str, timeout_s: float) -> TlsFac
             sock.sendall(outgoing.read())
         except OSError:
             pass
-    return done(version=tls.version(), cipher=(tls.cipher() or ("",))[0], chain=_peer_chain(tls))
+    found = facts(version=tls.version(), cipher=(tls.cipher() or ("",))[0], chain=_peer_chain(tls))
+    return found, TlsStream(sock, tls, incoming, outgoing)
 
 
 def _peer_chain(tls: ssl.SSLObject) -> tuple[bytes, ...]:
@@ -410,9 +425,14 @@ def check_handshake(ctx: Context) -> Outcome:
     tcp = ctx.facts["tcp"]
     sock = tcp.sock
     try:
-        facts = handshake(sock, ctx.target.destination.host, ctx.options.timeout_s)
-    finally:
+        facts, stream = handshake(sock, ctx.target.destination.host, ctx.options.timeout_s)
+    except BaseException:
         sock.close()
+        raise
+    if stream is None:
+        sock.close()
+    else:
+        ctx.facts["tls_stream"] = ctx.own(stream)  # the HEC probes reuse this connection
     ctx.facts["tls"] = facts
     if facts.go_error:
         ctx.facts.setdefault("go_error", facts.go_error)

@@ -9,7 +9,9 @@ from typing import Any
 
 import click
 
-from hec_doctor.serve import FAULT_CHOICES
+# The look-alike's faults (hec_doctor.hecserver.FAULTS), spelt with hyphens on the command line.
+FAULT_CHOICES = ("busy", "unhealthy", "disabled-token", "incorrect-index", "slow", "proxy-502",
+                 "redirect", "html")
 
 
 @click.command()

@@ -1,0 +1,142 @@
+"""HTTP/1.1 over the TLS connection hec-doctor judged: h11 for the protocol, our socket for I/O.
+
+The probes reuse the very connection whose certificate chain ``tls.verify`` judged, so the token
+goes exactly where the verdict applies, and a check costs one connection, not two. Every exchange
+has one deadline for everything (a server trickling a byte a second still ends on time) and
+reads at most ``MAX_REPLY_BYTES`` of body and ``MAX_HEADER_BYTES`` of head.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import time
+
+from hec_doctor.catalog import Reply
+
+MAX_REPLY_BYTES = 64 * 1024
+MAX_HEADER_BYTES = 64 * 1024
+
+
+class WireError(Exception):
+    """No (complete) HTTP reply: timeout, reset, EOF, or a reply that is not HTTP."""
+
+
+class TlsStream:
+    """A client TLS connection driven through memory buffers over a socket we own."""
+
+    def __init__(self, sock: socket.socket, tls: ssl.SSLObject, incoming: ssl.MemoryBIO,
+                 outgoing: ssl.MemoryBIO) -> None:
+        self.sock, self._tls = sock, tls
+        self._incoming, self._outgoing = incoming, outgoing
+        self.reusable = True
+
+    def _flush(self, deadline: float) -> None:
+        while self._outgoing.pending:
+            self.sock.settimeout(_remaining(deadline))
+            self.sock.sendall(self._outgoing.read())
+
+    def send(self, data: bytes, deadline: float) -> None:
+        try:
+            self._tls.write(data)
+            self._flush(deadline)
+        except (OSError, ssl.SSLError) as exc:
+            raise WireError(_describe(exc)) from None
+
+    def recv(self, deadline: float) -> bytes:
+        """The next decrypted bytes; b"" when the server closed the connection."""
+        while True:
+            try:
+                return self._tls.read(65536)
+            except ssl.SSLWantReadError:
+                pass
+            except (ssl.SSLZeroReturnError, ssl.SSLEOFError):
+                return b""
+            except ssl.SSLError as exc:
+                raise WireError(_describe(exc)) from None
+            try:
+                self._flush(deadline)
+                self.sock.settimeout(_remaining(deadline))
+                data = self.sock.recv(65536)
+            except (OSError, ssl.SSLError) as exc:
+                raise WireError(_describe(exc)) from None
+            if data:
+                self._incoming.write(data)
+            else:
+                self._incoming.write_eof()
+
+    def close(self) -> None:
+        self.reusable = False
+        self.sock.close()
+
+
+def _remaining(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError
+    return left
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    if isinstance(exc, ConnectionResetError):
+        return "the server reset the connection"
+    return f"{type(exc).__name__}: {str(exc)[:200]}"
+
+
+def http_exchange(stream: TlsStream, method: str, target: str, headers: list[tuple[str, str]],
+                  body: bytes, timeout_s: float) -> Reply:
+    """Send one request and read its reply, all within ``timeout_s`` (I/O).
+
+    Raises:
+        WireError: when no complete reply head arrived in time, or the reply is not HTTP.
+    """
+    import h11
+
+    deadline = time.monotonic() + timeout_s
+    connection = h11.Connection(our_role=h11.CLIENT, max_incomplete_event_size=MAX_HEADER_BYTES)
+    framing = [("Content-Length", str(len(body)))] if method == "POST" or body else []
+    outgoing = connection.send(h11.Request(method=method, target=target,
+                                           headers=headers + framing))
+    if body:
+        outgoing += connection.send(h11.Data(data=body))
+    outgoing += connection.send(h11.EndOfMessage())
+    stream.send(outgoing, deadline)
+    status, reply_headers, received = 0, {}, bytearray()
+    try:
+        while True:
+            event = connection.next_event()
+            if event is h11.NEED_DATA:
+                try:
+                    connection.receive_data(stream.recv(deadline))
+                except WireError:
+                    if status:  # the head arrived: keep what the body had so far
+                        stream.reusable = False
+                        break
+                    raise
+                continue
+            if isinstance(event, h11.Response):
+                status = event.status_code
+                reply_headers = {name.decode("latin-1").lower(): value.decode("latin-1")
+                                 for name, value in event.headers}
+            elif isinstance(event, h11.Data):
+                received += event.data
+                if len(received) >= MAX_REPLY_BYTES:
+                    stream.reusable = False  # the rest is left unread: never reuse
+                    break
+            elif isinstance(event, (h11.EndOfMessage, h11.ConnectionClosed)):
+                break
+    except h11.RemoteProtocolError as exc:
+        stream.reusable = False
+        if status:
+            return Reply(status, reply_headers, bytes(received[:MAX_REPLY_BYTES]))
+        if "exceeds" in str(exc) or "too long" in str(exc).lower():
+            raise WireError(f"the reply's head exceeds {MAX_HEADER_BYTES // 1024} KiB") from None
+        raise WireError(f"the reply is not valid HTTP ({exc})") from None
+    if status == 0:
+        stream.reusable = False
+        raise WireError("the server closed the connection without replying")
+    if connection.our_state is not h11.DONE or connection.their_state is not h11.DONE:
+        stream.reusable = False
+    return Reply(status, reply_headers, bytes(received[:MAX_REPLY_BYTES]))

@@ -1,0 +1,66 @@
+"""The ``hec-doctor`` click group: every command, and one-line errors for bad input.
+
+Commands parse options, run the engine, render to stdout (or ``--output``) and write summaries
+and notices to stderr. Bad input is one line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from hec_doctor import __version__
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class _OneLineErrors(click.Group):
+    """A group whose usage errors are one line on stderr with exit code 2."""
+
+    def main(self, args: Any = None, prog_name: str | None = None,  # type: ignore[override]
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        from hec_doctor.errors import FetchError, InputError
+        from hec_doctor.exitcodes import ExitCode
+
+        try:
+            code = super().main(args, prog_name or "hec-doctor", complete_var,
+                                standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            click.echo(f"hec-doctor: error: {exc.format_message()}{hint}", err=True)
+            code = ExitCode.USAGE
+        except InputError as exc:
+            click.echo(f"hec-doctor: error: {exc}", err=True)
+            code = ExitCode.USAGE
+        except FetchError as exc:
+            click.echo(f"hec-doctor: error: {exc}", err=True)
+            code = ExitCode.INCOMPLETE
+        except click.Abort:
+            click.echo("hec-doctor: interrupted", err=True)
+            code = 130
+        code = int(code or 0)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+@click.group(cls=_OneLineErrors, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="hec-doctor")
+def cli() -> None:
+    """Check a Splunk HEC destination before Cloudflare Logpush (or anything else) uses it."""
+
+
+def _add_commands() -> None:
+    from hec_doctor.commands.check import check
+    from hec_doctor.commands.demo import demo
+    from hec_doctor.commands.explain import explain
+    from hec_doctor.commands.job import job
+    from hec_doctor.commands.serve import serve
+
+    for command in (check, job, explain, demo, serve):
+        cli.add_command(command)
+
+
+_add_commands()
