@@ -1,0 +1,269 @@
+"""Many targets: order, isolation, exit codes, the batch formats, and the progress bar."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import subprocess
+import sys
+import threading
+import time
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from hec_doctor.fleet import run_all
+from hec_doctor.models import CheckResult, Report, Status, make_batch
+from hec_doctor.progress import Progress
+from hec_doctor.render import OutputFormat, render
+from hec_doctor.render.github import escape_data, escape_property
+from tests.conftest import good_conf
+from tests.render.sample import sample_report
+from tests.test_cli import invoke
+
+GOOD = good_conf()
+BAD_PORT = good_conf().replace(":8088", ":8089")
+NO_TOKEN = good_conf(header_Authorization=None)
+
+
+def _report(label: str, status: Status = Status.PASS, summary: str = "fine") -> Report:
+    base = sample_report()
+    check = CheckResult(id="dest.port", title="Port", status=status, summary=summary,
+                        detail="", remediation="Use 8088." if status is Status.FAIL else "",
+                        duration_ms=1.5)
+    target = base.target.__class__(**{**base.target.__dict__, "input": label})
+    return Report(target=target, checks=(check,), version="0.1.0")
+
+
+# --- the pool -----------------------------------------------------------------------------
+
+def test_results_keep_input_order_whatever_finishes_first():
+    delays = [0.05, 0.0, 0.03, 0.01, 0.0]
+
+    def work(position: int) -> Report:
+        time.sleep(delays[position])
+        return _report(f"t{position}")
+
+    reports = run_all(list(range(5)), work, lambda i, e: _report("x"), concurrency=5)
+    assert [r.label for r in reports] == ["t0", "t1", "t2", "t3", "t4"]
+
+
+def test_one_failure_never_sinks_the_others():
+    def work(position: int) -> Report:
+        if position == 1:
+            raise RuntimeError("boom")
+        return _report(f"t{position}")
+
+    def failed(position: int, exc: BaseException) -> Report:
+        return _report(f"failed {position}: {exc}", Status.ERROR)
+
+    reports = run_all([0, 1, 2], work, failed, concurrency=3)
+    assert [r.label for r in reports] == ["t0", "failed 1: boom", "t2"]
+
+
+def test_concurrency_is_bounded():
+    running, peak, lock = 0, 0, threading.Lock()
+
+    def work(position: int) -> Report:
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        time.sleep(0.02)
+        with lock:
+            running -= 1
+        return _report(str(position))
+
+    run_all(list(range(12)), work, lambda i, e: _report("x"), concurrency=3)
+    assert peak == 3
+
+
+def test_an_exception_in_one_target_becomes_its_error_report(monkeypatch):
+    from hec_doctor import runner
+
+    real = runner.run
+
+    def flaky(target, options=None, checks=None):
+        if target.destination.effective_port == 8089:
+            raise RuntimeError(f"exploded near {target.token.token}")
+        return real(target, options)
+
+    monkeypatch.setattr(runner, "run", flaky)
+    result = invoke("check", GOOD, BAD_PORT, GOOD, "--offline", "--format", "json")
+    reports = json.loads(result.stdout)["reports"]
+    assert [r["verdict"] for r in reports] == ["pass", "error", "pass"]
+    assert reports[1]["checks"][0]["summary"].startswith("internal error: RuntimeError: exploded")
+    assert "e6d94e8c" not in result.stdout  # the token in the exception text is scrubbed
+    assert result.exit_code == 3
+
+
+# --- the command --------------------------------------------------------------------------
+
+def test_targets_from_arguments_file_and_stdin_in_input_order(tmp_path):
+    listing = tmp_path / "targets.txt"
+    listing.write_text(f"# our HEC fleet\n\n{BAD_PORT}   # the broken one\n  {NO_TOKEN}\n")
+    from click.testing import CliRunner
+
+    from hec_doctor.cli import cli
+
+    result = CliRunner().invoke(cli, ["check", GOOD, "-", "--file", str(listing), "--offline",
+                                      "--format", "json"], input=f"{GOOD}\n# nothing\n")
+    document = json.loads(result.stdout)
+    assert document["schema"] == "hec-doctor.batch/1"
+    ports = [r["target"]["port"] for r in document["reports"]]
+    assert ports == [8088, 8088, 8089, 8088]
+    assert document["counts"] == {"pass": 2, "warn": 0, "fail": 2, "error": 0}
+    assert result.exit_code == 1  # one failed: the run fails
+
+
+def test_bad_line_in_a_file_names_it_and_exits_2(tmp_path):
+    listing = tmp_path / "targets.txt"
+    listing.write_text(f"{GOOD}\nftp://[nope\n")
+    result = invoke("check", "--file", str(listing), "--offline")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"hec-doctor: error: {listing}:2: ")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_no_target_at_all_is_a_usage_error():
+    result = invoke("check")
+    assert result.exit_code == 2
+    assert "no target given" in result.stderr
+
+
+def test_summary_groups_the_worst_problems(tmp_path):
+    result = invoke("check", BAD_PORT, BAD_PORT.replace("hec.", "hec2."), GOOD, "--offline",
+                    "--color", "never")
+    summary = result.stdout[result.stdout.index("Summary:"):]
+    assert summary.startswith("Summary: 3 targets: 1 pass, 2 fail; verdict FAIL")
+    assert re.search(r"FAIL dest\.port in 2: port 8089 is Splunk's management", summary)
+
+
+def test_one_target_keeps_the_single_report_shape():
+    document = json.loads(invoke("check", GOOD, "--offline", "--format", "json").stdout)
+    assert document["schema"] == "hec-doctor.report/1"
+
+
+def test_live_fleet_against_lookalikes(hec_server_factory):
+    healthy, broken = hec_server_factory(), hec_server_factory(fault="unhealthy")
+    result = invoke("check", healthy.destination_conf, broken.destination_conf.replace(
+        broken.token, healthy.token), "--ca-file", healthy.ca_file, "--format", "json")
+    reports = json.loads(result.stdout)["reports"]
+    assert [r["logpush"]["would_deliver"] for r in reports] == [True, False]
+    assert healthy.server.connections == 1  # one connection per endpoint and address
+
+
+# --- JUnit --------------------------------------------------------------------------------
+
+def test_junit_parses_back_with_the_right_counts():
+    batch = make_batch([sample_report(), _report("second", Status.FAIL, "bad <port> & \"x\"")])
+    root = ET.fromstring(render(OutputFormat.JUNIT, batch))
+    assert root.tag == "testsuites"
+    suites = root.findall("testsuite")
+    assert len(suites) == 2
+    for suite in suites:
+        cases = suite.findall("testcase")
+        assert int(suite.get("tests")) == len(cases)
+        assert int(suite.get("failures")) == len(suite.findall("testcase/failure"))
+        assert int(suite.get("skipped")) == len(suite.findall("testcase/skipped"))
+        for case in cases:
+            assert {child.tag for child in case} <= {"failure", "error", "skipped", "system-out"}
+            float(case.get("time"))
+    failure = suites[1].find("testcase/failure")
+    assert failure.get("message") == 'bad <port> & "x"'
+    assert "fix: Use 8088." in failure.text
+    assert int(root.get("tests")) == sum(int(s.get("tests")) for s in suites)
+
+
+def test_junit_survives_characters_xml_cannot_hold():
+    nasty = "nul\x00 esc\x1b[31m bell\x07 ]]> </testcase>"
+    xml = render(OutputFormat.JUNIT, make_batch([_report(nasty, Status.FAIL, nasty)]))
+    root = ET.fromstring(xml)
+    assert root.find("testsuite").get("name").startswith("nul\ufffd esc\ufffd[31m")
+    assert "</testcase>" in root.find("testsuite/testcase/failure").get("message")
+
+
+# --- GitHub -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "data", "prop"), [
+    ("a\nb", "a%0Ab", "a%0Ab"),
+    ("50% done\r", "50%25 done%0D", "50%25 done%0D"),
+    ("x::error::y", "x::error::y", "x%3A%3Aerror%3A%3Ay"),
+    ("a, b", "a, b", "a%2C b"),
+])
+def test_github_escaping(text, data, prop):
+    assert escape_data(text) == data
+    assert escape_property(text) == prop
+
+
+def test_github_annotations_cannot_be_injected():
+    batch = make_batch([_report("host", Status.FAIL, "evil\n::error::injected")])
+    lines = render(OutputFormat.GITHUB, batch).splitlines()
+    assert lines[0].startswith("::error title=hec-doctor dest.port%3A host::evil%0A::error::")
+    assert not any(line.startswith("::error::injected") for line in lines)
+    assert lines[-1] == "::notice title=hec-doctor::verdict fail: 1 fail"
+
+
+def test_github_format_writes_the_step_summary(tmp_path):
+    summary = tmp_path / "summary.md"
+    result = invoke("check", BAD_PORT, "--offline", "--format", "github",
+                    env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.exit_code == 1
+    assert "::error title=hec-doctor dest.port" in result.stdout
+    text = summary.read_text()
+    assert text.startswith("## hec-doctor: ❌ fail")
+    assert "e6d94e8c" not in text
+
+
+def test_markdown_escapes_table_cells():
+    batch = make_batch([_report("a|b", Status.FAIL, "pipe | and `tick` and <b>")])
+    text = render(OutputFormat.MARKDOWN, batch)
+    assert "| a\\|b | ❌ fail | 1 | 0 |" in text
+    assert "pipe \\| and \\`tick\\` and \\<b\\>" in text
+
+
+# --- progress -----------------------------------------------------------------------------
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal():
+    result = invoke("check", GOOD, BAD_PORT, "--offline")
+    assert "\r" not in result.stderr and "checking [" not in result.stderr
+
+
+def test_progress_bar_on_a_terminal():
+    controller, terminal = pty.openpty()
+    try:
+        process = subprocess.run(
+            [sys.executable, "-m", "hec_doctor", "check", GOOD, BAD_PORT, "--offline"],
+            stdout=subprocess.PIPE, stderr=terminal, timeout=60, check=False,
+            env={**os.environ, "NO_COLOR": "1"})
+        os.close(terminal)
+        terminal = -1
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(controller)
+        if terminal != -1:
+            os.close(terminal)
+    assert process.returncode == 1
+    assert b"checking [" in seen and b"2/2" in seen
+    assert b"checking [" not in process.stdout
+
+
+def test_progress_wanted_only_for_terminals():
+    class Fake:
+        def __init__(self, tty: bool) -> None:
+            self.tty = tty
+
+        def isatty(self) -> bool:
+            return self.tty
+
+    assert Progress.wanted(Fake(True)) and not Progress.wanted(Fake(False))
