@@ -129,3 +129,23 @@ def test_version_and_module_entry_point():
     result = subprocess.run([sys.executable, "-m", "hec_doctor", "check", "https://[::1"],
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_every_listed_command_loads_and_help_lists_them_all():
+    import click
+
+    from hec_doctor.commands.group import COMMANDS, cli as group
+
+    for name in COMMANDS:
+        command = group.get_command(click.Context(group), name)
+        assert isinstance(command, click.Command) and command.name == name
+    listing = invoke("--help").stdout
+    assert all(f"  {name} " in listing for name in COMMANDS)
+
+
+def test_version_answers_without_loading_click():
+    code = ("import sys; from hec_doctor.cli import main; main(['--version']); "
+            "assert 'click' not in sys.modules, 'click was imported'")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("hec-doctor, version ")
