@@ -1,7 +1,8 @@
 """The ``hec-doctor`` console script.
 
-``--version`` is answered before click or any command is imported, so it costs little more than
-starting Python; everything else goes to the click group in ``hec_doctor.commands.group``.
+``--version`` and the top-level ``--help`` are answered before click or any command is imported,
+so they cost little more than starting Python; everything else goes to the click group in
+``hec_doctor.commands.group``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ def main(argv: list[str] | None = None) -> int:
         from hec_doctor import __version__
 
         sys.stdout.write(f"hec-doctor, version {__version__}\n")
+        return 0
+    if args in (["--help"], ["-h"]):
+        from hec_doctor.commands.names import top_level_help
+
+        sys.stdout.write(top_level_help())
         return 0
     from hec_doctor.commands.group import cli
 

@@ -149,3 +149,13 @@ def test_version_answers_without_loading_click():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("hec-doctor, version ")
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_fast_top_level_help_is_exactly_clicks(flag, capsys):
+    from hec_doctor.cli import main
+
+    assert main([flag]) == 0
+    fast = capsys.readouterr().out
+    slow = CliRunner().invoke(cli, [flag], prog_name="hec-doctor").stdout
+    assert fast == slow

@@ -13,18 +13,13 @@ import click
 
 from hec_doctor import __version__
 
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# A fixed width, so the help reads the same everywhere and hec_doctor.cli can print the
+# top-level help without loading click (a test compares the two).
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "terminal_width": 80,
+                    "max_content_width": 80}
 
 
-# Each command's module is imported only when that command runs, so --help stays fast; the
-# one-line descriptions shown by --help live here (tests check each name resolves).
-COMMANDS: dict[str, str] = {
-    "check": "Check HEC destinations: a URL, a Logpush destination_conf, or host[:port].",
-    "job": "Explain Logpush jobs from their JSON (file, stdin, or the Cloudflare API).",
-    "explain": "Explain a topic, or an error message from a job's error_message.",
-    "demo": "Check built-in HEC look-alikes on loopback (no Splunk needed).",
-    "serve": "Run a local Splunk HEC look-alike until Ctrl-C.",
-}
+from hec_doctor.commands.names import COMMANDS, SUMMARY
 
 
 class _OneLineErrors(click.Group):
@@ -77,4 +72,7 @@ class _OneLineErrors(click.Group):
 @click.group(cls=_OneLineErrors, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", prog_name="hec-doctor")
 def cli() -> None:
-    """Check a Splunk HEC destination before Cloudflare Logpush (or anything else) uses it."""
+    pass
+
+
+cli.help = SUMMARY
