@@ -65,4 +65,14 @@ def build_scenarios() -> dict[str, Scenario]:
         "ip_with_ip_san": Scenario([make_cert("ip", issuer=root, ip_sans=("127.0.0.1",))], root,
                                    host="127.0.0.1"),
         "ip_without_ip_san": Scenario([good], root, host="127.0.0.1"),
+        "chain_of_fifty": Scenario(_long_chain(root, 49), root),
     }
+
+
+def _long_chain(root: Issued, intermediates: int) -> list[Issued]:
+    """A leaf under ``intermediates`` CAs in a row, as sent: leaf first, root's child last."""
+    issuer, cas = root, []
+    for depth in range(intermediates):
+        issuer = make_cert(f"Intermediate {depth}", ca=True, issuer=issuer, bits=256)
+        cas.append(issuer)
+    return [make_cert(HOST, issuer=issuer, sans=(HOST,), bits=256), *reversed(cas)]

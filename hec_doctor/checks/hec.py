@@ -11,6 +11,7 @@ true, which the report then says); redirects are never followed; every reply is 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from hec_doctor.catalog import CODES, TOKEN_CODES, Reply, diagnose
 from hec_doctor.checks.base import Context
@@ -20,6 +21,7 @@ from hec_doctor.destination import RAW_PATH
 from hec_doctor.models import LogpushPrediction, Outcome, Status
 
 HEALTH_PATH = "/services/collector/health"
+_QUERY_SAFE = "%:/@-._~!$'()*+,;=?"
 # The FAQ's sample line: what a Logpush batch line for http_requests looks like.
 FAQ_EVENT = (b'{"BotScore":99,"BotScoreSrc":"Machine Learning","CacheCacheStatus":"miss",'
              b'"CacheResponseBytes":2478}')
@@ -83,11 +85,14 @@ def exchange(ctx: Context, method: str, path: str, *, query: str = "",
                          else str(exc)) from None
 
 
-def _token_query(ctx: Context, *, channel: bool) -> str:
-    params = [f"{p.name}={p.raw_value}" for p in ctx.target.destination.params
-              if p.name in ("channel", "sourcetype", "index", "host", "source")
-              and (channel or p.name != "channel")]
-    if channel and not ctx.target.destination.param("channel"):
+def _event_query(ctx: Context) -> str:
+    """The query of a Logpush-shaped post: the destination's HEC parameters, and a channel."""
+    # Values go as written, except that anything unsafe in a request line (spaces, CR, LF,
+    # controls) is percent-encoded: no parameter can split the request.
+    params = [f"{p.name}={quote(p.raw_value, safe=_QUERY_SAFE)}"
+              for p in ctx.target.destination.params
+              if p.name in ("channel", "sourcetype", "index", "host", "source")]
+    if not ctx.target.destination.param("channel"):
         params.insert(0, f"channel={fresh_guid(ctx)}")
     return "&".join(params)
 
@@ -150,6 +155,7 @@ def _probe(ctx: Context, key: str, method: str, path: str, **kwargs: Any) -> Rep
     try:
         reply = exchange(ctx, method, path, **kwargs)
     except ProbeError as exc:
+        ctx.facts["silent_http"] = True  # later probes would only wait as long again
         return Outcome(Status.FAIL, f"no HTTP reply: {exc}",
                        "The TLS connection worked, but the request got no answer.",
                        "Check what serves HTTPS on this port.")
@@ -166,6 +172,9 @@ def check_token(ctx: Context) -> Outcome:
     token = ctx.target.token
     if token is None:
         return Outcome(Status.SKIP, "no token given (set HEC_TOKEN or pass --token)")
+    if ctx.facts.get("silent_http"):
+        return Outcome(Status.SKIP, "not run: the server gave no HTTP reply to hec.health, "
+                       "so the token was not sent")
     # No channel on purpose: an indexer-acknowledgement token answers code 10, so this one
     # request proves the token and reveals useACK at once.
     reply = _probe(ctx, "token_reply", "POST", ctx.target.destination.path
@@ -220,7 +229,7 @@ def check_event(ctx: Context) -> Outcome:
     assert token is not None
     dest = ctx.target.destination
     reply = _probe(ctx, "event_reply", "POST", dest.path if dest.path.startswith(RAW_PATH)
-                   else RAW_PATH, query=_token_query(ctx, channel=True),
+                   else RAW_PATH, query=_event_query(ctx),
                    body=ctx.options.event or FAQ_EVENT, authorization=token.authorization)
     if isinstance(reply, Outcome):
         return reply

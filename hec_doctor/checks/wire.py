@@ -97,19 +97,24 @@ def http_exchange(stream: TlsStream, method: str, target: str, headers: list[tup
     deadline = time.monotonic() + timeout_s
     connection = h11.Connection(our_role=h11.CLIENT, max_incomplete_event_size=MAX_HEADER_BYTES)
     framing = [("Content-Length", str(len(body)))] if method == "POST" or body else []
-    outgoing = connection.send(h11.Request(method=method, target=target,
-                                           headers=headers + framing))
-    if body:
-        outgoing += connection.send(h11.Data(data=body))
-    outgoing += connection.send(h11.EndOfMessage())
+    try:
+        outgoing = connection.send(h11.Request(method=method, target=target,
+                                               headers=headers + framing))
+        if body:
+            outgoing += connection.send(h11.Data(data=body))
+        outgoing += connection.send(h11.EndOfMessage())
+    except h11.LocalProtocolError as exc:  # h11 refuses CR, LF and controls in the request
+        raise WireError(f"request not sent: {exc}") from None
     stream.send(outgoing, deadline)
-    status, reply_headers, received = 0, {}, bytearray()
+    status, reply_headers, received, closed = 0, {}, bytearray(), False
     try:
         while True:
             event = connection.next_event()
             if event is h11.NEED_DATA:
                 try:
-                    connection.receive_data(stream.recv(deadline))
+                    data = stream.recv(deadline)
+                    closed = closed or not data
+                    connection.receive_data(data)
                 except WireError:
                     if status:  # the head arrived: keep what the body had so far
                         stream.reusable = False
@@ -131,6 +136,8 @@ def http_exchange(stream: TlsStream, method: str, target: str, headers: list[tup
         stream.reusable = False
         if status:
             return Reply(status, reply_headers, bytes(received[:MAX_REPLY_BYTES]))
+        if closed:
+            raise WireError("the server closed the connection without replying") from None
         if "exceeds" in str(exc) or "too long" in str(exc).lower():
             raise WireError(f"the reply's head exceeds {MAX_HEADER_BYTES // 1024} KiB") from None
         raise WireError(f"the reply is not valid HTTP ({exc})") from None

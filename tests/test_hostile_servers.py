@@ -1,0 +1,259 @@
+"""Servers that misbehave: each run ends within its time budget with a named diagnosis.
+
+Every server here listens on 127.0.0.1. The budget is the step timeout (1 s) per step that waits
+plus a small margin; no check may end in ``error``, and the token never reaches a server whose
+certificate failed.
+"""
+
+from __future__ import annotations
+
+import base64
+import socket
+import ssl
+import struct
+import time
+from typing import Callable
+
+import pytest
+from cryptography import x509
+
+from hec_doctor.destination import build_target
+from hec_doctor.models import Options, Report, Status
+from hec_doctor.pki import make_cert, server_context, write_pem
+from hec_doctor.runner import run
+from tests.conftest import TOKEN
+from tests.servers import raw_server, silent, tls_handler
+
+TIMEOUT = 1.0
+MARGIN = 1.5
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    root = make_cert("Hostile Test Root", ca=True, bits=256)
+    leaf = make_cert("127.0.0.1", issuer=root, ip_sans=("127.0.0.1",), bits=256)
+    folder = tmp_path_factory.mktemp("hostile")
+    return {"root": root, "leaf": leaf, "ca": write_pem(folder / "ca.pem", root),
+            "context": server_context([leaf], leaf)}
+
+
+def check(port: int, ca_file: str) -> tuple[Report, float]:
+    target = build_target(f"https://127.0.0.1:{port}/services/collector/raw", token_flag=TOKEN)
+    started = time.monotonic()
+    report = run(target, Options(ca_file=ca_file, timeout_s=TIMEOUT))
+    return report, time.monotonic() - started
+
+
+def assert_named(report: Report, check_id: str, words: str) -> None:
+    result = report.result(check_id)
+    assert result.status is Status.FAIL, (check_id, result)
+    assert words in result.summary, result.summary
+    assert not [c.id for c in report.checks if c.status is Status.ERROR]
+
+
+def read_request(tls: ssl.SSLSocket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = tls.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def after_request(reply: Callable[[ssl.SSLSocket], None]) -> Callable[[ssl.SSLSocket], None]:
+    def handle(tls: ssl.SSLSocket) -> None:
+        while read_request(tls):
+            reply(tls)
+    return handle
+
+
+def reset(sock: socket.socket) -> None:
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def serve_tls(pki, then: Callable[[ssl.SSLSocket], None]):
+    return raw_server(tls_handler(pki["context"], then))
+
+
+# --- at the TCP and TLS level -------------------------------------------------------------
+
+def test_accepts_tcp_and_never_speaks(pki):
+    with raw_server(silent) as port:
+        report, elapsed = check(port, pki["ca"])
+    assert_named(report, "tls.handshake", "no TLS answer within 1 s")
+    assert elapsed < TIMEOUT + MARGIN
+
+
+def test_resets_mid_handshake(pki):
+    def handle(conn: socket.socket) -> None:
+        conn.recv(65536)  # the ClientHello
+        reset(conn)
+    with raw_server(handle) as port:
+        report, elapsed = check(port, pki["ca"])
+    result = report.result("tls.handshake")
+    assert result.status is Status.FAIL and ("reset" in result.summary or
+                                             "closed" in result.summary), result.summary
+    assert elapsed < MARGIN
+
+
+def test_chain_of_fifty_certificates(pki):
+    issuer = pki["root"]
+    cas = []
+    for depth in range(49):
+        issuer = make_cert(f"Intermediate {depth}", ca=True, issuer=issuer, bits=256)
+        cas.append(issuer)
+    leaf = make_cert("127.0.0.1", issuer=issuer, ip_sans=("127.0.0.1",), bits=256)
+    chain = [leaf, *reversed(cas)]
+    with raw_server(tls_handler(server_context(chain, leaf))) as port:
+        report, elapsed = check(port, pki["ca"])
+    assert report.result("tls.handshake").data["chain_length"] == 50
+    assert report.result("tls.verify").status in (Status.PASS, Status.FAIL)
+    assert not [c.id for c in report.checks if c.status is Status.ERROR]
+    assert elapsed < TIMEOUT + MARGIN
+
+
+def test_malformed_certificate_in_the_chain(pki):
+    inter = make_cert("Intermediate", ca=True, issuer=pki["root"], bits=256)
+    leaf = make_cert("127.0.0.1", issuer=inter, ip_sans=("127.0.0.1",), bits=256)
+    ski = inter.cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
+    der = inter.der
+    at = der.index(b"\x04\x14" + ski)
+    broken = der[:at] + b"\x02\x14" + der[at + 2:]  # the key id is no longer an OCTET STRING
+    pem = (b"-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(broken)
+           + b"-----END CERTIFICATE-----\n")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "chain.pem").write_bytes(leaf.pem + pem)
+        Path(folder, "key.pem").write_bytes(leaf.key_pem)
+        context.load_cert_chain(Path(folder, "chain.pem"), Path(folder, "key.pem"))
+    with raw_server(tls_handler(context, after_request(lambda t: None))) as port:
+        report, elapsed = check(port, pki["ca"])
+    assert_named(report, "tls.handshake", "cannot be parsed")
+    assert report.logpush.would_deliver is False
+    assert report.logpush.predicted_error is None  # Go's exact wording is not claimed
+    assert elapsed < MARGIN
+
+
+# --- at the HTTP level, after a good handshake --------------------------------------------
+
+def test_speaks_tls_then_never_answers_http(pki):
+    def handle(tls: ssl.SSLSocket) -> None:
+        read_request(tls)
+        time.sleep(TIMEOUT + 2)
+    with serve_tls(pki, handle) as port:
+        report, elapsed = check(port, pki["ca"])
+    assert_named(report, "hec.health", "no reply within 1 s")
+    assert report.result("hec.token").status is Status.SKIP  # not another full wait
+    assert elapsed < TIMEOUT + MARGIN
+
+
+def test_trickles_one_byte_a_second(pki):
+    def handle(tls: ssl.SSLSocket) -> None:
+        read_request(tls)
+        for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}":
+            tls.sendall(bytes([byte]))
+            time.sleep(0.3)
+    with serve_tls(pki, handle) as port:
+        report, elapsed = check(port, pki["ca"])
+    assert_named(report, "hec.health", "no reply within 1 s")
+    assert elapsed < TIMEOUT + MARGIN
+
+
+def test_answers_100_megabytes(pki):
+    def reply(tls: ssl.SSLSocket) -> None:
+        tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                    b"Content-Length: 104857600\r\n\r\n")
+        block = b"x" * 65536
+        for _ in range(1600):
+            tls.sendall(block)
+    with serve_tls(pki, after_request(reply)) as port:
+        report, elapsed = check(port, pki["ca"])
+    health = report.result("hec.health")
+    assert health.status is Status.FAIL and health.data["bytes_read"] == 65536
+    assert elapsed < 2 * TIMEOUT + MARGIN
+
+
+def test_answers_a_huge_header(pki):
+    def reply(tls: ssl.SSLSocket) -> None:
+        tls.sendall(b"HTTP/1.1 200 OK\r\nX-Huge: " + b"a" * 1_000_000 + b"\r\n\r\n")
+    with serve_tls(pki, after_request(reply)) as port:
+        report, elapsed = check(port, pki["ca"])
+    assert_named(report, "hec.health", "head exceeds 64 KiB")
+    assert elapsed < TIMEOUT + MARGIN
+
+
+@pytest.mark.parametrize(("body", "words"), [
+    (b'{"text": "HEC is he', "not a HEC reply"),
+    (b"[" * 200_000, "not a HEC reply"),
+    (b"\xff\xfe\x00garbage\x80\x81", "not a HEC reply"),
+])
+def test_answers_bodies_that_are_not_json(pki, body, words):
+    def reply(tls: ssl.SSLSocket) -> None:
+        tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: " + str(len(body)).encode()
+                    + b"\r\n\r\n" + body)
+    with serve_tls(pki, after_request(reply)) as port:
+        report, elapsed = check(port, pki["ca"])
+    health = report.result("hec.health")
+    assert health.status is Status.FAIL
+    assert not [c.id for c in report.checks if c.status is Status.ERROR]
+    assert health.summary.isprintable()
+    assert elapsed < MARGIN
+
+
+def test_resets_mid_reply(pki):
+    def handle(tls: ssl.SSLSocket) -> None:
+        read_request(tls)
+        tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Len")
+        reset(tls)
+    with serve_tls(pki, handle) as port:
+        report, elapsed = check(port, pki["ca"])
+    health = report.result("hec.health")
+    assert health.status is Status.FAIL and health.summary.startswith("no HTTP reply")
+    assert elapsed < MARGIN
+
+
+def test_closes_right_after_the_handshake(pki):
+    with serve_tls(pki, lambda tls: None) as port:
+        report, elapsed = check(port, pki["ca"])
+    health = report.result("hec.health")
+    # Which one the client sees depends on whether its request crossed the server's close.
+    assert health.status is Status.FAIL
+    assert ("closed the connection without replying" in health.summary
+            or "reset the connection" in health.summary), health.summary
+    assert elapsed < MARGIN
+
+
+@pytest.mark.parametrize("location", [
+    "https://elsewhere.example/services/collector/health",
+    "http://127.0.0.1:8088/services/collector/health",
+    "/services/collector/health",  # itself
+])
+def test_redirects_are_diagnosed_never_followed(pki, location):
+    requests = []
+
+    def reply(tls: ssl.SSLSocket) -> None:
+        requests.append(1)
+        tls.sendall(b"HTTP/1.1 302 Found\r\nLocation: " + location.encode()
+                    + b"\r\nContent-Length: 0\r\n\r\n")
+    with serve_tls(pki, after_request(reply)) as port:
+        report, elapsed = check(port, pki["ca"])
+    assert_named(report, "hec.health", "redirect")
+    assert len(requests) == 2  # the health probe and the token probe, nothing followed
+    assert elapsed < MARGIN
+
+
+def test_http_1_0_without_a_length(pki):
+    def handle(tls: ssl.SSLSocket) -> None:
+        read_request(tls)
+        tls.sendall(b'HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n'
+                    b'{"text":"HEC is healthy","code":17}')
+        tls.close()
+    with serve_tls(pki, handle) as port:
+        report, elapsed = check(port, pki["ca"])
+    assert report.result("hec.health").status is Status.PASS
+    assert elapsed < MARGIN
