@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from urllib.parse import unquote, unquote_plus, urlsplit
 
-from hec_doctor.errors import TargetError
+from hec_doctor.errors import InputError, TargetError
 from hec_doctor.redact import placeholder
 
 RAW_PATH = "/services/collector/raw"
@@ -66,6 +66,8 @@ class Destination:
         fragment: anything after ``#``, or None.
         userinfo: True when the input carries ``user[:password]@``.
         assumptions: what hec-doctor filled in because the input did not say.
+        userinfo_text: the ``user[:password]`` as written ("" when none): a secret, since HEC
+            accepts the token as a basic-auth password.
     """
 
     text: str
@@ -78,6 +80,14 @@ class Destination:
     fragment: str | None
     userinfo: bool
     assumptions: tuple[str, ...] = ()
+    userinfo_text: str = ""
+
+    @property
+    def shown_text(self) -> str:
+        """The input as written, with any ``user[:password]@`` replaced by ``<userinfo>@``."""
+        if not self.userinfo_text:
+            return self.text
+        return self.text.replace(self.userinfo_text + "@", "<userinfo>@", 1)
 
     @property
     def effective_port(self) -> int:
@@ -123,6 +133,12 @@ class Destination:
         return f"{url}?{query}" if query else url
 
 
+# Cloudflare's API caps destination_conf at 4096 characters; twice that leaves room for a URL
+# written out by hand and keeps every parser's work small on hostile input.
+MAX_TARGET_CHARS = 8192
+MAX_TOKEN_CHARS = 4096
+
+
 def parse_target(text: str) -> Destination:
     """Parse a HEC URL, a Logpush destination_conf or a bare ``host[:port]``.
 
@@ -135,6 +151,10 @@ def parse_target(text: str) -> Destination:
     Raises:
         TargetError: when the input cannot be read as any of the three forms.
     """
+    if len(text) > MAX_TARGET_CHARS:
+        raise TargetError(f"the target is {len(text)} characters long; Cloudflare accepts a "
+                          f"destination_conf of at most 4096 (hec-doctor reads up to "
+                          f"{MAX_TARGET_CHARS})")
     text = text.strip()
     if not text:
         raise TargetError("the target is empty: give a HEC URL, a destination_conf or a host")
@@ -175,6 +195,7 @@ def parse_target(text: str) -> Destination:
         fragment=fragment if hash_sign else None,
         userinfo="@" in parts.netloc,
         assumptions=tuple(assumptions),
+        userinfo_text=parts.netloc.rpartition("@")[0],
     )
 
 
@@ -220,6 +241,10 @@ def _host(parts) -> str:  # type: ignore[no-untyped-def]
 
 
 def _port(parts) -> int | None:  # type: ignore[no-untyped-def]
+    hostport = parts.netloc.rpartition("@")[2]
+    if hostport.count(":") > 1 and not hostport.startswith("["):
+        raise TargetError(f"{hostport!r}: an IPv6 address in a URL goes in brackets, e.g. "
+                          "https://[2001:db8::1]:8088/services/collector/raw")
     try:
         port = parts.port
     except ValueError:
@@ -295,6 +320,9 @@ class Target:
         for param in self.destination.params:
             if param.name == "token":
                 values.add(param.value)
+        password = self.destination.userinfo_text.partition(":")[2]
+        if password:  # HEC takes the token as a basic-auth password
+            values.add(password)
         return tuple(v for v in values if v.strip())
 
 
@@ -315,6 +343,10 @@ def build_target(
         TargetError: when the target cannot be parsed.
     """
     destination = parse_target(text)
+    for name, value in (("--token", token_flag), ("HEC_TOKEN", token_env)):
+        if value is not None and len(value) > MAX_TOKEN_CHARS:
+            raise InputError(f"the token from {name} is {len(value)} characters long; a HEC "
+                             "token is a 36-character GUID")
     candidates: list[TokenCandidate] = []
     if token_flag is not None:
         candidates.append(_flag_candidate("--token", token_flag))

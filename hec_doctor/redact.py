@@ -6,6 +6,7 @@ a token to its owner; for a token too short to spare four characters, only its l
 
 from __future__ import annotations
 
+from typing import Callable
 from urllib.parse import quote, quote_plus
 
 # A Splunk token is a 36-character GUID: 4 of them identify it without helping anyone guess it.
@@ -32,15 +33,20 @@ def secret_forms(secret: str) -> tuple[str, ...]:
     return tuple(sorted((f for f in forms if f), key=len, reverse=True))
 
 
-def scrub(text: str, secrets: tuple[str, ...]) -> str:
+def scrub(text: str, secrets: tuple[str, ...],
+          escape: Callable[[str], str] | None = None) -> str:
     """Replace every spelling of every secret in ``text`` by its placeholder.
 
     This is the last line of defence at the output boundary; the reports are built redacted.
+    ``escape`` makes the placeholder safe in the format at hand (XML, Markdown).
     """
     for secret in secrets:
         # Secrets under 4 characters would erase ordinary words; the lint flags such tokens anyway.
         if len(secret) < 4:
             continue
+        stand_in = placeholder(secret)
+        if escape is not None:
+            stand_in = escape(stand_in)
         for form in secret_forms(secret):
-            text = text.replace(form, placeholder(secret))
+            text = text.replace(form, stand_in)
     return text

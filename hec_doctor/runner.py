@@ -107,7 +107,7 @@ def summarise(target: Target) -> TargetSummary:
     dest = target.destination
     token = target.token
     return TargetSummary(
-        input=scrub(dest.text, target.secrets),
+        input=scrub(dest.shown_text, target.secrets),
         form=dest.form.value,
         url=scrub(dest.https_url(), target.secrets),
         host=dest.host,

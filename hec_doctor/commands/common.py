@@ -57,7 +57,8 @@ def emit(batch: Any, *, fmt: str, single: bool, output: str | None, color: str,
     from hec_doctor.render.text import summary
 
     use_color = output is None and fmt == "text" and want_color(color)
-    text = scrub(render(OutputFormat(fmt), batch, single=single, color=use_color), secrets)
+    text = scrub(render(OutputFormat(fmt), batch, single=single, color=use_color), secrets,
+                 _PLACEHOLDER_ESCAPES.get(fmt))
     if output is None:
         click.echo(text, nl=False, color=use_color)
     else:
@@ -74,7 +75,7 @@ def emit(batch: Any, *, fmt: str, single: bool, output: str | None, color: str,
         click.echo(f"report written to {output}", err=True)
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and step_summary:
-        markdown = scrub(render(OutputFormat.MARKDOWN, batch), secrets)
+        markdown = scrub(render(OutputFormat.MARKDOWN, batch), secrets, _markdown_escape)
         try:
             with open(step_summary, "a", encoding="utf-8") as handle:
                 handle.write(markdown)
@@ -83,6 +84,22 @@ def emit(batch: Any, *, fmt: str, single: bool, output: str | None, color: str,
 
 
 FORMATS = ["text", "json", "junit", "github", "markdown"]
+
+
+def _markdown_escape(text: str) -> str:
+    from hec_doctor.render.markdown import cell
+
+    return cell(text)
+
+
+def _xml_escape(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(text)
+
+
+# The placeholder holds < and >: escaped where they would be markup.
+_PLACEHOLDER_ESCAPES = {"junit": _xml_escape, "markdown": _markdown_escape}
 
 
 def write_text(path: str, text: str) -> None:
