@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from hec_doctor.commands.common import FORMATS, emit, parse_resolve
+from hec_doctor.commands.common import emit, live_options, report_options
 
 
 @click.command()
@@ -23,21 +23,8 @@ from hec_doctor.commands.common import FORMATS, emit, parse_resolve
               help="HEC token (prefer the HEC_TOKEN environment variable: no shell history).")
 @click.option("--insecure-skip-verify/--no-insecure-skip-verify", "skip_verify", default=None,
               help="Override the target's insecure-skip-verify parameter.")
-@click.option("--strict", is_flag=True, help="Treat warnings as failures (exit code 1).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
-              show_default=True, help="Report format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to this file (after the run) instead of stdout.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="Colour the text report (auto: on a terminal, no NO_COLOR).")
-@click.option("--ca-file", type=click.Path(dir_okay=False),
-              help="Trust the roots in this PEM file instead of certifi's Mozilla bundle.")
-@click.option("--resolve", "resolve", multiple=True, metavar="HOST:PORT:ADDRESS",
-              callback=lambda ctx, param, value: tuple(parse_resolve(v) for v in value),
-              help="Connect to ADDRESS for HOST:PORT, keeping HOST for SNI and verification "
-                   "(as curl's --resolve). Repeatable.")
-@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1, max=300), default=5.0,
-              show_default=True, help="Seconds allowed for each network step.")
+@report_options
+@live_options
 @click.option("--expiry-warn-days", type=click.IntRange(min=0), default=30, show_default=True,
               help="Warn when the certificate expires within this many days.")
 @click.option("--send-event", is_flag=True,

@@ -86,6 +86,40 @@ def emit(batch: Any, *, fmt: str, single: bool, output: str | None, color: str,
 FORMATS = ["text", "json", "junit", "github", "markdown"]
 
 
+def report_options(command: Any) -> Any:
+    """--strict, --format, --output and --color: how a batch of reports is judged and written."""
+    for option in reversed((
+        click.option("--strict", is_flag=True, help="Treat warnings as failures (exit code 1)."),
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
+                     show_default=True, help="Report format."),
+        click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+                     help="Write the report to this file (after the run) instead of stdout."),
+        click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+                     show_default=True,
+                     help="Colour the text report (auto: on a terminal, no NO_COLOR)."),
+    )):
+        command = option(command)
+    return command
+
+
+def live_options(command: Any) -> Any:
+    """--ca-file, --resolve and --timeout: how live checks connect and whom they trust."""
+    for option in reversed((
+        click.option("--ca-file", type=click.Path(dir_okay=False),
+                      help="Trust the roots in this PEM file instead of certifi's Mozilla "
+                           "bundle."),
+        click.option("--resolve", "resolve", multiple=True, metavar="HOST:PORT:ADDRESS",
+                     callback=lambda ctx, param, value: tuple(parse_resolve(v) for v in value),
+                     help="Connect to ADDRESS for HOST:PORT, keeping HOST for SNI and "
+                          "verification (as curl's --resolve). Repeatable."),
+        click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1, max=300),
+                     default=5.0, show_default=True,
+                     help="Seconds allowed for each network step."),
+    )):
+        command = option(command)
+    return command
+
+
 def _markdown_escape(text: str) -> str:
     from hec_doctor.render.markdown import cell
 

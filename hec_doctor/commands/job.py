@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from hec_doctor.commands.common import FORMATS, emit, parse_resolve
+from hec_doctor.commands.common import emit, live_options, report_options
 
 
 @click.command()
@@ -25,20 +25,8 @@ from hec_doctor.commands.common import FORMATS, emit, parse_resolve
               help="Also run the live checks against each Splunk destination.")
 @click.option("--concurrency", type=click.IntRange(1, 256), default=32, show_default=True,
               help="With --live, how many destinations are checked at once.")
-@click.option("--strict", is_flag=True, help="Treat warnings as failures (exit code 1).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Report format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to this file (after the run) instead of stdout.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="Colour the text report.")
-@click.option("--ca-file", type=click.Path(dir_okay=False),
-              help="With --live: trust these roots instead of certifi's bundle.")
-@click.option("--resolve", "resolve", multiple=True, metavar="HOST:PORT:ADDRESS",
-              callback=lambda ctx, param, value: tuple(parse_resolve(v) for v in value),
-              help="With --live: connect to ADDRESS for HOST:PORT. Repeatable.")
-@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1, max=300), default=5.0,
-              show_default=True, help="Seconds allowed for each network step.")
+@report_options
+@live_options
 def job(source: str | None, zone_id: str | None, account_id: str | None, api_base: str,
         api_ca_file: str | None, live: bool, concurrency: int, strict: bool, fmt: str,
         output: str | None, color: str, ca_file: str | None, resolve: tuple[Any, ...],
