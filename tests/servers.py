@@ -11,7 +11,7 @@ import ssl
 import threading
 from typing import Callable, Iterator
 
-from hec_doctor.pki import Issued, server_context
+from hec_doctor.pki import Issued, make_cert, server_context
 
 LOOPBACK = "127.0.0.1"
 
@@ -95,3 +95,32 @@ def tls_server(chain: list[Issued], *, key: Issued | None = None,
     context = server_context(chain, key or chain[0], max_version=max_version)
     with raw_server(tls_handler(context)) as port:
         yield port
+
+
+def malformed_intermediate_context(root: Issued, host: str) -> ssl.SSLContext:
+    """A server context whose chain holds an intermediate no strict parser accepts.
+
+    The intermediate's subject key identifier is turned from an OCTET STRING into an INTEGER:
+    OpenSSL still loads and sends it; Go and cryptography refuse to parse it.
+    """
+    import base64
+    import tempfile
+    from pathlib import Path
+
+    from cryptography import x509
+
+    inter = make_cert("Intermediate", ca=True, issuer=root, bits=256)
+    leaf = make_cert(host, issuer=inter, sans=() if host[0].isdigit() else (host,),
+                     ip_sans=(host,) if host[0].isdigit() else (), bits=256)
+    ski = inter.cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
+    der = inter.der
+    at = der.index(b"\x04\x14" + ski)
+    broken = der[:at] + b"\x02\x14" + der[at + 2:]
+    pem = (b"-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(broken)
+           + b"-----END CERTIFICATE-----\n")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "chain.pem").write_bytes(leaf.pem + pem)
+        Path(folder, "key.pem").write_bytes(leaf.key_pem)
+        context.load_cert_chain(Path(folder, "chain.pem"), Path(folder, "key.pem"))
+    return context

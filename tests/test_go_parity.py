@@ -145,3 +145,17 @@ def test_go_agrees_on_transport_failures(go_client, tmp_path, kind):
         with raw_server(handler) as port:
             go, report = go_says(go_client, port, "hec.test", ca), check_live("hec.test", port)
     assert go == report.logpush.predicted_error
+
+
+def test_go_refuses_a_malformed_intermediate_and_we_claim_no_exact_text(go_client, tmp_path):
+    from hec_doctor.pki import make_cert
+    from tests.servers import malformed_intermediate_context, raw_server, tls_handler
+
+    root = make_cert("Parse Root", ca=True, bits=256)
+    ca = write_pem(tmp_path / "ca.pem", root)
+    with raw_server(tls_handler(malformed_intermediate_context(root, "hec.test"))) as port:
+        go = go_says(go_client, port, "hec.test", ca)
+        report = check_live("hec.test", port, ca)
+    assert go.startswith("tls: failed to parse certificate from server: x509: ")
+    assert report.logpush.would_deliver is False and report.logpush.predicted_error is None
+    assert "tls: failed to parse certificate from server: x509: ..." in report.logpush.basis

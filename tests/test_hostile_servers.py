@@ -7,7 +7,6 @@ certificate failed.
 
 from __future__ import annotations
 
-import base64
 import socket
 import ssl
 import struct
@@ -15,14 +14,13 @@ import time
 from typing import Callable
 
 import pytest
-from cryptography import x509
 
 from hec_doctor.destination import build_target
 from hec_doctor.models import Options, Report, Status
 from hec_doctor.pki import make_cert, server_context, write_pem
 from hec_doctor.runner import run
 from tests.conftest import TOKEN
-from tests.servers import raw_server, silent, tls_handler
+from tests.servers import malformed_intermediate_context, raw_server, silent, tls_handler
 
 TIMEOUT = 1.0
 MARGIN = 1.5
@@ -115,22 +113,7 @@ def test_chain_of_fifty_certificates(pki):
 
 
 def test_malformed_certificate_in_the_chain(pki):
-    inter = make_cert("Intermediate", ca=True, issuer=pki["root"], bits=256)
-    leaf = make_cert("127.0.0.1", issuer=inter, ip_sans=("127.0.0.1",), bits=256)
-    ski = inter.cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
-    der = inter.der
-    at = der.index(b"\x04\x14" + ski)
-    broken = der[:at] + b"\x02\x14" + der[at + 2:]  # the key id is no longer an OCTET STRING
-    pem = (b"-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(broken)
-           + b"-----END CERTIFICATE-----\n")
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as folder:
-        Path(folder, "chain.pem").write_bytes(leaf.pem + pem)
-        Path(folder, "key.pem").write_bytes(leaf.key_pem)
-        context.load_cert_chain(Path(folder, "chain.pem"), Path(folder, "key.pem"))
+    context = malformed_intermediate_context(pki["root"], "127.0.0.1")
     with raw_server(tls_handler(context, after_request(lambda t: None))) as port:
         report, elapsed = check(port, pki["ca"])
     assert_named(report, "tls.handshake", "cannot be parsed")

@@ -100,3 +100,12 @@ def test_clean_destination_has_no_suggestion():
     report = run(build_target(good_conf()), Options(offline=True))
     assert report.suggested_destination_conf is None
     assert {c.status for c in report.checks if c.id.startswith("dest.")} == {Status.PASS}
+
+
+def test_every_public_name_resolves():
+    import hec_doctor
+
+    for name in hec_doctor.__all__:
+        assert getattr(hec_doctor, name) is not None, name
+    with pytest.raises(AttributeError):
+        hec_doctor.no_such_name  # noqa: B018
