@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -159,3 +160,28 @@ def test_fast_top_level_help_is_exactly_clicks(flag, capsys):
     fast = capsys.readouterr().out
     slow = CliRunner().invoke(cli, [flag], prog_name="hec-doctor").stdout
     assert fast == slow
+
+
+BUGGY_RUN = f"""
+import sys
+from hec_doctor.commands import check
+
+def broken(*args):
+    raise RuntimeError("boom {TOKEN}")
+
+check.check_targets = broken
+from hec_doctor.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_bug_is_one_line_without_the_message():
+    result = subprocess.run([sys.executable, "-c", BUGGY_RUN, "check", "--offline", "h.example"],
+                            capture_output=True, text=True)
+    assert result.returncode == 3
+    assert result.stderr.startswith("hec-doctor: internal error: RuntimeError at <string>:6 ")
+    assert TOKEN not in result.stderr and "Traceback" not in result.stderr
+    debug = subprocess.run([sys.executable, "-c", BUGGY_RUN, "check", "--offline", "h.example"],
+                           capture_output=True, text=True,
+                           env={**os.environ, "HEC_DOCTOR_DEBUG": "1"})
+    assert "Traceback" in debug.stderr

@@ -62,6 +62,8 @@ class TlsStream:
                 raise WireError(_describe(exc)) from None
             if data:
                 self._incoming.write(data)
+            elif self._incoming.eof:
+                return b""  # EOF already given to TLS and it still wants more: nothing comes
             else:
                 self._incoming.write_eof()
 

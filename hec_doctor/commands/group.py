@@ -6,7 +6,9 @@ and notices to stderr. Bad input is one line on stderr and exit code 2, never a 
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 from typing import Any
 
 import click
@@ -63,6 +65,14 @@ class _OneLineErrors(click.Group):
         except click.Abort:
             click.echo("hec-doctor: interrupted", err=True)
             code = 130
+        except Exception as exc:  # a bug: one line, and no message text that could hold a secret
+            if os.environ.get("HEC_DOCTOR_DEBUG"):
+                raise
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            click.echo(f"hec-doctor: internal error: {type(exc).__name__} at "
+                       f"{os.path.basename(frame.filename)}:{frame.lineno} (set "
+                       "HEC_DOCTOR_DEBUG=1 to see the traceback)", err=True)
+            code = ExitCode.INCOMPLETE
         code = int(code or 0)
         if standalone_mode:
             sys.exit(code)
