@@ -60,7 +60,8 @@ def parse_jobs(text: str, source: str = "input") -> list[dict[str, Any]]:
         raise InputError(f"{source} is nested too deeply to be a Logpush job") from None
     if isinstance(document, dict) and "result" in document:
         if document.get("success") is False:
-            errors = document.get("errors") or []
+            errors = document.get("errors")
+            errors = errors if isinstance(errors, list) else []
             said = "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e)
                              for e in errors[:3]) or "no error given"
             raise InputError(f"{source}: the API answered success=false ({said})")

@@ -190,7 +190,9 @@ def test_resolve_values(value):
 @given(st.one_of(st.text(max_size=300), json_values.map(json.dumps),
                  st.lists(jobs, max_size=3).map(json.dumps),
                  st.lists(jobs, max_size=2).map(lambda j: json.dumps({"result": j,
-                                                                      "success": True}))))
+                                                                      "success": True})),
+                 st.fixed_dictionaries({"result": json_values, "success": json_values,
+                                        "errors": json_values}).map(json.dumps)))
 def test_job_json_is_read_or_refused(text):
     try:
         found = parse_jobs(text)

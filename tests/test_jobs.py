@@ -48,6 +48,7 @@ def test_every_shape_is_read(text, ids):
     ('{"result": [], "success": false, "errors": [{"code": 10000, "message": "Authentication '
      'error"}]}', "success=false (Authentication error)"),
     ("[" * 100_000, "nested too deeply"),
+    ('{"result": [], "success": false, "errors": 5}', "success=false (no error given)"),
 ])
 def test_bad_json_is_one_clear_error(text, words):
     with pytest.raises(InputError, match=words.replace("(", r"\(").replace(")", r"\)")):
