@@ -13,13 +13,13 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from typing import Sequence
 
 from hec_doctor.checks.base import Context
-from hec_doctor.checks.wire import TlsStream
 from hec_doctor.checks.dest import SKIP_VERIFY_TRADE_OFF
+from hec_doctor.checks.wire import TlsStream
 from hec_doctor.gox509 import (
     LEAF,
     TLS_PREFIX,
@@ -137,10 +137,10 @@ def handshake(sock: socket.socket, server_name: str,
             data = sock.recv(65536)
         except TimeoutError:
             return failed(failure="timeout", go_error="net/http: TLS handshake timeout",
-                        message=f"no TLS answer within {timeout_s:g} s")
+                          message=f"no TLS answer within {timeout_s:g} s")
         except ConnectionResetError:
             return failed(failure="reset", message="the server reset the connection",
-                        go_error="read tcp <client>-><server>: read: connection reset by peer")
+                          go_error="read tcp <client>-><server>: read: connection reset by peer")
         except OSError as exc:
             return failed(failure="tls_error", message=str(exc), go_error=str(exc))
         if not data:
@@ -148,8 +148,8 @@ def handshake(sock: socket.socket, server_name: str,
         if len(received) < MAX_HANDSHAKE_BYTES:
             received += data[:MAX_HANDSHAKE_BYTES - len(received)]
         elif len(received) >= MAX_HANDSHAKE_BYTES:
-            return failed(failure="tls_error", message="the server sent over 256 KiB in its hello",
-                        go_error=None)
+            return failed(failure="tls_error", go_error=None,
+                          message="the server sent over 256 KiB in its hello")
         incoming.write(data)
     if outgoing.pending:
         try:
