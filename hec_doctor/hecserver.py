@@ -276,16 +276,18 @@ class HecServer:
                 if config.fault == "slow":
                     time.sleep(config.slow_s)
                 reply = answer(self.command, self.path, headers, body, config, server._acks)
+                # Kept before the reply leaves: a client that reads its reply can rely on
+                # finding its events already recorded (and written to --events).
+                token = (authorization or "").partition(" ")[2]
+                for event in reply.events:
+                    server._keep({"received": _utc_now(), "token": fingerprint(token),
+                                  **event})
                 self.send_response(reply.status)
                 for name, value in reply.headers:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
                 self.wfile.write(reply.body)
-                token = (authorization or "").partition(" ")[2]
-                for event in reply.events:
-                    server._keep({"received": _utc_now(), "token": fingerprint(token),
-                                  **event})
 
             do_GET = do_POST = do_PUT = do_DELETE = _handle  # noqa: N815
 
