@@ -60,7 +60,15 @@ def serve(host: str, port: int, tokens: tuple[str, ...], ack: bool, fault: str |
     settings = ServeSettings(host=host, port=port, tokens=tokens, ack=ack, fault=fault,
                              slow_s=slow_seconds, cert_file=cert_file, key_file=key_file,
                              ca_out=ca_out, names=names)
-    serving = start(settings, JsonLines(events_file or sys.stdout))
+    stop = threading.Event()
+    # Handlers first: a Ctrl-C that comes the moment the banner is out must still stop cleanly.
+    previous = {sig: signal.signal(sig, lambda signum, frame: stop.set())
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        serving = start(settings, JsonLines(events_file or sys.stdout))
+    except BaseException:
+        _restore(previous)
+        raise
     say = lambda text: click.echo(text, err=True)  # noqa: E731
     say(f"hec-doctor serve: HEC look-alike listening on {serving.url}")
     if serving.generated_token:
@@ -72,22 +80,16 @@ def serve(host: str, port: int, tokens: tuple[str, ...], ack: bool, fault: str |
         say(f"check it:    hec-doctor check --ca-file {serving.ca_file} --token TOKEN "
             f"{serving.url}")
     say(f"mode: ack {'on' if ack else 'off'}, fault {fault or 'none'}; Ctrl-C stops")
-    _wait_for_interrupt()
-    serving.server.close()
-    say("hec-doctor serve: stopped")
-    return 0
-
-
-def _wait_for_interrupt() -> None:
-    stop = threading.Event()
-
-    def request_stop(signum: int, frame: object) -> None:
-        stop.set()
-
-    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         while not stop.wait(0.5):
             pass
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        _restore(previous)
+        serving.server.close()
+    say("hec-doctor serve: stopped")
+    return 0
+
+
+def _restore(previous: dict[Any, Any]) -> None:
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
