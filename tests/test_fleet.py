@@ -77,7 +77,7 @@ def test_concurrency_is_bounded():
         return _report(str(position))
 
     run_all(list(range(12)), work, lambda i, e: _report("x"), concurrency=3)
-    assert peak == 3
+    assert 1 < peak <= 3  # they overlapped, and never more than three at once
 
 
 def test_an_exception_in_one_target_becomes_its_error_report(monkeypatch):
