@@ -240,3 +240,21 @@ def test_http_1_0_without_a_length(pki):
         report, elapsed = check(port, pki["ca"])
     assert report.result("hec.health").status is Status.PASS
     assert elapsed < MARGIN
+
+
+def test_closes_after_every_reply_without_saying_so(pki):
+    connections = []
+
+    def handle(tls: ssl.SSLSocket) -> None:
+        connections.append(1)
+        request = read_request(tls)
+        code = b"17" if b"health" in request.split(b"\r\n")[0] else b"5"
+        body = b'{"text":"x","code":' + code + b"}"
+        tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: " + str(len(body)).encode()
+                    + b"\r\n\r\n" + body)  # then closes, though it promised keep-alive
+    with serve_tls(pki, handle) as port:
+        report, elapsed = check(port, pki["ca"])
+    assert report.result("hec.health").status is Status.PASS
+    assert report.result("hec.token").status is Status.PASS  # one fresh try, same certificate
+    assert len(connections) == 2
+    assert elapsed < MARGIN

@@ -79,7 +79,17 @@ def exchange(ctx: Context, method: str, path: str, *, query: str = "",
     target = path + (f"?{query}" if query else "")
     try:
         channel = stream or _stream(ctx, address)
-        return http_exchange(channel, method, target, headers, body, ctx.options.timeout_s)
+        reused = channel.exchanges > 0
+        try:
+            return http_exchange(channel, method, target, headers, body, ctx.options.timeout_s)
+        except WireError as exc:
+            # A kept-alive connection the server dropped while idle: one fresh try, as any
+            # HTTP client does. Every probe here is safe to repeat (the event at worst twice).
+            if stream is not None or not reused or not exc.before_reply:
+                raise
+            channel.reusable = False
+            retry = _stream(ctx, address)
+            return http_exchange(retry, method, target, headers, body, ctx.options.timeout_s)
     except WireError as exc:
         raise ProbeError(f"no reply within {ctx.options.timeout_s:g} s" if "timed out" in str(exc)
                          else str(exc)) from None

@@ -19,7 +19,15 @@ MAX_HEADER_BYTES = 64 * 1024
 
 
 class WireError(Exception):
-    """No (complete) HTTP reply: timeout, reset, EOF, or a reply that is not HTTP."""
+    """No (complete) HTTP reply: timeout, reset, EOF, or a reply that is not HTTP.
+
+    ``before_reply`` is True when the server closed or reset the connection before a single
+    byte of reply: on a kept-alive connection, the sign of an idle connection dropped.
+    """
+
+    def __init__(self, message: str, *, before_reply: bool = False) -> None:
+        super().__init__(message)
+        self.before_reply = before_reply
 
 
 class TlsStream:
@@ -30,6 +38,7 @@ class TlsStream:
         self.sock, self._tls = sock, tls
         self._incoming, self._outgoing = incoming, outgoing
         self.reusable = True
+        self.exchanges = 0  # requests sent on this connection so far
 
     def _flush(self, deadline: float) -> None:
         while self._outgoing.pending:
@@ -41,7 +50,7 @@ class TlsStream:
             self._tls.write(data)
             self._flush(deadline)
         except (OSError, ssl.SSLError) as exc:
-            raise WireError(_describe(exc)) from None
+            raise WireError(_describe(exc), before_reply=True) from None
 
     def recv(self, deadline: float) -> bytes:
         """The next decrypted bytes; b"" when the server closed the connection."""
@@ -107,8 +116,10 @@ def http_exchange(stream: TlsStream, method: str, target: str, headers: list[tup
         outgoing += connection.send(h11.EndOfMessage())
     except h11.LocalProtocolError as exc:  # h11 refuses CR, LF and controls in the request
         raise WireError(f"request not sent: {exc}") from None
+    stream.exchanges += 1
     stream.send(outgoing, deadline)
     status, reply_headers, received, closed = 0, {}, bytearray(), False
+    got_bytes = False
     try:
         while True:
             event = connection.next_event()
@@ -116,11 +127,14 @@ def http_exchange(stream: TlsStream, method: str, target: str, headers: list[tup
                 try:
                     data = stream.recv(deadline)
                     closed = closed or not data
+                    got_bytes = got_bytes or bool(data)
                     connection.receive_data(data)
-                except WireError:
+                except WireError as exc:
+                    stream.reusable = False
                     if status:  # the head arrived: keep what the body had so far
-                        stream.reusable = False
                         break
+                    if not got_bytes and "reset" in str(exc):
+                        raise WireError(str(exc), before_reply=True) from None
                     raise
                 continue
             if isinstance(event, h11.Response):
@@ -139,13 +153,15 @@ def http_exchange(stream: TlsStream, method: str, target: str, headers: list[tup
         if status:
             return Reply(status, reply_headers, bytes(received[:MAX_REPLY_BYTES]))
         if closed:
-            raise WireError("the server closed the connection without replying") from None
+            raise WireError("the server closed the connection without replying",
+                            before_reply=not got_bytes) from None
         if "exceeds" in str(exc) or "too long" in str(exc).lower():
             raise WireError(f"the reply's head exceeds {MAX_HEADER_BYTES // 1024} KiB") from None
         raise WireError(f"the reply is not valid HTTP ({exc})") from None
     if status == 0:
         stream.reusable = False
-        raise WireError("the server closed the connection without replying")
+        raise WireError("the server closed the connection without replying",
+                        before_reply=not got_bytes)
     if connection.our_state is not h11.DONE or connection.their_state is not h11.DONE:
         stream.reusable = False
     return Reply(status, reply_headers, bytes(received[:MAX_REPLY_BYTES]))
