@@ -36,8 +36,9 @@ class DemoScenario:
             or ``unknown``.
         check_id: the check that must carry the diagnosis.
         status: the status that check must have.
-        predicted_error: Go's error text Logpush would report ({host} stands for the host name),
-            or None when Logpush would deliver.
+        predicted_error: the error text Logpush would report ({host} stands for the host
+            name), or None when none is predicted.
+        delivers: whether Logpush would deliver to this server.
     """
 
     name: str
@@ -46,6 +47,7 @@ class DemoScenario:
     check_id: str
     status: Status
     predicted_error: str | None
+    delivers: bool = False
 
     @property
     def host(self) -> str:
@@ -55,7 +57,7 @@ class DemoScenario:
 _VERIFY = "tls: failed to verify certificate: x509: "
 SCENARIOS: tuple[DemoScenario, ...] = (
     DemoScenario("healthy", "a correct HEC: publicly-shaped chain, enabled token, ack off",
-                 "enabled", "hec.token", Status.PASS, None),
+                 "enabled", "hec.token", Status.PASS, None, delivers=True),
     DemoScenario("splunk-default-cert", "Splunk's own SplunkServerDefaultCert (no SAN), "
                  "issued by SplunkCommonCA", "enabled", "tls.hostname", Status.FAIL,
                  _VERIFY + "certificate is not valid for any names, but wanted to match {host}"),
@@ -94,14 +96,13 @@ def judge(scenario: DemoScenario, report: Report) -> tuple[str, ...]:
         problems.append(f"{scenario.check_id} is {got}, expected {scenario.status.value}")
     expected_error = (scenario.predicted_error.format(host=scenario.host)
                       if scenario.predicted_error else None)
-    would_deliver = scenario.name == "healthy"
-    if report.logpush.would_deliver is not would_deliver:
+    if report.logpush.would_deliver is not scenario.delivers:
         problems.append(f"would_deliver is {report.logpush.would_deliver}, "
-                        f"expected {would_deliver}")
+                        f"expected {scenario.delivers}")
     if expected_error and not (report.logpush.predicted_error or "").endswith(expected_error):
         problems.append(f"predicted error {report.logpush.predicted_error!r} does not end "
                         f"with {expected_error!r}")
-    if would_deliver and report.verdict is Status.FAIL:
+    if scenario.delivers and report.verdict is Status.FAIL:
         problems.append("the healthy server got a failing verdict")
     return tuple(problems)
 

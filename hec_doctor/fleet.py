@@ -11,7 +11,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Sequence, TypeVar
 
-from hec_doctor.models import CheckResult, Report, Status
+from hec_doctor.models import Report
 
 DEFAULT_CONCURRENCY = 32
 Item = TypeVar("Item")
@@ -62,10 +62,6 @@ def error_report(base: Report, exc: BaseException, cause: str,
     """``base`` with its checks replaced by one error naming what went wrong."""
     from dataclasses import replace
 
-    from hec_doctor.redact import scrub
+    from hec_doctor.runner import internal_error, result_of
 
-    first_line = scrub((str(exc).splitlines() or [""])[0][:300], secrets)
-    result = CheckResult(id="run", title="Run", status=Status.ERROR,
-                         summary=f"internal error: {type(exc).__name__}: {first_line}",
-                         detail=cause, remediation="", duration_ms=0.0)
-    return replace(base, checks=(result,))
+    return replace(base, checks=(result_of("run", "Run", internal_error(exc, secrets, cause)),))

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Mapping
 
 from hec_doctor.errors import InputError
+from hec_doctor.gox509 import rfc3339
 from hec_doctor.messages import explain_message
 from hec_doctor.models import (
     CheckResult,
@@ -99,8 +100,9 @@ def _ago(delta: timedelta) -> str:
     return f"{seconds // 60} minutes"
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _scheme(conf: str) -> str:
+    """The destination_conf's scheme, lower-case ("" without one)."""
+    return conf.split("://", 1)[0].lower() if "://" in conf else ""
 
 
 def summarise_job(job: Mapping[str, Any], secrets: tuple[str, ...] = ()) -> JobSummary:
@@ -114,7 +116,7 @@ def summarise_job(job: Mapping[str, Any], secrets: tuple[str, ...] = ()) -> JobS
         enabled=job.get("enabled") if isinstance(job.get("enabled"), bool) else None,
         version="v2" if job.get("logstream") is True else "v1",
         kind=str(job.get("kind") or ""),
-        destination_scheme=conf.split("://", 1)[0].lower() if "://" in conf else "",
+        destination_scheme=_scheme(conf),
         last_complete=job.get("last_complete") if isinstance(job.get("last_complete"), str)
         else None,
         last_error=job.get("last_error") if isinstance(job.get("last_error"), str) else None,
@@ -142,13 +144,13 @@ def _missing(last_complete: datetime | None, now: datetime) -> str:
     pull_from = now - LOGPULL_RETENTION
     if last_complete is None:
         return ("No push ever completed. Logpull can fetch logs of the last 72 hours (since "
-                f"{_stamp(pull_from)}).")
-    text = (f"Logs since the last completed push ({_stamp(last_complete)}, "
+                f"{rfc3339(pull_from)}).")
+    text = (f"Logs since the last completed push ({rfc3339(last_complete)}, "
             f"{_ago(now - last_complete)} ago) are missing, and Logpush never backfills: "
             "it will not push them later.")
     if last_complete < pull_from:
-        return text + (f" Logs from {_stamp(last_complete)} to {_stamp(pull_from)} are lost for "
-                       f"good; Logpull can still fetch those since {_stamp(pull_from)} "
+        return text + (f" Logs from {rfc3339(last_complete)} to {rfc3339(pull_from)} are lost for "
+                       f"good; Logpull can still fetch those since {rfc3339(pull_from)} "
                        "(logs are kept at least 72 hours).")
     return text + (" All of them are younger than 72 hours: fetch them with the Logpull API "
                    "before they age out.")
@@ -223,22 +225,22 @@ def _health(job: Mapping[str, Any], last_complete: datetime | None,
                            "hec-doctor cannot tell how the job is doing in time.")
     if failing:
         assert last_error is not None
-        since = (f"the last completed push was {_stamp(last_complete)}, "
+        since = (f"the last completed push was {rfc3339(last_complete)}, "
                  f"{_ago(last_error - last_complete)} before the last error"
                  if last_complete else "no push has ever completed")
         return Outcome(
-            Status.FAIL, f"failing: last error at {_stamp(last_error)} "
+            Status.FAIL, f"failing: last error at {rfc3339(last_error)} "
             f"({_ago(now - last_error)} ago); {since}",
             _missing(last_complete, now)
             + " Logpush retries a batch about five times over five minutes, then drops it.",
             "Fix what the error message says (below), then check the destination with "
             "hec-doctor check.",
-            data={"missing_since": _stamp(last_complete) if last_complete else None})
+            data={"missing_since": rfc3339(last_complete) if last_complete else None})
     if last_error is not None:
         assert last_complete is not None
         return Outcome(
-            Status.WARN, f"recovered: an error at {_stamp(last_error)}, then a completed push "
-            f"at {_stamp(last_complete)}",
+            Status.WARN, f"recovered: an error at {rfc3339(last_error)}, then a completed push "
+            f"at {rfc3339(last_complete)}",
             "Some batches failed; those were dropped after Logpush's retries.",
             "Look for intermittent causes: a token missing on some indexers, a busy HEC.")
     if last_complete is None:
@@ -247,9 +249,9 @@ def _health(job: Mapping[str, Any], last_complete: datetime | None,
     age = now - last_complete
     if job.get("enabled") is True and age > STALE_AFTER:
         return Outcome(Status.WARN, f"no push completed for {_ago(age)} (last at "
-                       f"{_stamp(last_complete)}), and no error either",
+                       f"{rfc3339(last_complete)}), and no error either",
                        "The zone may have had no traffic for this dataset, or pushes stalled.")
-    return Outcome(Status.PASS, f"last completed push at {_stamp(last_complete)} "
+    return Outcome(Status.PASS, f"last completed push at {rfc3339(last_complete)} "
                    f"({_ago(age)} ago); no error")
 
 
@@ -268,7 +270,7 @@ def _error_message(job: Mapping[str, Any], failing: bool) -> Outcome:
 
 def _destination(job: Mapping[str, Any]) -> Outcome:
     conf = str(job.get("destination_conf") or "")
-    scheme = conf.split("://", 1)[0].lower() if "://" in conf else ""
+    scheme = _scheme(conf)
     if scheme == "splunk":
         return Outcome(Status.PASS, "a Splunk HEC destination: checked below")
     if not conf:
@@ -282,15 +284,10 @@ def check_job(job: Mapping[str, Any], options: Options, *,
     """One job's report (the ``job.*`` results, then its Splunk destination's checks) and the
     secrets its destination holds, which the caller must scrub from whatever it prints."""
     from hec_doctor.destination import build_target
-    from hec_doctor.runner import run, summarise
+    from hec_doctor.runner import result_of, run
 
     judged = judge_job(job, options.now())
-    results = tuple(
-        CheckResult(id=check_id, title=title, status=judged[check_id].status,
-                    summary=judged[check_id].summary, detail=judged[check_id].detail,
-                    remediation=judged[check_id].remediation, duration_ms=0.0,
-                    data=judged[check_id].data)
-        for check_id, title in JOB_CHECKS)
+    results = tuple(result_of(check_id, title, judged[check_id]) for check_id, title in JOB_CHECKS)
     conf = str(job.get("destination_conf") or "")
     if judged["job.destination"].status is Status.PASS:
         try:
@@ -317,7 +314,7 @@ def _without_destination(job: Mapping[str, Any], results: tuple[CheckResult, ...
         results = tuple(
             replace(r, status=Status.FAIL, summary=f"the Splunk destination_conf is {problem}")
             if r.id == "job.destination" else r for r in results)
-    scheme = conf.split("://", 1)[0].lower() if "://" in conf else ""
+    scheme = _scheme(conf)
     target = TargetSummary(input=_outline(conf), form="other", url="", host="", port=0,
                            path="", token=None, insecure_skip_verify=False)
     basis = ("not a Splunk destination: hec-doctor does not check it" if scheme != "splunk"

@@ -100,7 +100,6 @@ class HecEndpoint:
 
 @dataclass(frozen=True)
 class _SessionCA:
-    root: "Issued"
     leaf: "Issued"
     ca_file: str
 
@@ -119,7 +118,7 @@ def _hec_session_ca(tmp_path_factory: pytest.TempPathFactory) -> _SessionCA:
     leaf = make_cert("localhost", issuer=root, sans=("localhost",),
                      ip_sans=(LOOPBACK, "::1"), bits=256)
     ca_file = write_pem(tmp_path_factory.mktemp("hec-ca") / "ca.pem", root)
-    return _SessionCA(root, leaf, ca_file)
+    return _SessionCA(leaf, ca_file)
 
 
 @pytest.fixture(scope="session")

@@ -73,26 +73,34 @@ def run(target: Target, options: Options | None = None,
 
 def _run_one(spec: CheckSpec, ctx: Context, done: dict[str, CheckResult]) -> CheckResult:
     if spec.live and ctx.options.offline:
-        return _result(spec, Outcome(Status.SKIP, "not run: --offline"), 0.0)
+        return result_of(spec.id, spec.title, Outcome(Status.SKIP, "not run: --offline"))
     for required in spec.requires:
         prior = done.get(required)
         if prior is None or prior.status not in GOOD:
             state = prior.status.value if prior else "not run"
-            return _result(spec, Outcome(Status.SKIP, f"requires {required} ({state})"), 0.0)
+            skipped = Outcome(Status.SKIP, f"requires {required} ({state})")
+            return result_of(spec.id, spec.title, skipped)
     started = time.perf_counter()
     try:
         outcome = spec.run(ctx)
     except Exception as exc:  # the one boundary where any failure becomes a result
-        first_line = (str(exc).splitlines() or [""])[0][:300]
-        cause = f"internal error: {type(exc).__name__}: {first_line}"
-        outcome = Outcome(Status.ERROR, scrub(cause, ctx.target.secrets))
-    return _result(spec, outcome, (time.perf_counter() - started) * 1000)
+        outcome = internal_error(exc, ctx.target.secrets)
+    return result_of(spec.id, spec.title, outcome, (time.perf_counter() - started) * 1000)
 
 
-def _result(spec: CheckSpec, outcome: Outcome, duration_ms: float) -> CheckResult:
+def internal_error(exc: BaseException, secrets: tuple[str, ...], detail: str = "") -> Outcome:
+    """An ``error`` outcome naming an exception in one line, secrets scrubbed."""
+    first_line = (str(exc).splitlines() or [""])[0][:300]
+    cause = f"internal error: {type(exc).__name__}: {first_line}"
+    return Outcome(Status.ERROR, scrub(cause, secrets), detail)
+
+
+def result_of(check_id: str, title: str, outcome: Outcome,
+              duration_ms: float = 0.0) -> CheckResult:
+    """The frozen result of a check from its outcome."""
     return CheckResult(
-        id=spec.id,
-        title=spec.title,
+        id=check_id,
+        title=title,
         status=outcome.status,
         summary=outcome.summary,
         detail=outcome.detail,

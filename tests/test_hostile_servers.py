@@ -107,7 +107,7 @@ def test_chain_of_fifty_certificates(pki):
     with raw_server(tls_handler(server_context(chain, leaf))) as port:
         report, elapsed = check(port, pki["ca"])
     assert report.result("tls.handshake").data["chain_length"] == 50
-    assert report.result("tls.verify").status in (Status.PASS, Status.FAIL)
+    assert report.result("tls.verify").status is Status.PASS  # Go agrees: test_go_parity
     assert not [c.id for c in report.checks if c.status is Status.ERROR]
     assert elapsed < TIMEOUT + MARGIN
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from hec_doctor.errors import InputError
-from hec_doctor.jobs import check_job, judge_job, parse_jobs
+from hec_doctor.jobs import judge_job, parse_jobs
 from hec_doctor.messages import CLASSES, explain_message
-from hec_doctor.models import Options, Status
+from hec_doctor.models import Status
 from hec_doctor.topics import TOPICS
 from tests.checks.test_tls_live import EXPECTED as GO_TEXTS
 from tests.checks.test_tls_live import P as TLS_PREFIX

@@ -263,15 +263,14 @@ def check_event(ctx: Context) -> Outcome:
 def check_addresses(ctx: Context) -> Outcome:
     """Every address behind the name: the same certificate and the same token answer?"""
     from hec_doctor.checks.tcp import connect
-    from hec_doctor.checks.tls import handshake
+    from hec_doctor.checks.tls import handshake, roots
     from hec_doctor.gox509 import go_cert, verify
-    from hec_doctor.trust import load_roots
 
     addresses = ctx.facts["dns"].addresses
     if len(addresses) < 2:
         return Outcome(Status.PASS, "one address: nothing to compare")
     dest, options = ctx.target.destination, ctx.options
-    roots = load_roots(options.ca_file)
+    trusted = roots(ctx)
     token_sent = "token_reply" in ctx.facts  # only where the token check itself sent it
     rows: list[dict[str, Any]] = []
     for address in addresses:
@@ -290,7 +289,7 @@ def check_addresses(ctx: Context) -> Outcome:
         import hashlib
 
         row["certificate"] = hashlib.sha256(facts.chain[0]).hexdigest()[:16]
-        error = verify([go_cert(d) for d in facts.chain], dest.host, roots, options.now())
+        error = verify([go_cert(d) for d in facts.chain], dest.host, trusted, options.now())
         row["state"] = "verified" if error is None else error
         if token_sent and ctx.target.token and (error is None or ctx.target.insecure_skip_verify):
             try:

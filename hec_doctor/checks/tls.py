@@ -415,10 +415,14 @@ def _chain(ctx: Context) -> list[GoCert]:
     return list(cached)
 
 
-def _roots(ctx: Context) -> CertPool:
-    from hec_doctor.trust import load_roots
+def roots(ctx: Context) -> CertPool:
+    """The trusted roots, read once per run (every check that judges a chain asks)."""
+    if "roots" not in ctx.facts:
+        from hec_doctor.trust import load_roots
 
-    return load_roots(ctx.options.ca_file)
+        ctx.facts["roots"] = load_roots(ctx.options.ca_file)
+    pool: CertPool = ctx.facts["roots"]
+    return pool
 
 
 def check_handshake(ctx: Context) -> Outcome:
@@ -462,7 +466,7 @@ def check_hostname(ctx: Context) -> Outcome:
 
 
 def check_chain(ctx: Context) -> Outcome:
-    return evaluate_chain(_chain(ctx), _roots(ctx), ctx.options.now(), ctx.options.ca_file is not None)
+    return evaluate_chain(_chain(ctx), roots(ctx), ctx.options.now(), ctx.options.ca_file is not None)
 
 
 def check_strength(ctx: Context) -> Outcome:
@@ -472,7 +476,7 @@ def check_strength(ctx: Context) -> Outcome:
 def check_verify(ctx: Context) -> Outcome:
     chain = _chain(ctx)
     host = ctx.target.destination.host
-    error = verify(chain, host, _roots(ctx), ctx.options.now())
+    error = verify(chain, host, roots(ctx), ctx.options.now())
     legacy = legacy_hostname_error(chain[0], host) if error and error == hostname_error(
         chain[0], host) else None
     skip = ctx.target.insecure_skip_verify

@@ -16,12 +16,13 @@ COMMANDS: dict[str, str] = {
 
 def top_level_help() -> str:
     """What ``hec-doctor --help`` prints (identical to click's rendering at width 80)."""
+    import textwrap
+
     width = max(len(name) for name in COMMANDS)
     lines = [
         "Usage: hec-doctor [OPTIONS] COMMAND [ARGS]...",
         "",
-        "  Check a Splunk HEC destination before Cloudflare Logpush (or anything else)",
-        "  uses it.",
+        *textwrap.wrap(SUMMARY, 78, initial_indent="  ", subsequent_indent="  "),
         "",
         "Options:",
         "  -V, --version  Show the version and exit.",
