@@ -4,7 +4,7 @@ non-HEC replies met in the field. Pure data and one pure classifier."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 
 
@@ -101,11 +101,22 @@ class Reply:
         status: the HTTP status code.
         headers: response headers, names lower-case.
         body: at most the first 64 KiB of the body.
+        secrets: what was sent with the request; a server may echo it back, so every text taken
+            from the reply for a report (``echo``, ``shown``) has them redacted.
     """
 
     status: int
     headers: Mapping[str, str]
     body: bytes
+    secrets: tuple[str, ...] = field(default=(), repr=False, compare=False)
+
+    def echo(self, text: str) -> str:
+        """Text from this reply, fit for a report: secrets sent with the request redacted."""
+        if not self.secrets:
+            return text
+        from hec_doctor.redact import redact_echo
+
+        return redact_echo(text, self.secrets)
 
     @property
     def json(self) -> dict[str, object] | None:
@@ -126,7 +137,7 @@ class Reply:
         """The body as safe one-line text for a report."""
         text = self.body[:MAX_SHOWN * 4].decode("utf-8", "replace")
         text = "".join(c if c.isprintable() else " " for c in text)
-        text = " ".join(text.split())
+        text = self.echo(" ".join(text.split()))
         return text[:MAX_SHOWN] + ("…" if len(text) > MAX_SHOWN else "")
 
 
@@ -155,7 +166,7 @@ def diagnose(reply: Reply) -> Diagnosis:
     retry = headers.get("retry-after")
     retry_note = f" (Retry-After: {retry})" if retry else ""
     if 300 <= reply.status < 400:
-        where = headers.get("location", "(no Location)")
+        where = reply.echo(headers.get("location", "(no Location)"))
         web = "/account/login" in where or "/en-US/" in where
         return Diagnosis(
             "redirect",

@@ -12,7 +12,7 @@ import ssl
 from typing import Any
 
 from hec_doctor.errors import FetchError, InputError
-from hec_doctor.redact import scrub
+from hec_doctor.redact import redact_echo
 
 DEFAULT_API_BASE = "https://api.cloudflare.com/client/v4"
 MAX_REPLY_BYTES = 10 * 1024 * 1024
@@ -61,16 +61,16 @@ def fetch_jobs(url: str, api_token: str, *, timeout_s: float, ca_file: str | Non
                         raise FetchError(f"the API's reply exceeds {MAX_REPLY_BYTES} bytes")
                 status = reply.status_code
     except httpx.HTTPError as exc:
-        raise FetchError(scrub(f"cannot reach the Cloudflare API at {url}: "
+        raise FetchError(redact_echo(f"cannot reach the Cloudflare API at {url}: "
                                f"{type(exc).__name__}: {exc}", secrets)) from None
     text = body.decode("utf-8", "replace")
     if status in (401, 403):
-        raise InputError(scrub(f"the Cloudflare API refused the token (HTTP {status}"
+        raise InputError(redact_echo(f"the Cloudflare API refused the token (HTTP {status}"
                                f"{_api_errors(text)}); it needs Logs Read", secrets))
     if status != 200:
-        raise FetchError(scrub(f"the Cloudflare API answered HTTP {status}{_api_errors(text)}",
+        raise FetchError(redact_echo(f"the Cloudflare API answered HTTP {status}{_api_errors(text)}",
                                secrets))
-    return scrub(text, secrets)
+    return redact_echo(text, secrets)
 
 
 def _api_errors(text: str) -> str:

@@ -20,6 +20,11 @@ from hec_doctor.redact import placeholder
 RAW_PATH = "/services/collector/raw"
 DEFAULT_PORT = 443  # what an https URL without a port connects to
 AUTH_PARAM = "header_Authorization"
+# Query parameters whose value is a secret for output: every header_* (Logpush turns them into
+# request headers: Authorization, API keys), the query-string token, and any name that says so.
+_SECRET_NAME = re.compile(r"token|secret|passw|pwd|key|auth|sig|credential|session|cookie", re.I)
+# The scheme word at the start of an Authorization value, as written (kept when the value is shown).
+_AUTH_SCHEME_PREFIX = re.compile(r"(?:%20|\+| )*[A-Za-z]{1,20}(?:%20|%09|\+| )+")
 
 # Letters, digits, '-', '.', and '_' (not valid in DNS host names but found in private
 # deployments; Go accepts it too).
@@ -35,6 +40,16 @@ class InputForm(str, Enum):
     BARE = "bare"
 
 
+def is_secret_param(name: str) -> bool:
+    """True when a query parameter of this name holds a secret (never printed as written)."""
+    return name.lower().startswith("header_") or bool(_SECRET_NAME.search(name))
+
+
+def is_auth_param(name: str) -> bool:
+    """``header_Authorization`` in any case: HTTP header names are case-insensitive."""
+    return name.lower() == AUTH_PARAM.lower()
+
+
 @dataclass(frozen=True)
 class QueryParam:
     """One ``name=value`` pair of the query, exactly as written and decoded.
@@ -44,11 +59,56 @@ class QueryParam:
         raw_value: the value as written in the input.
         value: the value decoded as Go's ``url.ParseQuery`` decodes it (``+`` is a space), since
             Logpush is a Go program.
+        raw_name: the name as written.
     """
 
     name: str
     raw_value: str
     value: str
+    raw_name: str = ""
+
+    @property
+    def secret(self) -> bool:
+        return is_secret_param(self.name)
+
+    def shown(self) -> str:
+        """``name=value`` as written, with a secret value replaced by its placeholder.
+
+        An Authorization value keeps its scheme word as written (``Splunk%20``, ``Bearer+``), so
+        a report can still show what is wrong with it.
+        """
+        name = self.raw_name or self.name
+        if not self.secret:
+            return f"{name}={self.raw_value}"
+        return f"{name}={shown_secret_value(self.raw_value, self.value, self.name)}"
+
+
+def shown_secret_value(raw_value: str, value: str, name: str) -> str:
+    """A secret query value for output: its placeholder (an auth value keeps its scheme word)."""
+    if not raw_value:
+        return ""
+    if is_auth_param(name) or name.lower() == "authorization":
+        prefix = _AUTH_SCHEME_PREFIX.match(raw_value)
+        if prefix is not None:
+            token = split_authorization(value)[1]
+            return prefix.group(0) + (placeholder(token) if token else "")
+        return placeholder(value)
+    return placeholder(value, "token" if name == "token" else "secret")
+
+
+def split_authorization(value: str) -> tuple[str, str]:
+    """An Authorization header value split into its scheme word and the token after it.
+
+    ``"Splunk e6d9..."`` gives ``("Splunk", "e6d9...")``; ``"Splunk "`` gives ``("Splunk", "")``
+    (an empty token); a value with no space is all token and no scheme.
+    """
+    stripped = value.strip()
+    scheme, space, rest = stripped.partition(" ")
+    if not space:
+        if value != stripped and stripped.isalpha() and value.lstrip() == value:
+            return stripped, ""  # "Splunk " with nothing after it
+        return "", stripped
+    return scheme, rest.strip()
 
 
 @dataclass(frozen=True)
@@ -68,6 +128,8 @@ class Destination:
         assumptions: what hec-doctor filled in because the input did not say.
         userinfo_text: the ``user[:password]`` as written ("" when none): a secret, since HEC
             accepts the token as a basic-auth password.
+        host_as_written: the host as the input wrote it; differs from ``host`` for a Unicode
+            (internationalised) name, whose IDN form ``host`` holds.
     """
 
     text: str
@@ -81,13 +143,26 @@ class Destination:
     userinfo: bool
     assumptions: tuple[str, ...] = ()
     userinfo_text: str = ""
+    host_as_written: str = ""
 
     @property
     def shown_text(self) -> str:
-        """The input as written, with any ``user[:password]@`` replaced by ``<userinfo>@``."""
-        if not self.userinfo_text:
-            return self.text
-        return self.text.replace(self.userinfo_text + "@", "<userinfo>@", 1)
+        """The input as written, with every secret replaced by its placeholder.
+
+        Secret parameter values (every ``header_*``, ``token``, ...) show their placeholder, a
+        ``user[:password]@`` shows as ``<userinfo>@``, and anything after ``#`` (which may be the
+        rest of a token holding an unencoded '#') is withheld.
+        """
+        before_fragment, hash_sign, fragment = self.text.partition("#")
+        base, question, raw_query = before_fragment.partition("?")
+        if self.userinfo_text:
+            base = base.replace(self.userinfo_text + "@", "<userinfo>@", 1)
+        pieces = [piece if not piece else _parse_piece(piece).shown()
+                  for piece in raw_query.split("&")] if question else []
+        shown = base + (question + "&".join(pieces) if question else "")
+        if hash_sign:
+            shown += f"#<fragment ({len(fragment)} characters)>" if fragment else "#"
+        return shown
 
     @property
     def effective_port(self) -> int:
@@ -114,21 +189,18 @@ class Destination:
         """The first parameter with this name (as Go's ``url.Values.Get`` picks), or None."""
         return next((p for p in self.params if p.name == name), None)
 
+    def auth_param(self) -> QueryParam | None:
+        """The first ``header_Authorization`` in any spelling of its case, or None."""
+        return next((p for p in self.params if is_auth_param(p.name)), None)
+
     def params_named(self, name: str) -> tuple[QueryParam, ...]:
         """Every parameter with this name, in order."""
         return tuple(p for p in self.params if p.name == name)
 
-    def https_url(self, *, include_auth: bool = False) -> str:
-        """The HTTPS URL a client posts to: the query without ``header_*`` parameters.
-
-        Args:
-            include_auth: keep ``header_Authorization`` in the query (for display, redacted).
-        """
-        query = "&".join(
-            f"{p.name}={p.raw_value}"
-            for p in self.params
-            if include_auth or not p.name.startswith("header_")
-        )
+    def https_url(self) -> str:
+        """The HTTPS URL a client posts to, for display: the query without ``header_*``
+        parameters (they travel as headers), other secrets as placeholders."""
+        query = "&".join(p.shown() for p in self.params if not p.name.lower().startswith("header_"))
         url = f"https://{self.host_for_url}:{self.effective_port}{self.path}"
         return f"{url}?{query}" if query else url
 
@@ -166,6 +238,7 @@ def parse_target(text: str) -> Destination:
             "quote it as one shell argument and percent-encode spaces"
         )
     assumptions: list[str] = []
+    _refuse_missing_slashes(base)
     if "://" in base:
         scheme_text = base.split("://", 1)[0].lower()
         form = InputForm.DESTINATION_CONF if scheme_text == "splunk" else InputForm.URL
@@ -178,7 +251,7 @@ def parse_target(text: str) -> Destination:
     scheme = parts.scheme.lower()
     if not scheme or not re.fullmatch(r"[a-z][a-z0-9+.-]*", scheme):
         raise TargetError(f"cannot read a scheme in the target (got {scheme!r})")
-    host = _host(parts)
+    host, host_as_written = _host(parts)
     port = _port(parts)
     path = parts.path
     if form is InputForm.BARE and not path:
@@ -196,7 +269,23 @@ def parse_target(text: str) -> Destination:
         userinfo="@" in parts.netloc,
         assumptions=tuple(assumptions),
         userinfo_text=parts.netloc.rpartition("@")[0],
+        host_as_written=host_as_written,
     )
+
+
+_SCHEME_WITHOUT_SLASHES = re.compile(r"(splunk|https?):/?(?!/)", re.I)
+
+
+def _refuse_missing_slashes(base: str) -> None:
+    """``splunk:host:8088/...`` lacks the ``//`` after the scheme; ``splunk:8088`` is a host."""
+    if "://" in base:
+        return
+    found = _SCHEME_WITHOUT_SLASHES.match(base)
+    if found is None or re.match(r"\d+(?:/|$)", base[found.end():]):
+        return
+    scheme = found.group(1).lower()
+    raise TargetError(f"{found.group(0)!r} lacks the '//' after the scheme: write "
+                      f"{scheme}://{base[found.end():][:60]}...")
 
 
 def _split(url: str):  # type: ignore[no-untyped-def]
@@ -219,17 +308,21 @@ def _bare_ipv6(base: str) -> str | None:
     return base
 
 
-def _host(parts) -> str:  # type: ignore[no-untyped-def]
+def _host(parts) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The host in ASCII (IDN form for a Unicode name) and the host as written."""
     netloc_host = parts.netloc.rpartition("@")[2]
     if netloc_host.startswith("["):
         literal = unquote(netloc_host[1:].partition("]")[0])
         try:
-            return str(ipaddress.IPv6Address(literal))
+            address = str(ipaddress.IPv6Address(literal))
         except ValueError:
             raise TargetError(f"[{literal}] is not a valid IPv6 address") from None
-    host = parts.hostname or ""
+        return address, address
+    # Not parts.hostname, which lower-cases: Go prints the host as written ("not HEC.Example.com").
+    host = netloc_host.partition(":")[0]
     if not host:
         raise TargetError("the target has no host name")
+    written = host
     if not host.isascii():
         try:
             host = host.encode("idna").decode("ascii")
@@ -237,7 +330,7 @@ def _host(parts) -> str:  # type: ignore[no-untyped-def]
             raise TargetError(f"{host!r} is not a valid internationalised host name") from None
     if not _HOST_NAME.fullmatch(host) or ".." in host:
         raise TargetError(f"{host!r} is not a valid host name")
-    return host
+    return host, written
 
 
 def _port(parts) -> int | None:  # type: ignore[no-untyped-def]
@@ -256,13 +349,12 @@ def _port(parts) -> int | None:  # type: ignore[no-untyped-def]
 
 
 def _split_query(raw_query: str) -> tuple[QueryParam, ...]:
-    params = []
-    for piece in raw_query.split("&"):
-        if not piece:
-            continue
-        raw_name, _, raw_value = piece.partition("=")
-        params.append(QueryParam(unquote_plus(raw_name), raw_value, unquote_plus(raw_value)))
-    return tuple(params)
+    return tuple(_parse_piece(piece) for piece in raw_query.split("&") if piece)
+
+
+def _parse_piece(piece: str) -> QueryParam:
+    raw_name, _, raw_value = piece.partition("=")
+    return QueryParam(unquote_plus(raw_name), raw_value, unquote_plus(raw_value), raw_name)
 
 
 @dataclass(frozen=True)
@@ -270,16 +362,21 @@ class TokenCandidate:
     """A token as one source gave it.
 
     Attributes:
-        source: ``--token``, ``header_Authorization`` or ``HEC_TOKEN``.
-        raw: the value as given (for header_Authorization: still percent-encoded).
+        source: ``--token``, ``HEC_TOKEN``, or the query parameter that holds it, named as
+            written (``header_Authorization``, ``header_authorization``, ``Authorization``,
+            ``token``).
+        raw: the value as given (from the query: still percent-encoded).
         authorization: the Authorization header value a client would send with it.
-        token: the token itself, as far as it can be told apart from the auth scheme.
+        token: the token itself, as far as it can be told apart from the auth scheme ("" when
+            the value names a scheme and nothing after it).
+        in_destination: True when the destination itself holds it: what Logpush will send.
     """
 
     source: str
     raw: str
     authorization: str
     token: str
+    in_destination: bool = False
 
 
 @dataclass(frozen=True)
@@ -288,10 +385,12 @@ class Target:
 
     Attributes:
         destination: the parsed target.
-        candidates: every token given, in precedence order; the first one is used.
+        candidates: every token given, the judged one first: the destination's own (what
+            Logpush sends), else ``--token``, else ``HEC_TOKEN``.
         insecure_skip_verify: whether certificate verification is off.
         skip_verify_source: where that value came from.
-        notices: remarks for the report (which token won, what was assumed).
+        notices: remarks for the report (which token is judged, what was assumed).
+        origin: where the target came from (``FILE:LINE``, ``stdin:LINE``, ``arg 2``), or "".
     """
 
     destination: Destination
@@ -299,31 +398,48 @@ class Target:
     insecure_skip_verify: bool
     skip_verify_source: str
     notices: tuple[str, ...]
+    origin: str = ""
 
     @property
     def token(self) -> TokenCandidate | None:
-        """The token that will be used, or None."""
+        """The token that is judged (for a destination_conf: the one Logpush sends), or None."""
         return self.candidates[0] if self.candidates else None
 
     @property
-    def secrets(self) -> tuple[str, ...]:
-        """Every secret the input carries, for the last scrub of output.
+    def extra_tokens(self) -> tuple[TokenCandidate, ...]:
+        """Tokens given besides the destination's own and different from it: tested in addition,
+        never instead (Logpush sends the destination's)."""
+        first = self.token
+        if first is None or not first.in_destination:
+            return ()
+        seen = {first.token}
+        extra = []
+        for candidate in self.candidates[1:]:
+            if candidate.token not in seen and candidate.token:
+                seen.add(candidate.token)
+                extra.append(candidate)
+        return tuple(extra)
 
-        The bare tokens suffice where a raw value contains its token (the scrub also replaces
-        encoded spellings); a raw value the token could not be told apart from is kept whole.
-        """
+    @property
+    def label(self) -> str:
+        """A short, findable name among many targets: ``FILE:LINE host:port``."""
+        dest = self.destination
+        where = f"{dest.host_for_url}:{dest.effective_port}"
+        return f"{self.origin} {where}" if self.origin else where
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret the input carries, for the safety nets of output (see ``redact``)."""
         values: set[str] = set()
         for candidate in self.candidates:
-            values.add(candidate.token)
-            if candidate.token not in candidate.raw:
-                values.add(candidate.raw)
+            values.update((candidate.token, candidate.raw, candidate.authorization))
         for param in self.destination.params:
-            if param.name == "token":
-                values.add(param.value)
+            if param.secret:
+                values.update((param.value, param.raw_value))
         password = self.destination.userinfo_text.partition(":")[2]
         if password:  # HEC takes the token as a basic-auth password
             values.add(password)
-        return tuple(v for v in values if v.strip())
+        return tuple(sorted(v for v in values if v.strip()))
 
 
 def build_target(
@@ -332,12 +448,15 @@ def build_target(
     token_flag: str | None = None,
     token_env: str | None = None,
     skip_verify_flag: bool | None = None,
+    origin: str = "",
 ) -> Target:
     """Parse the target and settle which token and which insecure-skip-verify value apply.
 
-    The token's precedence: ``--token`` (said on purpose for this run), then the destination_conf's
-    ``header_Authorization`` (what Logpush itself will send), then ``HEC_TOKEN`` (ambient, maybe
-    set for another endpoint).
+    The destination's own token (``header_Authorization``, in any spelling, or a misplaced
+    ``Authorization=`` or ``token=``) is what Logpush sends, so it is the one judged; ``--token``
+    and ``HEC_TOKEN`` are tested in addition when they differ. Without a token in the destination,
+    ``--token`` (said on purpose for this run) wins over ``HEC_TOKEN`` (ambient, maybe set for
+    another endpoint).
 
     Raises:
         TargetError: when the target cannot be parsed.
@@ -348,26 +467,14 @@ def build_target(
             raise InputError(f"the token from {name} is {len(value)} characters long; a HEC "
                              "token is a 36-character GUID")
     candidates: list[TokenCandidate] = []
+    own = _destination_candidate(destination)
+    if own is not None:
+        candidates.append(own)
     if token_flag is not None:
         candidates.append(_flag_candidate("--token", token_flag))
-    header = destination.param(AUTH_PARAM)
-    if header is not None:
-        decoded = header.value
-        scheme, _, rest = decoded.strip().partition(" ")
-        token = rest.strip() if rest.strip() else decoded.strip()
-        candidates.append(TokenCandidate(AUTH_PARAM, header.raw_value, decoded, token or decoded))
     if token_env is not None and token_env != "":
         candidates.append(_flag_candidate("HEC_TOKEN", token_env))
-
-    notices: list[str] = []
-    if len(candidates) > 1:
-        winner, others = candidates[0], candidates[1:]
-        same = all(c.token == winner.token for c in others)
-        names = " and ".join(c.source for c in others)
-        notices.append(
-            f"token: {winner.source} ({placeholder(winner.token)}) is used; {names} "
-            + ("gave the same token" if same else "gave a different token and is ignored")
-        )
+    notices = [_token_notice(candidates)] if len(candidates) > 1 else []
 
     skip_verify, source = False, "default"
     query_value = destination.param("insecure-skip-verify")
@@ -380,7 +487,41 @@ def build_target(
                 f"insecure-skip-verify={query_value.value} in the target"
             )
         skip_verify, source = skip_verify_flag, "option"
-    return Target(destination, tuple(candidates), skip_verify, source, tuple(notices))
+    return Target(destination, tuple(candidates), skip_verify, source, tuple(notices), origin)
+
+
+def _destination_candidate(destination: Destination) -> TokenCandidate | None:
+    """The token the destination itself holds: where Logpush would take it from."""
+    param = destination.auth_param()
+    if param is None:  # misplaced, but still the destination's token (and a secret)
+        param = next((p for p in destination.params
+                      if p.name.lower() == "authorization" or p.name == "token"), None)
+    if param is None:
+        return None
+    if param.name == "token":
+        return TokenCandidate("token", param.raw_value, f"Splunk {param.value}", param.value,
+                              in_destination=True)
+    token = split_authorization(param.value)[1]
+    return TokenCandidate(param.raw_name or param.name, param.raw_value, param.value, token,
+                          in_destination=True)
+
+
+def _token_notice(candidates: list[TokenCandidate]) -> str:
+    winner, others = candidates[0], candidates[1:]
+    if winner.in_destination:
+        said = []
+        for other in others:
+            if other.token == winner.token:
+                said.append(f"{other.source} gave the same token")
+            else:
+                said.append(f"{other.source} gave another token ({placeholder(other.token)}), "
+                            "tested in addition")
+        return (f"token: {winner.source} in the destination ({placeholder(winner.token)}) is "
+                "what Logpush sends and is the one judged; " + "; ".join(said))
+    same = all(c.token == winner.token for c in others)
+    names = " and ".join(c.source for c in others)
+    return (f"token: {winner.source} ({placeholder(winner.token)}) is used; {names} "
+            + ("gave the same token" if same else "gave a different token and is ignored"))
 
 
 def _flag_candidate(source: str, value: str) -> TokenCandidate:

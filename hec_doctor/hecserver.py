@@ -25,8 +25,24 @@ EVENT_PATHS = ("/services/collector", "/services/collector/event",
                "/services/collector/event/1.0")
 RAW_PATHS = ("/services/collector/raw", "/services/collector/raw/1.0")
 HEALTH_PATHS = ("/services/collector/health", "/services/collector/health/1.0")
-FAULTS = ("busy", "unhealthy", "disabled_token", "incorrect_index", "slow", "proxy_502",
+# The faults the look-alike can play, by their documented (hyphenated) names; the same names with
+# underscores are accepted everywhere too (the CLI, HecConfig, the pytest marker, set_fault).
+FAULTS = ("busy", "unhealthy", "disabled-token", "incorrect-index", "slow", "proxy-502",
           "redirect", "html")
+
+
+def fault_name(name: str | None) -> str | None:
+    """A fault's documented name (``disabled_token`` gives ``disabled-token``), or None.
+
+    Raises:
+        ValueError: for a name that is no fault.
+    """
+    if name is None:
+        return None
+    canonical = name.strip().lower().replace("_", "-")
+    if canonical not in FAULTS:
+        raise ValueError(f"unknown fault {name!r}; choose from {', '.join(FAULTS)}")
+    return canonical
 
 
 @dataclass
@@ -35,7 +51,7 @@ class HecConfig:
 
     Attributes:
         tokens: token -> ``enabled``, ``disabled`` or ``ack`` (indexer acknowledgement on).
-        fault: None, or one of FAULTS.
+        fault: None, or one of FAULTS (hyphens or underscores).
         max_body: bytes accepted in one request (Splunk's max_content_length).
         slow_s: how long the ``slow`` fault waits before each reply.
     """
@@ -87,15 +103,16 @@ def answer(method: str, target: str, headers: Mapping[str, str], body: bytes,
     """Splunk's reply to one request (header names lower-case)."""
     parts = urlsplit(target)
     path, query = parts.path, parse_qs(parts.query)
+    fault = fault_name(config.fault)
     acks = acks if acks is not None else AckBook()
     channel = (query.get("channel") or [headers.get("x-splunk-request-channel", "")])[0]
-    if config.fault == "proxy_502":
+    if fault == "proxy-502":
         return HecReply(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>",
                         (("Content-Type", "text/html"),))
-    if config.fault == "redirect":
+    if fault == "redirect":
         return HecReply(303, b"", (("Location", "/en-US/account/login?return_to=%2F"),))
     if path in HEALTH_PATHS:
-        if config.fault == "unhealthy":
+        if fault == "unhealthy":
             return _json(503, "HEC is unhealthy, queues are full", 18)
         return _json(200, "HEC is healthy", 17)
     if path == "/services/collector/ack" and method == "POST":
@@ -114,13 +131,13 @@ def answer(method: str, target: str, headers: Mapping[str, str], body: bytes,
         document = {"acks": acks.status(channel, ack_ids)}
         return HecReply(200, json.dumps(document, separators=(",", ":")).encode(), (("Content-Type", "application/json"),))
     if path not in RAW_PATHS + EVENT_PATHS:
-        if config.fault == "html":
+        if fault == "html":
             return HecReply(404, b"<!doctype html><title>Not found</title>",
                             (("Content-Type", "text/html"),))
         return _json(404, "The requested URL was not found on this server.", 404)
     if method != "POST":
         return _json(400, "Invalid data format", 6)
-    if config.fault in ("busy", "unhealthy"):  # full queues refuse data as well as health
+    if fault in ("busy", "unhealthy"):  # full queues refuse data as well as health
         return HecReply(503, b'{"text":"Server is busy","code":9}',
                         (("Content-Type", "application/json"), ("Retry-After", "30")))
     token_error, state = _authorise(headers, config)
@@ -135,7 +152,7 @@ def answer(method: str, target: str, headers: Mapping[str, str], body: bytes,
     if len(body) > config.max_body:
         return HecReply(413, b"Content-Length of request exceeds max_content_length",
                         (("Content-Type", "text/plain"),))
-    if config.fault == "incorrect_index" or query.get("index") == ["forbidden"]:
+    if fault == "incorrect-index" or query.get("index") == ["forbidden"]:
         return _json(400, "Incorrect index", 7, **{"invalid-event-number": 0})
     defaults = {name: query[name][0] for name in ("index", "sourcetype", "source", "host")
                 if name in query}
@@ -186,6 +203,7 @@ def _json_events(body: bytes, defaults: dict[str, str]
 
 
 def _authorise(headers: Mapping[str, str], config: HecConfig) -> tuple[HecReply | None, str]:
+    fault = fault_name(config.fault)
     value = headers.get("authorization")
     if value is None:
         return _json(401, "Token is required", 2), ""
@@ -195,7 +213,7 @@ def _authorise(headers: Mapping[str, str], config: HecConfig) -> tuple[HecReply 
     state = config.tokens.get(token)
     if state is None:
         return _json(403, "Invalid token", 4), ""
-    if state == "disabled" or config.fault == "disabled_token":
+    if state == "disabled" or fault == "disabled-token":
         return _json(403, "Token disabled", 1), ""
     return None, state
 
@@ -273,7 +291,7 @@ class HecServer:
                 authorization = headers.get("authorization")
                 server.received.append(ReceivedRequest(self.command, self.path, authorization,
                                                        body))
-                if config.fault == "slow":
+                if fault_name(config.fault) == "slow":
                     time.sleep(config.slow_s)
                 reply = answer(self.command, self.path, headers, body, config, server._acks)
                 # Kept before the reply leaves: a client that reads its reply can rely on

@@ -25,7 +25,7 @@ from hec_doctor.models import (
     Status,
     TargetSummary,
 )
-from hec_doctor.redact import scrub
+from hec_doctor.redact import redact_echo, scrub_value
 
 LOGPULL_RETENTION = timedelta(hours=72)  # the FAQ: logs are kept at least 72 hours
 STALE_AFTER = timedelta(hours=24)
@@ -120,7 +120,7 @@ def summarise_job(job: Mapping[str, Any], secrets: tuple[str, ...] = ()) -> JobS
         last_complete=job.get("last_complete") if isinstance(job.get("last_complete"), str)
         else None,
         last_error=job.get("last_error") if isinstance(job.get("last_error"), str) else None,
-        error_message=scrub(str(message), secrets) if message else None,
+        error_message=redact_echo(str(message), secrets) if message else None,
     )
 
 
@@ -279,10 +279,9 @@ def _destination(job: Mapping[str, Any]) -> Outcome:
     return Outcome(Status.SKIP, f"{scheme}:// is {what}, not Splunk: not deep-checked")
 
 
-def check_job(job: Mapping[str, Any], options: Options, *,
-              live: bool = False) -> tuple[Report, tuple[str, ...]]:
-    """One job's report (the ``job.*`` results, then its Splunk destination's checks) and the
-    secrets its destination holds, which the caller must scrub from whatever it prints."""
+def check_job(job: Mapping[str, Any], options: Options, *, live: bool = False) -> Report:
+    """One job's report: the ``job.*`` results, then its Splunk destination's checks, with the
+    destination's secrets redacted (a job's error_message may quote them)."""
     from hec_doctor.destination import build_target
     from hec_doctor.runner import result_of, run
 
@@ -293,12 +292,25 @@ def check_job(job: Mapping[str, Any], options: Options, *,
         try:
             target = build_target(conf)
         except InputError as exc:
-            return _without_destination(job, results, conf, f"unreadable: {exc}"), ()
+            return _without_destination(job, results, conf, f"unreadable: {exc}")
         report = run(target, replace(options, offline=not live))
-        results = tuple(replace(r, summary=scrub(r.summary, target.secrets)) for r in results)
-        return replace(report, checks=results + report.checks,
-                       job=summarise_job(job, target.secrets)), target.secrets
-    return _without_destination(job, results, conf, ""), ()
+        results = tuple(replace(r, summary=redact_echo(r.summary, target.secrets))
+                        for r in results)
+        whole = replace(report, checks=results + report.checks,
+                        job=summarise_job(job, target.secrets))
+        scrubbed: Report = scrub_value(whole, target.secrets)  # type: ignore[assignment]
+        return scrubbed
+    return _without_destination(job, results, conf, "")
+
+
+def destination_secrets(job: Mapping[str, Any]) -> tuple[str, ...]:
+    """The secrets a job's destination_conf holds ("" when it cannot be read)."""
+    from hec_doctor.destination import build_target
+
+    try:
+        return build_target(str(job.get("destination_conf") or "")).secrets
+    except InputError:
+        return ()
 
 
 def bare_report(job: Mapping[str, Any]) -> Report:

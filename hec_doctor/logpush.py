@@ -1,12 +1,14 @@
-"""Predicting what Cloudflare Logpush will do with a destination, from the checks' results.
+"""Predicting what Cloudflare Logpush will do with a destination: the one place it is decided.
 
-A pure function of the results and of the facts the live checks gathered; it decides nothing on
-its own that a check did not find.
+A pure function of the checks' results and of the facts the live checks gathered. It never
+claims more than was observed: ``would_deliver`` is True only when HEC answered a request
+carrying the token Logpush sends in a way that proves acceptance, False when something was seen
+that makes delivery impossible, and None (with the reason) when neither was proven.
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from hec_doctor.checks.base import Context
 from hec_doctor.models import CheckResult, LogpushPrediction, Status
@@ -17,15 +19,12 @@ def predict(results: Sequence[CheckResult], ctx: Context) -> LogpushPrediction:
 
     Network checks leave the Go error they predict in ``ctx.facts["go_error"]`` (the first one
     wins, as Go stops at the first failure) and ``ctx.facts["tls_verified"]`` once the chain was
-    judged; the HEC probe may leave a finished prediction in ``ctx.facts["logpush"]``.
+    judged; everything else is read from the results.
     """
-    offline_failures = [r.id for r in results if r.id.startswith("dest.") and r.status is Status.FAIL]
-    if offline_failures:
-        return LogpushPrediction(
-            would_deliver=False,
-            basis="the offline lint failed (" + ", ".join(offline_failures) + "): Logpush "
-            "rejects this destination or cannot deliver to it, whatever the server does",
-        )
+    by_id = {r.id: r for r in results}
+    offline = _offline(results)
+    if offline is not None:
+        return offline
     go_error = ctx.facts.get("go_error")
     if go_error:
         return LogpushPrediction(
@@ -35,15 +34,101 @@ def predict(results: Sequence[CheckResult], ctx: Context) -> LogpushPrediction:
             basis="the error text Go's HTTP client (1.20 and later) gives for what was found; "
             "Logpush shows it inside the job's error_message",
         )
-    finished = ctx.facts.get("logpush")
-    if isinstance(finished, LogpushPrediction):
-        return finished
-    if "tls_verified" in ctx.facts:
-        how = ("with verification off (insecure-skip-verify)" if not ctx.facts["tls_verified"]
-               else "as Go verifies it")
+    handshake = by_id.get("tls.handshake")
+    if handshake is not None and handshake.data.get("parse_error"):
+        return LogpushPrediction(
+            would_deliver=False,
+            basis="Go refuses a certificate it cannot parse (tls: failed to parse certificate "
+            "from server: x509: ...); the exact wording is not predicted")
+    if ctx.options.offline:
+        return LogpushPrediction(basis="live checks did not run")
+    if "tls_verified" not in ctx.facts:
+        return LogpushPrediction(basis="the live checks did not get far enough to tell")
+    return _from_hec(by_id, ctx)
+
+
+def _offline(results: Sequence[CheckResult]) -> LogpushPrediction | None:
+    failed = [r for r in results if r.id.startswith("dest.") and r.status is Status.FAIL]
+    if not failed:
+        return None
+    names = ", ".join(r.id for r in failed)
+    if any(r.data.get("blocks_delivery", True) for r in failed):
+        return LogpushPrediction(
+            would_deliver=False,
+            basis=f"the offline lint failed ({names}): Logpush rejects this destination or "
+            "cannot deliver to it, whatever the server does")
+    return LogpushPrediction(
+        basis=f"the offline lint failed ({names}): fix that first; whether Logpush would "
+        "deliver anyway depends on how the server is set up, and was not judged")
+
+
+def _from_hec(by_id: Mapping[str, CheckResult], ctx: Context) -> LogpushPrediction:
+    """What the HEC probes proved, once TLS was judged."""
+    health, token = by_id.get("hec.health"), by_id.get("hec.token")
+    how = "" if ctx.facts.get("tls_verified") else " with verification off (insecure-skip-verify)"
+    if token is not None and token.status is Status.FAIL:
+        status = token.data.get("http_status")
+        if status is None:
+            return LogpushPrediction(
+                would_deliver=False,
+                basis=f"the request with the token got no HTTP reply ({token.summary})")
+        code = token.data.get("code")
+        return LogpushPrediction(
+            would_deliver=False,
+            predicted_error=token.data.get("reply") or f"HTTP {status}",
+            basis=f"HEC answered HTTP {status} to the token Logpush sends; Logpush's "
+            "error_message carries this reply, in wording around it that is not documented"
+            + (f" (code {code} is certain)" if code is not None else ""))
+    if health is not None and health.status is Status.FAIL and (
+            token is None or token.status is not Status.PASS):
+        return LogpushPrediction(would_deliver=False,
+                                 basis=f"the HEC health probe failed: {health.summary}")
+    if token is None or token.status is not Status.PASS:
+        why = token.summary if token is not None else "no token probe ran"
+        return LogpushPrediction(basis=f"TLS passes{how}, but the token was not judged: {why}")
+    return _after_token(by_id, ctx, how)
+
+
+def _after_token(by_id: Mapping[str, CheckResult], ctx: Context, how: str) -> LogpushPrediction:
+    """HEC accepted the token: what acknowledgement, the test event and health add."""
+    ack, event, health = by_id.get("hec.ack"), by_id.get("hec.event"), by_id.get("hec.health")
+    if ack is not None and ack.status is Status.FAIL:
+        if not ack.data.get("has_channel"):
+            return LogpushPrediction(
+                would_deliver=False,
+                predicted_error='{"text":"Data channel is missing","code":10}',
+                basis="the token has indexer acknowledgement on and the destination has no "
+                "channel")
+        return LogpushPrediction(
+            would_deliver=False,
+            basis="the token has indexer acknowledgement on: pushes are accepted at first, but "
+            "Logpush never polls /ack, so unread acknowledgements pile up until HEC refuses "
+            "the channel at ACK capacity (the exact reply and when it comes depend on the "
+            "server's limits)")
+    if event is not None and event.status is Status.FAIL:
+        status = event.data.get("http_status")
+        return LogpushPrediction(
+            would_deliver=False,
+            predicted_error=event.data.get("reply") or (f"HTTP {status}" if status else None),
+            basis=f"HEC refused the Logpush-shaped event: {event.summary}")
+    if health is not None and health.status is Status.FAIL:
+        return LogpushPrediction(
+            basis=f"HEC accepted the token, but its health endpoint said: {health.summary}; "
+            "pushes may be refused while that lasts")
+    token = ctx.target.token
+    assert token is not None
+    if token.in_destination and token.source != "header_Authorization":
+        return LogpushPrediction(
+            basis=f"HEC accepts the token, and Logpush would deliver if it reads {token.source} "
+            "as header_Authorization, which Cloudflare does not document")
+    whose = ("the token Logpush sends" if token.in_destination
+             else f"the token from {token.source}")
+    if event is not None and event.status is Status.PASS:
         return LogpushPrediction(
             would_deliver=True,
-            basis=f"TLS succeeds {how}; the HEC reply to a Logpush request was not checked",
-        )
-    return LogpushPrediction(basis="live checks did not run" if ctx.options.offline else
-                             "the live checks did not get far enough to tell")
+            basis=f"TLS passes as Go judges it{how}, and a Logpush-shaped event posted with "
+            f"{whose} was accepted (code 0)")
+    return LogpushPrediction(
+        would_deliver=True,
+        basis=f"TLS passes as Go judges it{how}, and HEC accepts {whose} (an empty request "
+        "answered code 5: nothing written)")

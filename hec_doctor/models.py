@@ -6,12 +6,13 @@ and renderers can only read.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from hec_doctor.exitcodes import ExitCode
 
@@ -115,6 +116,7 @@ class TargetSummary:
         path: the request path.
         token: where the token came from, or None when there is none.
         insecure_skip_verify: the value in force after ``--insecure-skip-verify``.
+        label: a short, findable name among many targets (``FILE:LINE host:port``).
     """
 
     input: str
@@ -125,6 +127,7 @@ class TargetSummary:
     path: str
     token: TokenInfo | None
     insecure_skip_verify: bool
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -221,8 +224,8 @@ class Report:
         """A short name for this report among others: the job, or the target as given."""
         if self.job is not None:
             name = f" {self.job.name}" if self.job.name else ""
-            return f"job {self.job.id}{name}"
-        return self.target.input
+            return f"job {self.job.id}{name}"[:120]
+        return self.target.label or self.target.input[:120]
 
 
 @dataclass(frozen=True)
@@ -233,7 +236,8 @@ class ProblemGroup:
         check_id: the check.
         status: fail, error or warn.
         labels: the reports (by label) where it happened, in input order.
-        example: one of their summaries.
+        example: what every member found: the summary with what differs between targets
+            masked (``<host>``, ``<time>``, ...), or the one member's own summary.
     """
 
     check_id: str
@@ -273,19 +277,50 @@ class Batch:
 
 
 def make_batch(reports: Sequence[Report]) -> Batch:
-    """The batch of these reports, with their problems grouped."""
-    groups: dict[tuple[str, Status], list[tuple[str, str]]] = {}
+    """The batch of these reports, with their problems grouped by check and cause."""
+    return Batch(tuple(reports), group_problems(reports))
+
+
+def group_problems(reports: Iterable[Report]) -> tuple[ProblemGroup, ...]:
+    """Failed, errored and warning checks grouped by check, status and cause.
+
+    The cause is the check's summary with what differs from target to target (host, port,
+    addresses, times, durations, token fingerprints) masked. A group's example is true of every
+    member: their common summary when they all have the same one, else the masked cause.
+    """
+    groups: dict[tuple[str, Status, str], list[tuple[str, str]]] = {}
     for report in reports:
         for check in report.checks:
             if check.status in (Status.FAIL, Status.ERROR, Status.WARN):
-                groups.setdefault((check.id, check.status), []).append(
+                cause = general_cause(check.summary, report.target)
+                groups.setdefault((check.id, check.status, cause), []).append(
                     (report.label, check.summary))
     severity = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2}
     ordered = sorted(groups.items(), key=lambda item: (severity[item[0][1]], -len(item[1])))
-    problems = tuple(
-        ProblemGroup(check_id, status, tuple(label for label, _ in hits), hits[0][1])
-        for (check_id, status), hits in ordered)
-    return Batch(tuple(reports), problems)
+    return tuple(
+        ProblemGroup(check_id, status, tuple(label for label, _ in hits),
+                     hits[0][1] if len({summary for _, summary in hits}) == 1 else cause)
+        for (check_id, status, cause), hits in ordered)
+
+
+_MASKS = (
+    (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z"), "<time>"),
+    (re.compile(r"<(token|secret) [^>]*>"), r"<\1>"),
+    (re.compile(r"\[[0-9a-fA-F:.]*:[0-9a-fA-F:.]*\]|\b(?:\d{1,3}\.){3}\d{1,3}\b"), "<address>"),
+    (re.compile(r"\b\d+(?:\.\d+)? (ms|s|seconds|minutes|hours|days)\b"), r"<n> \1"),
+)
+
+
+def general_cause(summary: str, target: TargetSummary) -> str:
+    """``summary`` with the parts that name one target masked (see ``group_problems``)."""
+    text = summary
+    for value, stand_in in ((target.host, "<host>"), (f":{target.port}", ":<port>"),
+                            (f"port {target.port}", "port <port>")):
+        if value and target.port:
+            text = text.replace(value, stand_in)
+    for pattern, stand_in in _MASKS:
+        text = pattern.sub(stand_in, text)
+    return text
 
 
 def batch_exit_code(batch: Batch, *, strict: bool = False) -> ExitCode:

@@ -1,30 +1,47 @@
-"""Keeping the HEC token out of everything hec-doctor prints.
+"""Keeping the HEC token (and every other secret) out of everything hec-doctor prints.
 
-The token is replaced by a fingerprint wherever it could appear. The last four characters identify
-a token to its owner; for a token too short to spare four characters, only its length is shown.
+Secrets are redacted where they are put into output: the fields known to hold them (the
+destination's ``header_*`` values, ``?token=``, a userinfo password) are rendered with a
+placeholder by the code that builds them. Two safety nets remain, and both are written so that
+they can never corrupt output:
+
+- ``scrub_long``, the last scrub of a finished report, replaces only secrets long and random
+  enough that a match cannot be an accident (a token ``pass`` must not turn the status
+  ``"pass"`` into a placeholder, a token ``https`` must not rewrite URL schemes);
+- ``redact_echo`` cleans text hec-doctor did not write (a server's reply, an exception message,
+  a job's ``error_message``): long secrets anywhere, short ones only where they stand as a whole
+  word.
+
+Each target's report is scrubbed with that target's own secrets, so the cost stays linear in the
+number of targets.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+import re
+from typing import Iterable
 from urllib.parse import quote, quote_plus
 
 # A Splunk token is a 36-character GUID: 4 of them identify it without helping anyone guess it.
 # Shorter secrets (typos, test values) would be half revealed, so they show no characters at all.
 FINGERPRINT_CHARS = 4
 MIN_LENGTH_FOR_FINGERPRINT = 16
+# The boundary scrub replaces a secret wherever it occurs only when a match cannot be an
+# accident: 16 characters or more, with letters and digits both (a GUID always qualifies; words
+# such as "insecure-skip-verify" or "SplunkServerDefaultCert", which reports print, never do).
+MIN_SCRUB_CHARS = 16
 
 
 def fingerprint(token: str) -> str:
     """A short, non-secret handle for a token, e.g. ``…197d``."""
     if len(token) >= MIN_LENGTH_FOR_FINGERPRINT:
         return "…" + token[-FINGERPRINT_CHARS:]
-    return f"({len(token)} characters)"
+    return f"({len(token)} character{'' if len(token) == 1 else 's'})"
 
 
-def placeholder(token: str) -> str:
-    """What stands in for the token in URLs and header values: ``<token …197d>``."""
-    return f"<token {fingerprint(token)}>"
+def placeholder(token: str, kind: str = "token") -> str:
+    """What stands in for a secret in URLs and header values: ``<token …197d>``."""
+    return f"<{kind} {fingerprint(token)}>"
 
 
 def secret_forms(secret: str) -> tuple[str, ...]:
@@ -33,20 +50,61 @@ def secret_forms(secret: str) -> tuple[str, ...]:
     return tuple(sorted((f for f in forms if f), key=len, reverse=True))
 
 
-def scrub(text: str, secrets: tuple[str, ...],
-          escape: Callable[[str], str] | None = None) -> str:
-    """Replace every spelling of every secret in ``text`` by its placeholder.
+def scrubbable(secret: str) -> bool:
+    """True when ``secret`` is long and random enough to be replaced wherever it occurs."""
+    return (len(secret) >= MIN_SCRUB_CHARS and any(c.isdigit() for c in secret)
+            and any(c.isalpha() for c in secret))
 
-    This is the last line of defence at the output boundary; the reports are built redacted.
-    ``escape`` makes the placeholder safe in the format at hand (XML, Markdown).
-    """
+
+def scrub_long(text: str, secrets: Iterable[str]) -> str:
+    """Replace every spelling of every scrubbable secret in ``text`` by its placeholder."""
     for secret in secrets:
-        # Secrets under 4 characters would erase ordinary words; the lint flags such tokens anyway.
-        if len(secret) < 4:
+        if not scrubbable(secret):
             continue
         stand_in = placeholder(secret)
-        if escape is not None:
-            stand_in = escape(stand_in)
         for form in secret_forms(secret):
-            text = text.replace(form, stand_in)
+            if form in text:
+                text = text.replace(form, stand_in)
     return text
+
+
+def redact_echo(text: str, secrets: Iterable[str]) -> str:
+    """Text hec-doctor did not write (a reply, an exception), with every secret replaced.
+
+    Long secrets go wherever they occur; a short one only where it stands as a whole word, so a
+    one-letter test token does not shred the reply quoted around it.
+    """
+    for secret in secrets:
+        if not secret:
+            continue
+        stand_in = placeholder(secret)
+        for form in secret_forms(secret):
+            if scrubbable(secret):
+                text = text.replace(form, stand_in)
+            elif form in text:
+                text = re.sub(rf"(?<![\w%]){re.escape(form)}(?!\w)", stand_in, text)
+    return text
+
+
+def scrub_value(value: object, secrets: tuple[str, ...]) -> object:
+    """``value`` (a report, or any part of one) with ``scrub_long`` applied to every string in
+    it: dataclass fields, tuples, lists and mappings alike. Dataclasses are rebuilt, not changed."""
+    if not any(scrubbable(s) for s in secrets):
+        return value
+    return _scrub(value, secrets)
+
+
+def _scrub(value: object, secrets: tuple[str, ...]) -> object:
+    from dataclasses import fields, is_dataclass, replace
+
+    if isinstance(value, str):
+        return scrub_long(value, secrets)
+    if isinstance(value, (tuple, list)):
+        return type(value)(_scrub(v, secrets) for v in value)
+    if isinstance(value, dict) or (hasattr(value, "items") and hasattr(value, "keys")):
+        return {k: _scrub(v, secrets) for k, v in value.items()}  # type: ignore[attr-defined]
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _scrub(getattr(value, f.name), secrets) for f in fields(value)
+                   if f.init and not callable(getattr(value, f.name))}
+        return replace(value, **changes)
+    return value

@@ -17,7 +17,7 @@ import time
 
 from hec_doctor import __version__
 from hec_doctor.checks import CHECKS, CheckSpec, Context
-from hec_doctor.checks.dest import fresh_guid, suggested_destination_conf
+from hec_doctor.checks.dest import corrected_destination_conf, fresh_guid
 from hec_doctor.destination import Target
 from hec_doctor.logpush import predict
 from hec_doctor.models import (
@@ -29,7 +29,7 @@ from hec_doctor.models import (
     TargetSummary,
     TokenInfo,
 )
-from hec_doctor.redact import fingerprint, scrub
+from hec_doctor.redact import fingerprint, redact_echo, scrub_value
 
 GOOD = (Status.PASS, Status.WARN)
 
@@ -55,20 +55,18 @@ def run(target: Target, options: Options | None = None,
     finally:
         ctx.close()
     ordered = tuple(results[spec.id] for spec in checks)
-    needs_fix = any(
-        r.id.startswith("dest.") and r.status in (Status.FAIL, Status.WARN) and r.remediation
-        for r in ordered
-    )
-    return Report(
+    report = Report(
         target=summarise(target),
         checks=ordered,
         logpush=predict(ordered, ctx),
         notices=target.notices,
-        suggested_destination_conf=(
-            suggested_destination_conf(target, fresh_guid(ctx)) if needs_fix else None
-        ),
+        suggested_destination_conf=corrected_destination_conf(target, fresh_guid(ctx)),
         version=__version__,
     )
+    # Secrets were redacted where they were put in; this last scrub only catches a long, random
+    # secret that reached a field some other way, so it can never corrupt a word of the report.
+    scrubbed: Report = scrub_value(report, target.secrets)  # type: ignore[assignment]
+    return scrubbed
 
 
 def _run_one(spec: CheckSpec, ctx: Context, done: dict[str, CheckResult]) -> CheckResult:
@@ -89,10 +87,9 @@ def _run_one(spec: CheckSpec, ctx: Context, done: dict[str, CheckResult]) -> Che
 
 
 def internal_error(exc: BaseException, secrets: tuple[str, ...], detail: str = "") -> Outcome:
-    """An ``error`` outcome naming an exception in one line, secrets scrubbed."""
-    first_line = (str(exc).splitlines() or [""])[0][:300]
-    cause = f"internal error: {type(exc).__name__}: {first_line}"
-    return Outcome(Status.ERROR, scrub(cause, secrets), detail)
+    """An ``error`` outcome naming an exception in one line, secrets redacted."""
+    first_line = redact_echo((str(exc).splitlines() or [""])[0][:300], secrets)
+    return Outcome(Status.ERROR, f"internal error: {type(exc).__name__}: {first_line}", detail)
 
 
 def result_of(check_id: str, title: str, outcome: Outcome,
@@ -115,13 +112,14 @@ def summarise(target: Target) -> TargetSummary:
     dest = target.destination
     token = target.token
     return TargetSummary(
-        input=scrub(dest.shown_text, target.secrets),
+        input=dest.shown_text,
         form=dest.form.value,
-        url=scrub(dest.https_url(), target.secrets),
+        url=dest.https_url(),
         host=dest.host,
         port=dest.effective_port,
         path=dest.path,
         token=TokenInfo(token.source, fingerprint(token.token)) if token else None,
         insecure_skip_verify=target.insecure_skip_verify,
+        label=target.label,
     )
 

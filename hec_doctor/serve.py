@@ -42,7 +42,7 @@ class ServeSettings:
         port: the port to bind (0: any free port).
         tokens: the tokens HEC knows; empty means "make one up and print it".
         ack: indexer acknowledgement on for every token.
-        fault: a fault of ``hec_doctor.hecserver.FAULTS``, hyphens or underscores, or None.
+        fault: a fault of ``hec_doctor.hecserver.FAULTS``, or None.
         slow_s: the delay of the ``slow`` fault.
         cert_file, key_file: the user's own certificate chain and key, or None to make one.
         ca_out: where to write the made-up CA (None: a fresh temporary directory).
@@ -81,7 +81,7 @@ def start(settings: ServeSettings, on_event: Callable[[dict[str, object]], None]
     tokens = settings.tokens or (str(uuid.uuid4()),)
     state = "ack" if settings.ack else "enabled"
     config = HecConfig(tokens={token: state for token in tokens},
-                       fault=settings.fault.replace("-", "_") if settings.fault else None,
+                       fault=settings.fault,
                        slow_s=settings.slow_s)
     context, ca_file = _tls(settings)
     try:

@@ -62,9 +62,10 @@ def test_json_goes_to_stdout_alone_and_summary_to_stderr():
                     "--token", "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee")
     document = json.loads(result.stdout)
     assert document["schema"] == "hec-doctor.report/1"
-    assert document["target"]["token"] == {"source": "--token", "fingerprint": "…eeee"}
+    assert document["target"]["token"] == {"source": "header_Authorization",
+                                           "fingerprint": "…197d"}
     assert "verdict: pass" in result.stderr
-    assert "notice: token: --token" in result.stderr
+    assert "notice: token: header_Authorization in the destination" in result.stderr
 
 
 def test_output_file_gets_the_report_and_stdout_stays_empty(tmp_path):

@@ -22,7 +22,8 @@ from tests.conftest import TOKEN, good_conf
          "/services/collector/raw"),
         ("hec.example.com:8088/services/collector", InputForm.BARE, "https", "hec.example.com",
          8088, "/services/collector"),
-        ("HTTP://HEC.Example.com/x", InputForm.URL, "http", "hec.example.com", None, "/x"),
+        # The host keeps its case: Go prints it as written ("not HEC.Example.com").
+        ("HTTP://HEC.Example.com/x", InputForm.URL, "http", "HEC.Example.com", None, "/x"),
         ("[2001:db8::1]:8088", InputForm.BARE, "https", "2001:db8::1", 8088,
          "/services/collector/raw"),
         ("2001:db8::1", InputForm.BARE, "https", "2001:db8::1", None, "/services/collector/raw"),
@@ -81,10 +82,17 @@ def test_parse_target_rejects_unparseable_input(text, message):
         parse_target(text)
 
 
-def test_build_target_token_precedence_flag_then_header_then_env():
+def test_build_target_token_precedence_destination_then_flag_then_env():
     other = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
+    # Logpush sends the destination's token: that one is judged; --token is tested in addition.
     target = build_target(good_conf(), token_flag=other, token_env=TOKEN)
-    assert target.token.source == "--token" and target.token.token == other
+    assert target.token.source == "header_Authorization" and target.token.token == TOKEN
+    assert [c.source for c in target.extra_tokens] == ["--token"]
+    assert "is what Logpush sends and is the one judged" in target.notices[0]
+    assert "--token gave another token (<token …eeee>), tested in addition" in target.notices[0]
+
+    target = build_target("hec.example.com", token_flag=other, token_env=TOKEN)
+    assert target.token.source == "--token" and target.extra_tokens == ()
     assert "--token (<token …eeee>) is used" in target.notices[0]
     assert "different token" in target.notices[0]
 

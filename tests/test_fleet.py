@@ -33,7 +33,7 @@ def _report(label: str, status: Status = Status.PASS, summary: str = "fine") -> 
     check = CheckResult(id="dest.port", title="Port", status=status, summary=summary,
                         detail="", remediation="Use 8088." if status is Status.FAIL else "",
                         duration_ms=1.5)
-    target = base.target.__class__(**{**base.target.__dict__, "input": label})
+    target = base.target.__class__(**{**base.target.__dict__, "input": label, "label": label})
     return Report(target=target, checks=(check,), version="0.1.0")
 
 

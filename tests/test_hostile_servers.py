@@ -248,9 +248,10 @@ def test_closes_after_every_reply_without_saying_so(pki):
     def handle(tls: ssl.SSLSocket) -> None:
         connections.append(1)
         request = read_request(tls)
-        code = b"17" if b"health" in request.split(b"\r\n")[0] else b"5"
+        health = b"health" in request.split(b"\r\n")[0]
+        code, status = (b"17", b"200 OK") if health else (b"5", b"400 Bad Request")
         body = b'{"text":"x","code":' + code + b"}"
-        tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: " + str(len(body)).encode()
+        tls.sendall(b"HTTP/1.1 " + status + b"\r\nContent-Length: " + str(len(body)).encode()
                     + b"\r\n\r\n" + body)  # then closes, though it promised keep-alive
     with serve_tls(pki, handle) as port:
         report, elapsed = check(port, pki["ca"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import xml.etree.ElementTree as ET
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -21,6 +22,8 @@ from hec_doctor.pki import make_cert, server_context, write_pem
 SECRET = "7e57a0d1-5ec2-4e7a-9d1e-c0ffee5ec2e7"
 API_SECRET = "cfAPIsecret-7e57a0d15ec24e7a9d1ec0ffee"
 FORMATS = ("text", "json", "junit", "github", "markdown")
+HEADER_SPELLINGS = ("header_authorization", "HEADER_Authorization", "hEaDeR_aUtHoRiZaTiOn",
+                    "Authorization", "authorization")
 SPELLINGS = (SECRET, quote(SECRET, safe=""), quote_plus(SECRET), f"Splunk%20{SECRET}",
              f"Splunk {SECRET}", base64.b64encode(SECRET.encode()).decode(), SECRET.upper(),
              SECRET.replace("-", ""))
@@ -57,7 +60,7 @@ def _conf(port: int, **params: str) -> str:
     query = {"channel": "0f8c3ab4-1b7c-4c1e-9d2a-5b6f7e8d9c0a", "sourcetype": "cloudflare:json",
              "header_Authorization": f"Splunk%20{SECRET}", **params}
     return (f"splunk://127.0.0.1:{port}/services/collector/raw?"
-            + "&".join(f"{k}={v}" for k, v in query.items()))
+            + "&".join(f"{k}={v}" for k, v in query.items() if v is not None))
 
 
 def _scenarios(env) -> dict[str, tuple[list[str], dict[str, str]]]:
@@ -91,6 +94,16 @@ def _scenarios(env) -> dict[str, tuple[list[str], dict[str, str]]]:
                                       "h.example"], {}),
         "api refused": (["job", "--zone", "0" * 32, "--api-base", "http://127.0.0.1:9/v4"],
                         {"CLOUDFLARE_API_TOKEN": API_SECRET}),
+        # Every spelling of the header (issue #12): the token is found and redacted in each.
+        **{f"spelled {name}": (["check", *live, _conf(s["healthy"].port, header_Authorization=None,
+                                                      **{name: f"Splunk%20{SECRET}"})], {})
+           for name in HEADER_SPELLINGS},
+        "other header_ and secret-named parameters": (
+            ["check", "--offline", _conf(8088, **{"header_X-Api-Key": SECRET, "password": SECRET,
+                                                  "x_signature": SECRET})], {}),
+        "token in the query string": (["check", *live, _conf(s["healthy"].port,
+                                                             header_Authorization=None,
+                                                             token=SECRET)], {}),
     }
 
 
@@ -99,6 +112,9 @@ SCENARIO_NAMES = [
     "wrong certificate", "wrong certificate, skip-verify", "plain http", "token flag",
     "token env", "userinfo", "bad token", "many targets", "job file", "usage error",
     "usage error with a token", "api refused",
+    *(f"spelled {name}" for name in ("header_authorization", "HEADER_Authorization",
+                                     "hEaDeR_aUtHoRiZaTiOn", "Authorization", "authorization")),
+    "other header_ and secret-named parameters", "token in the query string",
 ]
 
 
@@ -146,3 +162,66 @@ def test_skip_verify_send_is_said_in_the_report(servers):
     before = len(servers["servers"]["wrong_cert"].received)
     CliRunner().invoke(cli, args, env=env)
     assert servers["servers"]["wrong_cert"].received[before:] == []
+
+
+# --- short and word-like tokens (issue #12) --------------------------------------------------
+# A token that is also an ordinary word must be redacted where it is put in, and nowhere else:
+# the status "pass", the scheme "https", the word "Splunk" stay as they are in every format.
+SHORT_TOKENS = ("", "a", "pass", "json", "fail", "https", "Splunk")
+STATUSES = {"pass", "warn", "fail", "skip", "error"}
+
+
+@pytest.fixture(scope="module")
+def short_token_server(tmp_path_factory):
+    root = make_cert("Short Root", ca=True, bits=256)
+    leaf = make_cert("127.0.0.1", issuer=root, ip_sans=("127.0.0.1",), bits=256)
+    server = HecServer(HecConfig(tokens={t: "enabled" for t in SHORT_TOKENS if t}),
+                       server_context([leaf], leaf))
+    server.start()
+    yield server, write_pem(tmp_path_factory.mktemp("short") / "ca.pem", root)
+    server.close()
+
+
+def _short_conf(port: int, token: str) -> str:
+    return (f"splunk://127.0.0.1:{port}/services/collector/raw?channel="
+            f"0f8c3ab4-1b7c-4c1e-9d2a-5b6f7e8d9c0a&insecure-skip-verify=false"
+            f"&sourcetype=cloudflare:json&header_Authorization=Splunk%20{token}")
+
+
+@pytest.mark.parametrize("live", [False, True], ids=["offline", "live"])
+@pytest.mark.parametrize("token", SHORT_TOKENS)
+def test_short_tokens_leave_every_format_valid_and_truthful(short_token_server, token, live):
+    server, ca = short_token_server
+    base = ["check", "--ca-file", ca, "--timeout", "2"] if live else ["check", "--offline"]
+    conf = _short_conf(server.port, token)
+    outputs = {}
+    for fmt in FORMATS:
+        result = CliRunner().invoke(cli, [base[0], "--format", fmt, *base[1:], conf])
+        assert result.exit_code in (0, 1, 3), (fmt, result.output)
+        outputs[fmt] = result.stdout
+        # Where the token was written, the placeholder stands, in every format.
+        if token:
+            assert f"Splunk%20{token}" not in result.stdout, fmt
+    report = json.loads(outputs["json"])
+    assert {c["status"] for c in report["checks"]} <= STATUSES
+    assert report["verdict"] in STATUSES
+    assert report["target"]["url"].startswith("https://127.0.0.1:")
+    assert report["target"]["input"].startswith("splunk://127.0.0.1:")
+    shown = report["target"]["input"].split("header_Authorization=")[1]
+    chars = f"{len(token)} character{'' if len(token) == 1 else 's'}"
+    assert shown == (f"Splunk%20<token ({chars})>" if token else "Splunk%20")
+    conf_out = report["suggested_destination_conf"]
+    assert conf_out is None or conf_out.startswith("splunk://127.0.0.1:")
+    if conf_out is not None:
+        assert "&sourcetype=cloudflare:json&" in conf_out
+        assert conf_out.endswith("header_Authorization=Splunk%20<YOUR-HEC-TOKEN>" if not token
+                                 else f"header_Authorization=Splunk%20<token ({chars})>")
+    junit = ET.fromstring(outputs["junit"])
+    assert {tc.get("name") for tc in junit.iter("testcase")} >= {"dest.token", "hec.token"}
+    assert "Verdict: " + report["verdict"].upper() in outputs["text"]
+    assert outputs["github"].rstrip().splitlines()[-1].startswith("::notice title=hec-doctor::")
+    assert outputs["markdown"].startswith("## hec-doctor:")
+    if live and token and token != "a":
+        # The token the destination holds is what was tested, and HEC knows it.
+        token_check = next(c for c in report["checks"] if c["id"] == "hec.token")
+        assert token_check["status"] in ("pass", "fail"), token_check

@@ -89,7 +89,6 @@ def test_serve_passes_check_and_writes_events(tmp_path):
 
 
 @pytest.mark.parametrize(("fault", "check_id", "words"), [
-    ("busy", "hec.token", "code 9"),
     ("unhealthy", "hec.health", "code 18"),
     ("disabled-token", "hec.token", "code 1"),
     ("proxy-502", "hec.health", "502"),
@@ -101,6 +100,14 @@ def test_faults_get_their_diagnosis(tmp_path, fault, check_id, words):
     assert result.exit_code == 1, result.output
     line = next(row for row in result.stdout.splitlines() if f"  {check_id} " in row)
     assert "FAIL" in line and words in line, line
+
+
+def test_busy_fault_leaves_the_token_not_judged(tmp_path):
+    with serving(tmp_path, "--fault", "busy") as served:
+        result = served.check()
+    assert result.exit_code == 3, result.output  # incomplete, not failed
+    line = next(row for row in result.stdout.splitlines() if "  hec.token " in row)
+    assert "ERR" in line and "not judged" in line and "code 9" in line, line
 
 
 def test_incorrect_index_fault_fails_the_test_event(tmp_path):

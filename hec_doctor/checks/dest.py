@@ -8,9 +8,18 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from dataclasses import dataclass
 
 from hec_doctor.checks.base import Context
-from hec_doctor.destination import RAW_PATH, Destination, InputForm, Target
+from hec_doctor.checks.dns import LOGPUSH_DNS_HEALTH_CODE
+from hec_doctor.destination import (
+    AUTH_PARAM,
+    RAW_PATH,
+    Destination,
+    InputForm,
+    Target,
+    is_auth_param,
+)
 from hec_doctor.models import Outcome, Status
 from hec_doctor.redact import placeholder
 
@@ -33,34 +42,60 @@ SKIP_VERIFY_TRADE_OFF = (
 )
 
 
-def suggested_destination_conf(target: Target, new_guid: str) -> str:
-    """The destination_conf this target should be, token shown only as a placeholder.
+def corrected_destination_conf(target: Target, new_guid: str) -> str | None:
+    """The destination_conf this target should be (secrets as placeholders), or None when that
+    is the input itself.
+
+    The input's parameters keep their order and spelling; only what a finding asks to change
+    is changed: scheme, host (Splunk Cloud's documented forms, the IDN form of a Unicode name),
+    port, path, channel, sourcetype, insecure-skip-verify, the token's parameter and encoding,
+    a token moved out of the query string, repeats dropped (Go reads the first), and userinfo
+    and fragment left out. A HEC URL or bare host always differs: it is not a destination_conf.
 
     Args:
         target: the target as given.
         new_guid: a channel GUID to use when the given one is missing or malformed.
     """
     dest = target.destination
+    host = dest.host_for_url
+    cloud = splunk_cloud_host(dest.host, dest.effective_port)
     port = dest.effective_port
+    if cloud is not None and cloud.suggestion:
+        host, port = cloud.suggestion, 443
     if port in (SPLUNK_MANAGEMENT_PORT, SPLUNK_WEB_PORT):
         port = HEC_DEFAULT_PORT
-    channel = dest.param("channel")
-    skip = dest.param("insecure-skip-verify")
-    sourcetype = dest.param("sourcetype")
-    params = [
-        f"channel={channel.value if channel and GUID.fullmatch(channel.value) else new_guid}",
-        "insecure-skip-verify="
-        + (skip.value if skip and skip.value in ("true", "false") else "false"),
-        f"sourcetype={sourcetype.raw_value if sourcetype and sourcetype.value else CLOUDFLARE_SOURCETYPE}",
-    ]
-    for extra in ("index", "host", "source"):
-        param = dest.param(extra)
-        if param is not None:
-            params.append(f"{extra}={param.raw_value}")
     token = target.token
-    auth = placeholder(token.token) if token else "<YOUR-HEC-TOKEN>"
-    params.append(f"header_Authorization=Splunk%20{auth}")
-    return f"splunk://{dest.host_for_url}:{port}{RAW_PATH}?" + "&".join(params)
+    auth = f"{AUTH_PARAM}=Splunk%20" + (placeholder(token.token) if token and token.token
+                                        else "<YOUR-HEC-TOKEN>")
+    params: list[str] = []
+    seen: set[str] = set()
+    for param in dest.params:
+        key = AUTH_PARAM if is_auth_param(param.name) or param.name.lower() == "authorization" \
+            or param.name == "token" else param.name
+        if key in seen:
+            continue  # Go's url.Values.Get reads the first; the others only confuse
+        seen.add(key)
+        if key == AUTH_PARAM:
+            params.append(auth)
+        elif key == "channel":
+            params.append(f"channel={param.value if GUID.fullmatch(param.value) else new_guid}")
+        elif key == "insecure-skip-verify":
+            value = param.value if param.value in ("true", "false") else "false"
+            params.append(f"insecure-skip-verify={value}")
+        elif key == "sourcetype":
+            params.append(f"sourcetype={param.raw_value or CLOUDFLARE_SOURCETYPE}")
+        else:
+            params.append(param.shown())
+    if "channel" not in seen:
+        params.insert(0, f"channel={new_guid}")
+    if "sourcetype" not in seen:
+        params.append(f"sourcetype={CLOUDFLARE_SOURCETYPE}")
+    if AUTH_PARAM not in seen:
+        params.append(auth)
+    corrected = f"splunk://{host}:{port}{RAW_PATH}?" + "&".join(params)
+    if dest.form is InputForm.DESTINATION_CONF and corrected == dest.shown_text:
+        return None
+    return corrected
 
 
 def evaluate_parse(dest: Destination) -> Outcome:
@@ -276,8 +311,73 @@ def evaluate_query(dest: Destination) -> Outcome:
     return Outcome(Status.PASS, f"{len(names)} query parameters, none repeated", " ".join(notes))
 
 
+# DNS limits (RFC 1035 section 2.3.4): 63 octets a label, 255 a name on the wire, which is 253
+# characters written out without the trailing dot. Go's resolver refuses longer names too
+# (net.isDomainName), so the lookup fails before any packet leaves.
+MAX_LABEL_CHARS = 63
+MAX_NAME_CHARS = 253
+
+
+@dataclass(frozen=True)
+class SplunkCloudHost:
+    """A Splunk Cloud host name, judged against the HEC host forms Splunk documents.
+
+    Splunk Cloud Platform's "Set up and use HTTP Event Collector in Splunk Web" (Getting Data In
+    manual, section "Send data to HTTP Event Collector on Splunk Cloud Platform"):
+    ``http-inputs-<host>.splunkcloud.com`` on AWS and for free trials (port 8088 on trials, 443
+    otherwise), ``http-inputs.<host>.splunkcloud.com`` on Google Cloud and Azure, and
+    ``http-inputs.<host>.splunkcloudgc.com`` for FedRAMP Moderate on AWS GovCloud. Older manuals
+    (7.x, "Send data to HTTP Event Collector") give ``input-<host>`` for self-service stacks.
+
+    Attributes:
+        form: ``aws`` (http-inputs-), ``gcp-azure`` (http-inputs.), ``govcloud``,
+            ``self-service`` (input-, older manuals), ``trial`` (prd-p-), or ``stack`` (no
+            HEC prefix: the stack's Splunk Web).
+        suggestion: the HEC host to use instead, or None when this one is a HEC form.
+        summary: one line on what was found.
+    """
+
+    form: str
+    suggestion: str | None
+    summary: str
+
+
+def splunk_cloud_host(host: str, port: int) -> SplunkCloudHost | None:
+    """The Splunk Cloud HEC form of ``host``, or None when it is not a Splunk Cloud name."""
+    name = host.lower().rstrip(".")
+    domain = next((d for d in ("splunkcloudgc.com", "splunkcloud.com")
+                   if name.endswith("." + d)), None)
+    if domain is None:
+        return None
+    stack = name[: -len(domain) - 1]
+    first, _, below = stack.partition(".")
+    if domain == "splunkcloudgc.com":
+        if first == "http-inputs" and below:
+            return SplunkCloudHost("govcloud", None, f"{host} is a Splunk Cloud GovCloud HEC host")
+        bare = stack.removeprefix("http-inputs-")
+        return SplunkCloudHost(
+            "stack", f"http-inputs.{bare}.{domain}",
+            f"{host} is not the HEC host: on AWS GovCloud (FedRAMP) Splunk Cloud serves HEC at "
+            f"http-inputs.<stack>.{domain}")
+    if first.startswith("http-inputs-") and not below:
+        return SplunkCloudHost("aws", None, f"{host} is a Splunk Cloud HEC host (AWS form)")
+    if first == "http-inputs" and below:
+        return SplunkCloudHost("gcp-azure", None,
+                               f"{host} is a Splunk Cloud HEC host (Google Cloud or Azure form)")
+    if first.startswith("input-") and not below:
+        return SplunkCloudHost("self-service", None,
+                               f"{host} is a Splunk Cloud HEC host (the input- form of older "
+                               "self-service stacks)")
+    if first.startswith("prd-p-") and not below and port == HEC_DEFAULT_PORT:
+        return SplunkCloudHost("trial", None, f"{host} is a Splunk Cloud trial stack")
+    return SplunkCloudHost(
+        "stack", f"http-inputs-{stack}.{domain}",
+        f"{host} lacks the http-inputs- (or http-inputs.) prefix of Splunk Cloud HEC hosts")
+
+
 def evaluate_host(dest: Destination) -> Outcome:
-    """Splunk Cloud host naming, and addresses Cloudflare cannot reach or verify."""
+    """Host naming: DNS limits, Unicode names, Splunk Cloud's HEC host forms, and addresses
+    Cloudflare cannot reach or verify."""
     host = dest.host.lower().rstrip(".")
     if dest.is_ip:
         address = ipaddress.ip_address(host.split("%")[0])
@@ -296,25 +396,46 @@ def evaluate_host(dest: Destination) -> Outcome:
             "rarely issue those.",
             "Use the DNS name the certificate is issued for.",
         )
-    if host.endswith(".splunkcloud.com"):
-        first = host.split(".")[0]
-        if first.startswith(("http-inputs-", "input-")):
-            return Outcome(Status.PASS, f"{host} is a Splunk Cloud HEC host name")
-        if first.startswith("prd-p-") and dest.effective_port == HEC_DEFAULT_PORT:
-            return Outcome(Status.PASS, f"{host} is a Splunk Cloud trial stack on 8088")
-        stack = host[: -len(".splunkcloud.com")]
+    long_label = next((label for label in host.split(".") if len(label) > MAX_LABEL_CHARS), None)
+    if long_label is not None or len(host) > MAX_NAME_CHARS:
+        what = (f"the label {long_label[:20]}… has {len(long_label)} characters; DNS allows "
+                f"{MAX_LABEL_CHARS}" if long_label is not None else
+                f"the name has {len(host)} characters; DNS allows {MAX_NAME_CHARS}")
+        return Outcome(
+            Status.FAIL, f"{dest.host[:80]} cannot be a DNS name: {what}",
+            "RFC 1035 limits labels to 63 characters and names to 253; no resolver, Go's "
+            f"included, looks such a name up (Logpush health code {LOGPUSH_DNS_HEALTH_CODE}).",
+            "Use the HEC host's real DNS name.")
+    if dest.host_as_written and not dest.host_as_written.isascii():
         return Outcome(
             Status.WARN,
-            f"{host} lacks the http-inputs- prefix Splunk Cloud HEC hosts carry",
-            "On Splunk Cloud, HEC is served at http-inputs-<stack>.splunkcloud.com (port 443); "
-            "the bare stack name is Splunk Web and the search head.",
-            f"Use http-inputs-{stack}.splunkcloud.com:443.",
-        )
+            f"{dest.host_as_written} is written in Unicode; its IDN (punycode) form is {dest.host}",
+            "DNS and certificates carry the IDN form: the certificate's subjectAltName must hold "
+            f"{dest.host}, and Cloudflare's validation of a Unicode host is not documented.",
+            f"Write the host as {dest.host} (the corrected destination_conf below does).",
+            data={"idn": dest.host})
+    cloud = splunk_cloud_host(host, dest.effective_port)
+    if cloud is not None:
+        if cloud.suggestion is None:
+            return Outcome(Status.PASS, cloud.summary, data={"splunk_cloud": cloud.form})
+        alternative = ""
+        if cloud.suggestion.startswith("http-inputs-"):
+            alternative = (" (on Google Cloud or Azure: "
+                           + cloud.suggestion.replace("http-inputs-", "http-inputs.", 1) + ")")
+        return Outcome(
+            Status.WARN, cloud.summary,
+            "Splunk Cloud serves HEC at http-inputs-<stack>.splunkcloud.com on AWS, "
+            "http-inputs.<stack>.splunkcloud.com on Google Cloud and Azure, and "
+            "http-inputs.<stack>.splunkcloudgc.com on AWS GovCloud; the bare stack name is "
+            "Splunk Web and the search head.",
+            f"Use {cloud.suggestion}:443{alternative}.",
+            data={"splunk_cloud": cloud.form, "suggested_host": cloud.suggestion})
     if host == "localhost" or host.endswith(".localhost") or "." not in host:
         return Outcome(
             Status.WARN,
             f"{host} is not a public DNS name: Cloudflare's pushers cannot resolve it",
-            "Logpush resolves the host with public DNS (health code 1105 when it cannot).",
+            f"Logpush resolves the host with public DNS (health code {LOGPUSH_DNS_HEALTH_CODE} "
+            "when it cannot).",
             "Use the public DNS name of the HEC endpoint.",
         )
     return Outcome(Status.PASS, f"{host} is a public-looking host name")

@@ -10,15 +10,16 @@ true, which the report then says); redirects are never followed; every reply is 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
-from hec_doctor.catalog import CODES, TOKEN_CODES, Reply, diagnose
+from hec_doctor.catalog import CODES, Reply, diagnose
 from hec_doctor.checks.base import Context
 from hec_doctor.checks.dest import fresh_guid
 from hec_doctor.checks.wire import TlsStream, WireError, http_exchange
 from hec_doctor.destination import RAW_PATH
-from hec_doctor.models import LogpushPrediction, Outcome, Status
+from hec_doctor.models import Outcome, Status
 
 HEALTH_PATH = "/services/collector/health"
 _QUERY_SAFE = "%:/@-._~!$'()*+,;=?"
@@ -81,7 +82,8 @@ def exchange(ctx: Context, method: str, path: str, *, query: str = "",
         channel = stream or _stream(ctx, address)
         reused = channel.exchanges > 0
         try:
-            return http_exchange(channel, method, target, headers, body, ctx.options.timeout_s)
+            reply = http_exchange(channel, method, target, headers, body, ctx.options.timeout_s)
+            return replace(reply, secrets=ctx.target.secrets)
         except WireError as exc:
             # A kept-alive connection the server dropped while idle: one fresh try, as any
             # HTTP client does. Every probe here is safe to repeat (the event at worst twice).
@@ -89,7 +91,8 @@ def exchange(ctx: Context, method: str, path: str, *, query: str = "",
                 raise
             channel.reusable = False
             retry = _stream(ctx, address)
-            return http_exchange(retry, method, target, headers, body, ctx.options.timeout_s)
+            reply = http_exchange(retry, method, target, headers, body, ctx.options.timeout_s)
+            return replace(reply, secrets=ctx.target.secrets)
     except WireError as exc:
         raise ProbeError(f"no reply within {ctx.options.timeout_s:g} s" if "timed out" in str(exc)
                          else str(exc)) from None
@@ -119,20 +122,43 @@ def evaluate_health(reply: Reply) -> Outcome:
     return Outcome(Status.FAIL, diagnosis.summary, note, diagnosis.fix, data=data)
 
 
+# Replies that say HEC could not take the request at all (overload, shutdown, an internal
+# error): they come before or instead of a verdict on the token, so they judge nothing about it.
+# Codes and HTTP pairs from Splunk's "Troubleshoot HTTP Event Collector" table (hec-facts.md).
+NOT_JUDGED_CODES = frozenset({8, 9, 18, 19, 20, 23, 24})
+NOT_JUDGED_HTTP = frozenset({429, 502, 503, 504})
+
+
+def token_accepted(reply: Reply) -> bool:
+    """True for the replies that prove HEC accepted the token of an empty POST: code 5 'No
+    data' with HTTP 400, as Splunk pairs them, or code 0 with HTTP 200."""
+    return (reply.hec_code, reply.status) in ((5, 400), (0, 200))
+
+
+def token_not_judged(reply: Reply) -> bool:
+    """True when HEC (or something in front of it) refused the request without judging the token."""
+    code = reply.hec_code
+    return code in NOT_JUDGED_CODES or (code is None and reply.status in NOT_JUDGED_HTTP)
+
+
 def evaluate_token(reply: Reply, sent_unverified: bool) -> Outcome:
     """Judge the reply to an empty POST carrying the token (nothing is written)."""
     code = reply.hec_code
     data = {"http_status": reply.status, "code": code, "reply": reply.shown}
     caveat = (" The token was sent without authentication of the server, because "
               "insecure-skip-verify is true." if sent_unverified else "")
-    if code in (5, 10) or (code == 0 and reply.status == 200):
+    if token_accepted(reply) or code == 10:
         what = {5: "code 5 'No data': nothing was written",
                 10: "code 10: the token is known, and demands a channel",
-                0: "code 0 to an empty request"}[code]
+                0: "code 0 to an empty request"}[code]  # type: ignore[index]
         return Outcome(Status.PASS, f"the token is accepted ({what})", caveat.strip(), data=data)
     diagnosis = diagnose(reply)
-    status = Status.FAIL
-    return Outcome(status, diagnosis.summary, caveat.strip(), diagnosis.fix, data=data)
+    if token_not_judged(reply):
+        return Outcome(Status.ERROR, f"not judged: {diagnosis.summary}",
+                       "HEC refused the request before judging the token; Logpush retries such "
+                       "replies for a while, then drops logs." + caveat,
+                       diagnosis.fix + " Then run the check again.", data=data)
+    return Outcome(Status.FAIL, diagnosis.summary, caveat.strip(), diagnosis.fix, data=data)
 
 
 def evaluate_ack(reply: Reply, has_channel: bool) -> Outcome:
@@ -166,7 +192,9 @@ def _probe(ctx: Context, key: str, method: str, path: str, **kwargs: Any) -> Rep
         reply = exchange(ctx, method, path, **kwargs)
     except ProbeError as exc:
         ctx.facts["silent_http"] = True  # later probes would only wait as long again
-        return Outcome(Status.FAIL, f"no HTTP reply: {exc}",
+        from hec_doctor.redact import redact_echo
+
+        return Outcome(Status.FAIL, f"no HTTP reply: {redact_echo(str(exc), ctx.target.secrets)}",
                        "The TLS connection worked, but the request got no answer.",
                        "Check what serves HTTPS on this port.")
     ctx.facts[key] = reply
@@ -187,48 +215,53 @@ def check_token(ctx: Context) -> Outcome:
                        "so the token was not sent")
     # No channel on purpose: an indexer-acknowledgement token answers code 10, so this one
     # request proves the token and reveals useACK at once.
-    reply = _probe(ctx, "token_reply", "POST", ctx.target.destination.path
-                   if ctx.target.destination.path.startswith(RAW_PATH) else RAW_PATH,
-                   authorization=token.authorization)
+    path = token_path(ctx)
+    reply = _probe(ctx, "token_reply", "POST", path, authorization=token.authorization)
     if isinstance(reply, Outcome):
         return reply
     sent_unverified = not ctx.facts.get("tls_verified", False)
     outcome = evaluate_token(reply, sent_unverified)
-    if outcome.status is Status.FAIL:
-        code = reply.hec_code
-        ctx.facts["logpush"] = LogpushPrediction(
-            would_deliver=False,
-            predicted_error=reply.shown or f"HTTP {reply.status}",
-            basis=f"HEC answered HTTP {reply.status} to the token; Logpush's error_message "
-            "carries this reply, in wording around it that is not documented"
-            + (f" (code {code} is certain)" if code in TOKEN_CODES else ""),
-        )
-    return outcome
+    also = [_also_tested(ctx, extra, path) for extra in ctx.target.extra_tokens]
+    if not also:
+        return outcome
+    lines = [f"{row['source']} ({row['fingerprint']}) was tested too: {row['result']}"
+             for row in also]
+    if token.in_destination:
+        lines.insert(0, f"Judged on {token.source}, the token Logpush sends.")
+    detail = " ".join(filter(None, (outcome.detail, *lines)))
+    return Outcome(outcome.status, outcome.summary, detail, outcome.remediation,
+                   data={**outcome.data, "also_tested": also})
+
+
+def token_path(ctx: Context) -> str:
+    """The raw endpoint as the destination names it (``/raw`` or ``/raw/1.0``)."""
+    path = ctx.target.destination.path
+    return path if path.startswith(RAW_PATH) else RAW_PATH
+
+
+def _also_tested(ctx: Context, candidate: Any, path: str) -> dict[str, Any]:
+    """The answer to one more token given besides the destination's (``--token``, HEC_TOKEN)."""
+    from hec_doctor.redact import fingerprint
+
+    row: dict[str, Any] = {"source": candidate.source,
+                           "fingerprint": fingerprint(candidate.token)}
+    try:
+        reply = exchange(ctx, "POST", path, authorization=candidate.authorization)
+    except ProbeError as exc:
+        row.update(code=None, result=f"no reply ({exc})")
+        return row
+    row["code"] = reply.hec_code
+    row["result"] = ("accepted" if token_accepted(reply) or reply.hec_code == 10
+                     else diagnose(reply).summary)
+    return row
 
 
 def check_ack(ctx: Context) -> Outcome:
     reply = ctx.facts["token_reply"]
     has_channel = ctx.target.destination.param("channel") is not None
     outcome = evaluate_ack(reply, has_channel)
-    if outcome.status is Status.FAIL and not has_channel:
-        ctx.facts["logpush"] = LogpushPrediction(
-            would_deliver=False, predicted_error='{"text":"Data channel is missing","code":10}',
-            basis="the token has indexer acknowledgement on and the destination has no channel")
-    elif outcome.status is Status.FAIL:
-        ctx.facts["logpush"] = LogpushPrediction(
-            would_deliver=False,
-            basis="the token has indexer acknowledgement on: pushes are accepted at first, but "
-            "Logpush never polls /ack, so unread acknowledgements pile up until HEC refuses "
-            "the channel at ACK capacity (the exact reply and when it comes depend on the "
-            "server's limits)")
-    elif "logpush" not in ctx.facts:
-        ctx.facts["logpush"] = LogpushPrediction(
-            would_deliver=outcome.status is Status.PASS,
-            basis="TLS passes as Go judges it" + (
-                "" if ctx.facts.get("tls_verified") else " with verification off")
-            + " and HEC accepts the token (an empty request: nothing written)",
-        )
-    return outcome
+    return Outcome(outcome.status, outcome.summary, outcome.detail, outcome.remediation,
+                   data={"has_channel": has_channel})
 
 
 def check_event(ctx: Context) -> Outcome:
@@ -238,26 +271,13 @@ def check_event(ctx: Context) -> Outcome:
     token = ctx.target.token
     assert token is not None
     dest = ctx.target.destination
-    reply = _probe(ctx, "event_reply", "POST", dest.path if dest.path.startswith(RAW_PATH)
-                   else RAW_PATH, query=_event_query(ctx),
+    reply = _probe(ctx, "event_reply", "POST", token_path(ctx), query=_event_query(ctx),
                    body=ctx.options.event or FAQ_EVENT, authorization=token.authorization)
     if isinstance(reply, Outcome):
         return reply
     index, sourcetype = dest.param("index"), dest.param("sourcetype")
-    outcome = evaluate_event(reply, index.value if index else None,
-                             sourcetype.value if sourcetype else None)
-    if outcome.status is Status.PASS and ctx.facts.get("logpush") is not None:
-        previous = ctx.facts["logpush"]
-        if previous.would_deliver:
-            ctx.facts["logpush"] = LogpushPrediction(
-                would_deliver=True,
-                basis="a Logpush-shaped event was posted and accepted (code 0)")
-    elif outcome.status is Status.FAIL:
-        ctx.facts["logpush"] = LogpushPrediction(
-            would_deliver=False, predicted_error=reply.shown or f"HTTP {reply.status}",
-            basis=f"HEC refused the Logpush-shaped event with HTTP {reply.status}")
-    return outcome
-
+    return evaluate_event(reply, index.value if index else None,
+                          sourcetype.value if sourcetype else None)
 
 
 def check_addresses(ctx: Context) -> Outcome:

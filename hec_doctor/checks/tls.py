@@ -33,7 +33,7 @@ from hec_doctor.gox509 import (
     rfc3339,
     verify,
 )
-from hec_doctor.models import LogpushPrediction, Outcome, Status
+from hec_doctor.models import Outcome, Status
 
 MAX_HANDSHAKE_BYTES = 256 * 1024  # a real chain is a few KB; more is a misbehaving server
 RSA_MIN_BITS = 2048  # the CA/Browser Forum minimum; Splunk's historic default key is 1024 bits
@@ -447,13 +447,9 @@ def check_handshake(ctx: Context) -> Outcome:
         except ValueError as exc:
             # Go fails too ("tls: failed to parse certificate from server: x509: ..."), but its
             # wording depends on the fault and its own parser: no exact text is claimed.
-            ctx.facts.setdefault("logpush", LogpushPrediction(
-                would_deliver=False,
-                basis="Go refuses a certificate it cannot parse (tls: failed to parse "
-                "certificate from server: x509: ...); the exact wording is not predicted"))
             return Outcome(Status.FAIL, "the server sent a certificate that cannot be parsed",
                            str(exc)[:300], "Reinstall a valid PEM certificate and its chain.",
-                           outcome.data)
+                           {**outcome.data, "parse_error": True})
     return outcome
 
 

@@ -8,6 +8,7 @@ token itself never appears in a finding: only its placeholder.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from hec_doctor.checks.base import Context
@@ -17,7 +18,7 @@ from hec_doctor.models import Outcome, Status
 from hec_doctor.redact import placeholder
 
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _QUOTES = "\"'`“”‘’"
 # Characters that may stand unencoded in a query value without changing its meaning.
 _SAFE = re.compile(r"[A-Za-z0-9\-._~%:@!$()*,/?]")
@@ -32,11 +33,14 @@ class TokenFinding:
         status: WARN or FAIL.
         summary: what is wrong, token redacted.
         fix: what to write instead.
+        blocks_delivery: True when, as a failure, it proves Logpush cannot deliver whatever
+            the server does; False when delivery depends on how the server is set up.
     """
 
     status: Status
     summary: str
     fix: str = ""
+    blocks_delivery: bool = True
 
 
 def lint_header_encoding(raw: str, token: str) -> list[TokenFinding]:
@@ -86,6 +90,8 @@ def lint_header_encoding(raw: str, token: str) -> list[TokenFinding]:
 def lint_header_value(value: str, token: str) -> list[TokenFinding]:
     """Findings about the decoded Authorization header value: scheme word and spacing."""
     good = f"Splunk%20{placeholder(token)}"
+    if not token:
+        return [_empty_token(AUTH_PARAM)]
     findings = lint_token_text(value, token)
     words = value.strip().strip(_QUOTES).strip().split(" ")
     scheme = words[0]
@@ -131,9 +137,44 @@ def lint_header_value(value: str, token: str) -> list[TokenFinding]:
     return findings
 
 
+def _empty_token(source: str) -> TokenFinding:
+    return TokenFinding(
+        Status.FAIL,
+        f"the token from {source} is empty: Splunk answers code 3 'Invalid authorization' (a "
+        "scheme without a token) or code 2 'Token is required'",
+        f"Put the token after the scheme: {AUTH_PARAM}=Splunk%20<YOUR-HEC-TOKEN> (copy it from "
+        "Settings > Data inputs > HTTP Event Collector).",
+    )
+
+
+def invisible_characters(value: str) -> list[str]:
+    """Characters that print as nothing or as a plain space but are not one: zero-width spaces
+    and joiners, byte-order marks, no-break spaces and other Unicode format and space
+    characters, named as Unicode names them (``U+200B ZERO WIDTH SPACE``)."""
+    found = []
+    for char in value:
+        if char == " " or char.isascii():
+            continue
+        if unicodedata.category(char) in ("Cf", "Zs", "Zl", "Zp", "Mn", "Cc", "Co", "Cn"):
+            name = unicodedata.name(char, "unnamed character")
+            label = f"U+{ord(char):04X} {name}"
+            if label not in found:
+                found.append(label)
+    return found
+
+
 def lint_token_text(value: str, token: str) -> list[TokenFinding]:
     """Findings any token source shares: control characters, quotes, whitespace, shape."""
     findings = []
+    hidden = invisible_characters(value)
+    if hidden:
+        findings.append(TokenFinding(
+            Status.FAIL,
+            f"the token holds invisible characters ({', '.join(hidden[:3])}): they are sent as "
+            "part of it, and Splunk answers code 4 'Invalid token'",
+            "Type or paste the token again from Settings > Data inputs > HTTP Event Collector, "
+            "through a plain-text editor.",
+        ))
     if _CONTROL.search(value):
         findings.append(TokenFinding(
             Status.FAIL,
@@ -148,7 +189,7 @@ def lint_token_text(value: str, token: str) -> list[TokenFinding]:
             "Remove them.",
         ))
     bare = token.strip().strip(_QUOTES).strip()
-    if bare and not GUID.fullmatch(bare) and not _CONTROL.search(bare):
+    if bare and not GUID.fullmatch(bare) and not _CONTROL.search(bare) and not hidden:
         findings.append(TokenFinding(
             Status.WARN, "the token is not GUID-shaped (HEC tokens are 8-4-4-4-12 hexadecimal)",
             "Check that the whole token was copied, and nothing else.",
@@ -158,10 +199,21 @@ def lint_token_text(value: str, token: str) -> list[TokenFinding]:
 
 def lint_candidate(candidate: TokenCandidate) -> list[TokenFinding]:
     """Every finding for one token source."""
-    if candidate.source == AUTH_PARAM:
-        return lint_header_encoding(candidate.raw, candidate.token) + lint_header_value(
-            candidate.authorization, candidate.token
-        )
+    if candidate.in_destination and candidate.source == "token":
+        return [TokenFinding(
+            Status.FAIL,
+            "the token is in the query string (?token=): Splunk refuses it unless the token "
+            "allows query-string auth (code 16), and it lands in every access log",
+            f"Remove token= and pass it as {AUTH_PARAM}=Splunk%20{placeholder(candidate.token)} "
+            "(the corrected destination_conf below does).",
+            blocks_delivery=False,
+        )]
+    if candidate.in_destination:
+        return (_lint_spelling(candidate.source, candidate.token)
+                + lint_header_encoding(candidate.raw, candidate.token)
+                + lint_header_value(candidate.authorization, candidate.token))
+    if not candidate.token:
+        return [_empty_token(candidate.source)]
     findings = lint_token_text(candidate.token, candidate.token)
     if candidate.token.lower().startswith("bearer "):
         findings.append(TokenFinding(
@@ -171,18 +223,45 @@ def lint_candidate(candidate: TokenCandidate) -> list[TokenFinding]:
     return findings
 
 
+def _lint_spelling(name: str, token: str) -> list[TokenFinding]:
+    """The parameter that holds the token, spelled otherwise than Cloudflare documents."""
+    good = f"{AUTH_PARAM}=Splunk%20{placeholder(token)}"
+    if name == AUTH_PARAM:
+        return []
+    if name.lower() == AUTH_PARAM.lower():
+        # HTTP header names are case-insensitive (RFC 9110 section 5.1), so the header would
+        # be right; whether Logpush recognises its header_ prefix in another case is not
+        # documented (DOC-splunk spells it header_Authorization).
+        return [TokenFinding(
+            Status.WARN,
+            f"the token's parameter is spelled {name}; Cloudflare documents {AUTH_PARAM} (header "
+            "names are case-insensitive, but whether Logpush reads this spelling is not "
+            "documented)",
+            f"Spell it as documented: {good}",
+            blocks_delivery=False,
+        )]
+    return [TokenFinding(
+        Status.FAIL,
+        f"the token is in a parameter named {name}: Logpush sends only header_* parameters as "
+        "request headers, so no Authorization header would reach Splunk (code 2 'Token is "
+        "required')",
+        f"Rename it: {good}",
+    )]
+
+
 def evaluate_token(target: Target) -> Outcome:
-    """Lint every token source the target carries, and the query-string token trap."""
+    """Lint every token source the target carries, and a token left in the query string."""
     dest = target.destination
     findings: list[tuple[str, TokenFinding]] = []
     for candidate in target.candidates:
         findings += [(candidate.source, f) for f in lint_candidate(candidate)]
-    if dest.param("token") is not None:
+    own = target.token
+    query_token = dest.param("token")
+    if query_token is not None and (own is None or own.source != "token"):
         findings.append(("token", TokenFinding(
             Status.FAIL,
-            "the token is in the query string (?token=): Splunk refuses it unless the token "
-            "allows query-string auth (code 16), and it lands in every access log",
-            f"Remove token= and pass it as {AUTH_PARAM}=Splunk%20<token>.",
+            "a token is also in the query string (?token=): it lands in every access log",
+            "Remove token= from the destination.", blocks_delivery=False,
         )))
     if not target.candidates:
         if dest.form is InputForm.DESTINATION_CONF:
@@ -199,10 +278,9 @@ def evaluate_token(target: Target) -> Outcome:
                 "Set HEC_TOKEN in the environment (it stays out of shell history) or pass --token.",
             )))
     if not findings:
-        token = target.token
-        assert token is not None
+        assert own is not None
         return Outcome(
-            Status.PASS, f"token from {token.source} ({placeholder(token.token)}) is well-formed"
+            Status.PASS, f"token from {own.source} ({placeholder(own.token)}) is well-formed"
         )
     worst = _worst([f for _, f in findings])
     lead = next(f for _, f in findings if f.status is worst)
@@ -213,7 +291,9 @@ def evaluate_token(target: Target) -> Outcome:
             for src, f in findings
         )
     fixes = list(dict.fromkeys(f.fix for _, f in findings if f.fix))
-    return Outcome(worst, lead.summary, detail, "\n".join(fixes))
+    blocking = any(f.blocks_delivery for _, f in findings if f.status is Status.FAIL)
+    return Outcome(worst, lead.summary, detail, "\n".join(fixes),
+                   data={"blocks_delivery": blocking} if worst is Status.FAIL else {})
 
 
 def _worst(findings: list[TokenFinding]) -> Status:

@@ -54,7 +54,8 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, offline:
         try:
             parsed.append(build_target(text, token_flag=token_flag,
                                        token_env=os.environ.get("HEC_TOKEN"),
-                                       skip_verify_flag=skip_verify))
+                                       skip_verify_flag=skip_verify,
+                                       origin=origin if len(texts) > 1 else ""))
         except InputError as exc:
             raise InputError(f"{origin}: {exc}" if len(texts) > 1 else str(exc)) from None
     if ca_file is not None:
@@ -68,9 +69,8 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, offline:
                       expiry_warn_days=expiry_warn_days, send_event=send_event or event is not None,
                       event=event)
     reports = check_targets(parsed, options, concurrency)
-    secrets = tuple(secret for target in parsed for secret in target.secrets)
     batch = make_batch(reports)
-    emit(batch, fmt=fmt, single=len(parsed) == 1, output=output, color=color, secrets=secrets)
+    emit(batch, fmt=fmt, single=len(parsed) == 1, output=output, color=color)
     return batch_exit_code(batch, strict=strict)
 
 
@@ -105,7 +105,7 @@ def _gather(targets: tuple[str, ...], target_file: Any) -> list[tuple[str, str]]
         if target == "-":
             gathered += _lines(sys.stdin, "stdin")
         else:
-            gathered.append((f"argument {position}", target))
+            gathered.append((f"arg {position}", target))
     if target_file is not None:
         gathered += _lines(target_file, getattr(target_file, "name", "file"))
     if not gathered:

@@ -45,20 +45,18 @@ def summary_to_stderr(report: Any) -> None:
     click.echo(f"verdict: {report.verdict.value} ({parts})", err=True)
 
 
-def emit(batch: Any, *, fmt: str, single: bool, output: str | None, color: str,
-         secrets: tuple[str, ...]) -> None:
+def emit(batch: Any, *, fmt: str, single: bool, output: str | None, color: str) -> None:
     """Render the batch to stdout (or ``--output``), and the summary and notices to stderr.
 
-    Every secret is scrubbed from everything written, whatever the format. With ``--format
-    github`` and ``GITHUB_STEP_SUMMARY`` set, a Markdown summary is appended to that file.
+    Reports arrive redacted (the engine redacts secrets where it puts them in, and scrubs each
+    finished report), so nothing here touches secrets. With ``--format github`` and
+    ``GITHUB_STEP_SUMMARY`` set, a Markdown summary is appended to that file.
     """
-    from hec_doctor.redact import scrub
     from hec_doctor.render import OutputFormat, render
     from hec_doctor.render.text import summary
 
     use_color = output is None and fmt == "text" and want_color(color)
-    text = scrub(render(OutputFormat(fmt), batch, single=single, color=use_color), secrets,
-                 _PLACEHOLDER_ESCAPES.get(fmt))
+    text = render(OutputFormat(fmt), batch, single=single, color=use_color)
     if output is None:
         click.echo(text, nl=False, color=use_color)
     else:
@@ -67,15 +65,15 @@ def emit(batch: Any, *, fmt: str, single: bool, output: str | None, color: str,
         if single:
             summary_to_stderr(batch.reports[0])
         else:
-            click.echo(scrub(summary(batch), secrets), nl=False, err=True)
+            click.echo(summary(batch), nl=False, err=True)
         for report in batch.reports:
             for notice in report.notices:
-                click.echo(scrub(f"notice: {notice}", secrets), err=True)
+                click.echo(f"notice: {notice}", err=True)
     if output is not None:
         click.echo(f"report written to {output}", err=True)
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and step_summary:
-        markdown = scrub(render(OutputFormat.MARKDOWN, batch), secrets, _markdown_escape)
+        markdown = render(OutputFormat.MARKDOWN, batch)
         try:
             with open(step_summary, "a", encoding="utf-8") as handle:
                 handle.write(markdown)
@@ -84,6 +82,10 @@ def emit(batch: Any, *, fmt: str, single: bool, output: str | None, color: str,
 
 
 FORMATS = ["text", "json", "junit", "github", "markdown"]
+
+color_option = click.option(
+    "--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+    show_default=True, help="Colour the text output (auto: on a terminal, no NO_COLOR).")
 
 
 def report_options(command: Any) -> Any:
@@ -94,9 +96,7 @@ def report_options(command: Any) -> Any:
                      show_default=True, help="Report format."),
         click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
                      help="Write the report to this file (after the run) instead of stdout."),
-        click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-                     show_default=True,
-                     help="Colour the text report (auto: on a terminal, no NO_COLOR)."),
+        color_option,
     )):
         command = option(command)
     return command
@@ -118,22 +118,6 @@ def live_options(command: Any) -> Any:
     )):
         command = option(command)
     return command
-
-
-def _markdown_escape(text: str) -> str:
-    from hec_doctor.render.markdown import cell
-
-    return cell(text)
-
-
-def _xml_escape(text: str) -> str:
-    from xml.sax.saxutils import escape
-
-    return escape(text)
-
-
-# The placeholder holds < and >: escaped where they would be markup.
-_PLACEHOLDER_ESCAPES = {"junit": _xml_escape, "markdown": _markdown_escape}
 
 
 def write_text(path: str, text: str) -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import click
 
-from hec_doctor.commands.common import want_color
+from hec_doctor.commands.common import color_option, want_color
 
 
 @click.command()
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="Colour the reports (auto: on a terminal, no NO_COLOR).")
+@color_option
 @click.option("--summary-only", is_flag=True, help="Print only the closing summary table.")
 def demo(color: str, summary_only: bool) -> int:
     """Check built-in HEC look-alikes on loopback; no Splunk, DNS or trust store involved.

@@ -7,12 +7,15 @@ import re
 
 import click
 
+from hec_doctor.commands.common import color_option, want_color
+
 
 @click.command()
 @click.argument("words", nargs=-1, metavar="TOPIC|MESSAGE")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
-def explain(words: tuple[str, ...], fmt: str) -> int:
+@color_option
+def explain(words: tuple[str, ...], fmt: str, color: str) -> int:
     """Explain a TOPIC, or an error MESSAGE from a job's error_message (quote it or not).
 
     \b
@@ -55,11 +58,19 @@ def explain(words: tuple[str, ...], fmt: str) -> int:
             "details": dict(explanation.details), "topic": matched.topic if matched else None,
         }, indent=2, ensure_ascii=False))
         return 0
-    lines = [f"message: {explanation.message}",
-             f"kind:    {explanation.title}" + (f" ({matched.id})" if matched else "")]
-    lines += [f"{name + ':':8} {value}" for name, value in explanation.details]
-    lines += [f"cause:   {explanation.cause}", f"fix:     {explanation.fix}"]
+    use_color = want_color(color)
+
+    def label(name: str) -> str:
+        padded = f"{name + ':':8}"
+        return f"\x1b[1m{padded}\x1b[0m" if use_color else padded
+
+    kind = explanation.title + (f" ({matched.id})" if matched else "")
+    if use_color:
+        kind = f"\x1b[{'33' if matched else '35'}m{kind}\x1b[0m"
+    lines = [f"{label('message')} {explanation.message}", f"{label('kind')} {kind}"]
+    lines += [f"{label(name)} {value}" for name, value in explanation.details]
+    lines += [f"{label('cause')} {explanation.cause}", f"{label('fix')} {explanation.fix}"]
     if matched and matched.topic:
-        lines.append(f"more:    hec-doctor explain {matched.topic}")
-    click.echo("\n".join(lines))
+        lines.append(f"{label('more')} hec-doctor explain {matched.topic}")
+    click.echo("\n".join(lines), color=use_color)
     return 0

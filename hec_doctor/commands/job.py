@@ -39,7 +39,7 @@ def job(source: str | None, zone_id: str | None, account_id: str | None, api_bas
     """
     from hec_doctor.errors import InputError
     from hec_doctor.fleet import error_report, run_all
-    from hec_doctor.jobs import bare_report, check_job, parse_jobs
+    from hec_doctor.jobs import bare_report, check_job, destination_secrets, parse_jobs
     from hec_doctor.models import Options, batch_exit_code, make_batch
 
     chosen = [x for x in (source, zone_id, account_id) if x is not None]
@@ -54,20 +54,18 @@ def job(source: str | None, zone_id: str | None, account_id: str | None, api_bas
 
         load_roots(ca_file)
     options = Options(timeout_s=timeout_s, ca_file=ca_file, resolve=resolve)
-    secrets: list[str] = []
 
     def work(one: Any) -> Any:
-        report, found = check_job(one, options, live=live)
-        secrets.extend(found)
-        return report
+        return check_job(one, options, live=live)
 
     def failed(one: Any, exc: BaseException) -> Any:
         return error_report(bare_report(one), exc,
-                            "hec-doctor failed on this job; the others went on", tuple(secrets))
+                            "hec-doctor failed on this job; the others went on",
+                            destination_secrets(one))
 
     reports = run_all(jobs, work, failed, concurrency=concurrency if live else 1)
     batch = make_batch(reports)
-    emit(batch, fmt=fmt, single=False, output=output, color=color, secrets=tuple(secrets))
+    emit(batch, fmt=fmt, single=False, output=output, color=color)
     return batch_exit_code(batch, strict=strict)
 
 

@@ -9,9 +9,14 @@ from typing import Any
 
 import click
 
-# The look-alike's faults (hec_doctor.hecserver.FAULTS), spelt with hyphens on the command line.
-FAULT_CHOICES = ("busy", "unhealthy", "disabled-token", "incorrect-index", "slow", "proxy-502",
-                 "redirect", "html")
+from hec_doctor.hecserver import FAULTS, fault_name
+
+
+def _fault(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    try:
+        return fault_name(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @click.command()
@@ -23,7 +28,7 @@ FAULT_CHOICES = ("busy", "unhealthy", "disabled-token", "incorrect-index", "slow
 @click.option("--ack", is_flag=True,
               help="Indexer acknowledgement on: a channel is required, replies carry ackId, "
                    "/services/collector/ack answers.")
-@click.option("--fault", type=click.Choice(FAULT_CHOICES),
+@click.option("--fault", callback=_fault, metavar="|".join(FAULTS),
               help="Misbehave as a broken HEC does.")
 @click.option("--slow-seconds", type=click.FloatRange(0, 600), default=2.0, show_default=True,
               help="Delay of each reply with --fault slow.")

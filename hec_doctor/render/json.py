@@ -6,6 +6,7 @@ Schema ``hec-doctor.report/1`` (documented in README.md; pinned by ``fixtures/re
       "schema": "hec-doctor.report/1",
       "version": "<hec-doctor version>",
       "verdict": "pass" | "warn" | "fail" | "error",
+      "label": "<short name: FILE:LINE host:port, or host:port>",
       "target": {"input", "form", "url", "host", "port", "path",
                  "token": {"source", "fingerprint"} | null, "insecure_skip_verify"},
       "checks": [{"id", "title", "status", "summary", "detail", "remediation",
@@ -53,6 +54,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "schema": SCHEMA,
         "version": report.version,
         "verdict": report.verdict.value,
+        "label": report.label,
         "target": {
             "input": target.input,
             "form": target.form,

@@ -14,7 +14,7 @@ from hec_doctor.checks.dest import (
     evaluate_scheme,
     evaluate_skip_verify,
     evaluate_sourcetype,
-    suggested_destination_conf,
+    corrected_destination_conf,
 )
 from hec_doctor.destination import build_target, parse_target
 from hec_doctor.models import Status
@@ -176,7 +176,8 @@ def test_evaluate_host(host, status, words):
 
 def test_evaluate_host_splunk_cloud_fix_names_the_inputs_host():
     outcome = evaluate_host(parse_target("https://acme.splunkcloud.com:8088/x"))
-    assert outcome.remediation == "Use http-inputs-acme.splunkcloud.com:443."
+    assert outcome.remediation == ("Use http-inputs-acme.splunkcloud.com:443 (on Google Cloud or "
+                                   "Azure: http-inputs.acme.splunkcloud.com).")
 
 
 def test_evaluate_host_trial_stack_on_8088_passes_but_not_on_443():
@@ -197,18 +198,19 @@ def test_evaluate_parse(text, status):
     assert evaluate_parse(parse_target(text)).status is status
 
 
-def test_suggested_destination_conf_fixes_everything_and_hides_the_token():
+def test_corrected_destination_conf_fixes_everything_and_hides_the_token():
     text = ("https://hec.example.com:8089/services/collector/event?channel=nope"
             f"&insecure-skip-verify=maybe&index=web&header_Authorization=Splunk%20{TOKEN}")
-    conf = suggested_destination_conf(build_target(text), FIXED_GUID)
+    conf = corrected_destination_conf(build_target(text), FIXED_GUID)
     assert conf == (
         f"splunk://hec.example.com:8088/services/collector/raw?channel={FIXED_GUID}"
-        "&insecure-skip-verify=false&sourcetype=cloudflare:json&index=web"
-        "&header_Authorization=Splunk%20<token …197d>"
+        "&insecure-skip-verify=false&index=web&header_Authorization=Splunk%20<token …197d>"
+        "&sourcetype=cloudflare:json"
     )
     assert TOKEN not in conf
 
 
-def test_suggested_destination_conf_keeps_what_was_right():
-    conf = suggested_destination_conf(build_target(good_conf()), FIXED_GUID)
-    assert f"channel={CHANNEL}" in conf and ":8088/" in conf
+def test_corrected_destination_conf_is_none_when_nothing_changes():
+    assert corrected_destination_conf(build_target(good_conf()), FIXED_GUID) is None
+    conf = corrected_destination_conf(build_target(good_conf(channel="x")), FIXED_GUID)
+    assert f"channel={FIXED_GUID}" in conf and ":8088/" in conf

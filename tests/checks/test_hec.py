@@ -97,7 +97,6 @@ def test_ack_off_passes(pki):
     ("fault", "check_id", "words"),
     [
         ("unhealthy", "hec.health", "code 18"),
-        ("busy", "hec.token", "Retry-After: 30"),
         ("proxy_502", "hec.health", "proxy or load balancer"),
         ("redirect", "hec.health", "Splunk Web"),
     ],
@@ -107,6 +106,17 @@ def test_faults_are_diagnosed(pki, fault, check_id, words):
         report = check(pki, server)
     result = report.result(check_id)
     assert result.status is Status.FAIL and words in result.summary
+    assert report.logpush.would_deliver is False
+
+
+def test_a_busy_hec_did_not_judge_the_token(pki):
+    with hec(pki, fault="busy") as server:
+        report = check(pki, server)
+    result = report.result("hec.token")
+    # Code 9 comes before any verdict on the token: not judged (error), never "failed".
+    assert result.status is Status.ERROR and "Retry-After: 30" in result.summary
+    assert result.summary.startswith("not judged")
+    assert report.logpush.would_deliver is None and "not judged" in report.logpush.basis
 
 
 def test_redirects_are_never_followed(pki):

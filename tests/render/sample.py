@@ -24,6 +24,7 @@ def sample_report() -> Report:
             path="/services/collector/raw",
             token=TokenInfo("header_Authorization", "…197d"),
             insecure_skip_verify=False,
+            label="hec.example.com:8088",
         ),
         checks=(
             CheckResult("dest.scheme", "Scheme", Status.PASS, "splunk:// is right",

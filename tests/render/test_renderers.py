@@ -31,7 +31,7 @@ def test_render_json_matches_golden():
 def test_render_json_shape_is_the_documented_schema():
     document = json.loads((FIXTURES / "report.json").read_text(encoding="utf-8"))
     assert document["schema"] == "hec-doctor.report/1"
-    assert list(document) == ["schema", "version", "verdict", "target", "checks", "logpush",
+    assert list(document) == ["schema", "version", "verdict", "label", "target", "checks", "logpush",
                               "suggested_destination_conf", "notices"]
     assert list(document["checks"][0]) == ["id", "title", "status", "summary", "detail",
                                            "remediation", "duration_ms", "data"]
