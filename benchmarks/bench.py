@@ -59,8 +59,8 @@ def startup(runs: int) -> None:
 
 @contextlib.contextmanager
 def lookalikes(folder: Path) -> Iterator[dict[str, object]]:
-    from hec_doctor.hecserver import HecConfig, HecServer
-    from hec_doctor.pki import make_cert, server_context, write_pem
+    from hec_doctor.lookalike.server import HecConfig, HecServer
+    from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
 
     root = make_cert("bench CA", ca=True, bits=256)
     good = make_cert("127.0.0.1", issuer=root, ip_sans=("127.0.0.1",), bits=256)
@@ -95,7 +95,7 @@ def url(port: int) -> str:
 def single_check(env: dict[str, object], runs: int) -> None:
     import httpx
 
-    from hec_doctor.destination import build_target
+    from hec_doctor.target import build_target
     from hec_doctor.models import Options
     from hec_doctor.runner import run
     from hec_doctor.trust import load_roots

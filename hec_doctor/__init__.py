@@ -14,10 +14,10 @@ __version__ = "0.1.0"
 
 # Imported lazily (PEP 562) so `hec-doctor --version` does not pay for the whole engine.
 _EXPORTS = {
-    "build_target": "hec_doctor.destination",
-    "parse_target": "hec_doctor.destination",
-    "Target": "hec_doctor.destination",
-    "Destination": "hec_doctor.destination",
+    "build_target": "hec_doctor.target",
+    "parse_target": "hec_doctor.target",
+    "Target": "hec_doctor.target",
+    "Destination": "hec_doctor.target",
     "run": "hec_doctor.runner",
     "Options": "hec_doctor.models",
     "ResolveOverride": "hec_doctor.models",
@@ -34,9 +34,9 @@ _EXPORTS = {
     "render": "hec_doctor.render",
     "parse_jobs": "hec_doctor.jobs",
     "check_job": "hec_doctor.jobs",
-    "explain_message": "hec_doctor.messages",
-    "HecServer": "hec_doctor.hecserver",
-    "HecConfig": "hec_doctor.hecserver",
+    "explain_message": "hec_doctor.error_messages",
+    "HecServer": "hec_doctor.lookalike.server",
+    "HecConfig": "hec_doctor.lookalike.server",
     "HecDoctorError": "hec_doctor.errors",
     "InputError": "hec_doctor.errors",
     "TargetError": "hec_doctor.errors",

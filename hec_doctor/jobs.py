@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from hec_doctor.errors import InputError
 from hec_doctor.gox509 import rfc3339
-from hec_doctor.messages import explain_message
+from hec_doctor.error_messages import explain_message
 from hec_doctor.models import (
     CheckResult,
     JobSummary,
@@ -282,7 +282,7 @@ def _destination(job: Mapping[str, Any]) -> Outcome:
 def check_job(job: Mapping[str, Any], options: Options, *, live: bool = False) -> Report:
     """One job's report: the ``job.*`` results, then its Splunk destination's checks, with the
     destination's secrets redacted (a job's error_message may quote them)."""
-    from hec_doctor.destination import build_target
+    from hec_doctor.target import build_target
     from hec_doctor.runner import result_of, run
 
     judged = judge_job(job, options.now())
@@ -305,7 +305,7 @@ def check_job(job: Mapping[str, Any], options: Options, *, live: bool = False) -
 
 def destination_secrets(job: Mapping[str, Any]) -> tuple[str, ...]:
     """The secrets a job's destination_conf holds ("" when it cannot be read)."""
-    from hec_doctor.destination import build_target
+    from hec_doctor.target import build_target
 
     try:
         return build_target(str(job.get("destination_conf") or "")).secrets

@@ -17,8 +17,8 @@ import time
 
 from hec_doctor import __version__
 from hec_doctor.checks import CHECKS, CheckSpec, Context
-from hec_doctor.checks.dest import corrected_destination_conf, fresh_guid
-from hec_doctor.destination import Target
+from hec_doctor.checks.destination_lint import corrected_destination_conf, fresh_guid
+from hec_doctor.target import Target
 from hec_doctor.logpush import predict
 from hec_doctor.models import (
     CheckResult,

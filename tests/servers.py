@@ -11,7 +11,7 @@ import ssl
 import threading
 from typing import Callable, Iterator
 
-from hec_doctor.pki import Issued, make_cert, server_context
+from hec_doctor.lookalike.pki import Issued, make_cert, server_context
 
 LOOPBACK = "127.0.0.1"
 

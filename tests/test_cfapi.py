@@ -11,7 +11,7 @@ from typing import Iterator
 
 import pytest
 
-from hec_doctor.pki import make_cert, server_context, write_pem
+from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
 from tests.test_cli import invoke
 
 API_TOKEN = "cfAPItoken-Zx8Qw3Rt6Yu9Io2Pa5Sd7Fg1Hj4Kl0"

@@ -6,12 +6,12 @@ import dataclasses
 
 import pytest
 
-from hec_doctor import demo
+from hec_doctor.lookalike import demo
 from hec_doctor.models import Status
 from tests.test_cli import invoke
 
 _VERIFY = "tls: failed to verify certificate: x509: "
-# Written out here, not taken from hec_doctor.demo, so the demo's own expectations are tested too.
+# Written out here, not taken from hec_doctor.lookalike.demo, so the demo's own expectations are tested too.
 EXPECTED = {
     "healthy": ("hec.token", Status.PASS, True, None),
     "splunk-default-cert": (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hec_doctor.destination import InputForm, build_target, parse_target
+from hec_doctor.target import InputForm, build_target, parse_target
 from hec_doctor.errors import TargetError
 from tests.conftest import TOKEN, good_conf
 

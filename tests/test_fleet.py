@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from hec_doctor.fleet import run_all
+from hec_doctor.run_many import run_all
 from hec_doctor.models import CheckResult, Report, Status, make_batch
 from hec_doctor.progress import Progress
 from hec_doctor.render import OutputFormat, render

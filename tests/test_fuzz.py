@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 
 from hec_doctor.checks import CHECKS
 from hec_doctor.commands.common import parse_resolve
-from hec_doctor.destination import build_target
+from hec_doctor.target import build_target
 from hec_doctor.errors import InputError
 from hec_doctor.jobs import check_job, parse_jobs
-from hec_doctor.messages import explain_message
+from hec_doctor.error_messages import explain_message
 from hec_doctor.models import Options, ResolveOverride, Status, make_batch
 from hec_doctor.render import OutputFormat, render
 from tests.conftest import TOKEN

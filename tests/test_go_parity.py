@@ -148,7 +148,7 @@ def test_go_agrees_on_transport_failures(go_client, tmp_path, kind):
 
 
 def test_go_refuses_a_malformed_intermediate_and_we_claim_no_exact_text(go_client, tmp_path):
-    from hec_doctor.pki import make_cert
+    from hec_doctor.lookalike.pki import make_cert
     from tests.servers import malformed_intermediate_context, raw_server, tls_handler
 
     root = make_cert("Parse Root", ca=True, bits=256)

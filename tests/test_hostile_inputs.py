@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hec_doctor.destination import build_target
+from hec_doctor.target import build_target
 from hec_doctor.models import Options, Status
 from hec_doctor.runner import run
 from tests.conftest import CHANNEL, TOKEN, good_conf

@@ -15,9 +15,9 @@ from typing import Callable
 
 import pytest
 
-from hec_doctor.destination import build_target
+from hec_doctor.target import build_target
 from hec_doctor.models import Options, Report, Status
-from hec_doctor.pki import make_cert, server_context, write_pem
+from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
 from hec_doctor.runner import run
 from tests.conftest import TOKEN
 from tests.servers import malformed_intermediate_context, raw_server, silent, tls_handler

@@ -11,7 +11,7 @@ import pytest
 
 from hec_doctor.errors import InputError
 from hec_doctor.jobs import judge_job, parse_jobs
-from hec_doctor.messages import CLASSES, explain_message
+from hec_doctor.error_messages import CLASSES, explain_message
 from hec_doctor.models import Status
 from hec_doctor.topics import TOPICS
 from tests.checks.test_tls_live import EXPECTED as GO_TEXTS

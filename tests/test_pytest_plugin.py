@@ -116,7 +116,7 @@ def test_plugin_in_a_users_test_session(pytester):
 def test_plugin_is_registered_by_entry_point(pytester):
     pytester.makepyfile(test_it="def test_fixture(hec_server):\n    assert hec_server.port\n")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--fixtures", "-q")
-    result.stdout.fnmatch_lines(["*fixtures defined from hec_doctor.pytest_plugin*",
+    result.stdout.fnmatch_lines(["*fixtures defined from hec_doctor.lookalike.pytest_plugin*",
                                  "hec_ca_file *", "hec_server_factory *", "hec_server *"])
     disabled = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:hec_doctor")
     disabled.assert_outcomes(errors=1)  # without the plugin the fixture does not exist

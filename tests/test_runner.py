@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hec_doctor.checks import CHECKS, CheckSpec
-from hec_doctor.destination import build_target
+from hec_doctor.target import build_target
 from hec_doctor.models import CheckResult, ExitCode, Options, Outcome, Report, Status, exit_code_for
 from hec_doctor.runner import run, summarise
 from tests.conftest import TOKEN, good_conf

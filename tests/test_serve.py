@@ -17,7 +17,7 @@ from typing import Iterator
 import httpx
 import pytest
 
-from hec_doctor.serve import is_loopback
+from hec_doctor.lookalike.launch import is_loopback
 from tests.conftest import CHANNEL, TOKEN
 from tests.test_cli import invoke
 

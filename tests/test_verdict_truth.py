@@ -15,12 +15,12 @@ import xml.etree.ElementTree as ET
 import pytest
 from click.testing import CliRunner
 
-from hec_doctor.checks.token import evaluate_token
+from hec_doctor.checks.token_lint import evaluate_token_encoding
 from hec_doctor.cli import cli
-from hec_doctor.destination import build_target
+from hec_doctor.target import build_target
 from hec_doctor.errors import TargetError
 from hec_doctor.models import Options, Status
-from hec_doctor.pki import make_cert, server_context, write_pem
+from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
 from hec_doctor.runner import run
 from tests.conftest import CHANNEL, TOKEN, good_conf
 from tests.servers import raw_server, tls_handler
@@ -88,7 +88,7 @@ def test_header_in_another_case_is_the_token_and_said_to_differ(hec_server, name
 def test_authorization_without_prefix_is_named_and_fails():
     text = good_conf(header_Authorization=None, Authorization=f"Splunk%20{TOKEN}")
     target = build_target(text)
-    outcome = evaluate_token(target)
+    outcome = evaluate_token_encoding(target)
     assert outcome.status is Status.FAIL
     assert "parameter named Authorization" in outcome.summary and "code 2" in outcome.summary
     report = run(target, OFFLINE)
@@ -144,7 +144,7 @@ def test_no_proof_of_acceptance_is_never_would_deliver(loopback_pki, handler, re
 def test_empty_token_is_its_own_diagnosis():
     target = build_target(good_conf(header_Authorization="Splunk%20"))
     assert target.token.token == ""
-    outcome = evaluate_token(target)
+    outcome = evaluate_token_encoding(target)
     assert outcome.status is Status.FAIL and "is empty" in outcome.summary
     assert "Splunk%20<YOUR-HEC-TOKEN>" in outcome.remediation
     report = run(target, OFFLINE)
@@ -181,7 +181,7 @@ def test_invisible_characters_in_a_token_are_named(char, name):
     from urllib.parse import quote
 
     target = build_target(good_conf(header_Authorization="Splunk%20" + quote(TOKEN + char)))
-    outcome = evaluate_token(target)
+    outcome = evaluate_token_encoding(target)
     assert outcome.status is Status.FAIL
     assert "invisible" in outcome.summary and name in outcome.summary
 
@@ -189,7 +189,7 @@ def test_invisible_characters_in_a_token_are_named(char, name):
 def test_query_string_token_is_one_diagnosis():
     target = build_target(f"https://hec.example.com:8088/services/collector/raw"
                           f"?channel={CHANNEL}&sourcetype=cloudflare:json&token={TOKEN}")
-    outcome = evaluate_token(target)
+    outcome = evaluate_token_encoding(target)
     assert outcome.status is Status.FAIL and "?token=" in outcome.summary
     assert outcome.detail == ""  # one finding, not "in the query" plus "no token given"
     report = run(target, OFFLINE)

@@ -5,7 +5,9 @@ Adding a check means adding its function to a family module and one row here.
 
 from __future__ import annotations
 
-from hec_doctor.checks import dest, dns, hec, tcp, tls, token
+from hec_doctor.checks import destination_lint as dest
+from hec_doctor.checks import dns, hec, tcp, tls
+from hec_doctor.checks import token_lint as token
 from hec_doctor.checks.base import CheckSpec, Context
 
 __all__ = ["CHECKS", "CheckSpec", "Context"]
@@ -20,7 +22,7 @@ CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec("dest.channel", "Channel", dest.check_channel),
     CheckSpec("dest.sourcetype", "Sourcetype", dest.check_sourcetype),
     CheckSpec("dest.insecure_skip_verify", "insecure-skip-verify", dest.check_skip_verify),
-    CheckSpec("dest.token", "Token and its encoding", token.check_token),
+    CheckSpec("dest.token", "Token and its encoding", token.check_token_encoding),
     CheckSpec("net.dns", "DNS", dns.check_dns, requires=("dest.parse",), live=True),
     CheckSpec("net.tcp", "TCP connection", tcp.check_tcp, requires=("net.dns",), live=True),
     CheckSpec("tls.handshake", "TLS handshake", tls.check_handshake,
@@ -39,7 +41,7 @@ CHECKS: tuple[CheckSpec, ...] = (
               requires=("tls.verify",), live=True),
     # The token only travels after Go's verdict passed (or insecure-skip-verify made it a
     # warning) and after the offline lint found the token sendable (no CR/LF, no quotes).
-    CheckSpec("hec.token", "Token accepted (nothing written)", hec.check_token,
+    CheckSpec("hec.token", "Token accepted (nothing written)", hec.check_token_reply,
               requires=("tls.verify", "dest.token", "dest.scheme"), live=True),
     CheckSpec("hec.ack", "Indexer acknowledgement off", hec.check_ack,
               requires=("hec.token",), live=True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from hec_doctor.destination import Target
+from hec_doctor.target import Target
 from hec_doctor.models import Options, Outcome
 
 

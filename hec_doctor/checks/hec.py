@@ -14,11 +14,11 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
-from hec_doctor.catalog import CODES, Reply, diagnose
+from hec_doctor.hec_replies import CODES, Reply, diagnose
 from hec_doctor.checks.base import Context
-from hec_doctor.checks.dest import fresh_guid
-from hec_doctor.checks.wire import TlsStream, WireError, http_exchange
-from hec_doctor.destination import RAW_PATH
+from hec_doctor.checks.destination_lint import fresh_guid
+from hec_doctor.net.http import TlsStream, WireError, http_exchange
+from hec_doctor.target import RAW_PATH
 from hec_doctor.models import Outcome, Status
 
 HEALTH_PATH = "/services/collector/health"
@@ -141,7 +141,7 @@ def token_not_judged(reply: Reply) -> bool:
     return code in NOT_JUDGED_CODES or (code is None and reply.status in NOT_JUDGED_HTTP)
 
 
-def evaluate_token(reply: Reply, sent_unverified: bool) -> Outcome:
+def evaluate_token_reply(reply: Reply, sent_unverified: bool) -> Outcome:
     """Judge the reply to an empty POST carrying the token (nothing is written)."""
     code = reply.hec_code
     data = {"http_status": reply.status, "code": code, "reply": reply.shown}
@@ -206,7 +206,7 @@ def check_health(ctx: Context) -> Outcome:
     return reply if isinstance(reply, Outcome) else evaluate_health(reply)
 
 
-def check_token(ctx: Context) -> Outcome:
+def check_token_reply(ctx: Context) -> Outcome:
     token = ctx.target.token
     if token is None:
         return Outcome(Status.SKIP, "no token given (set HEC_TOKEN or pass --token)")
@@ -220,7 +220,7 @@ def check_token(ctx: Context) -> Outcome:
     if isinstance(reply, Outcome):
         return reply
     sent_unverified = not ctx.facts.get("tls_verified", False)
-    outcome = evaluate_token(reply, sent_unverified)
+    outcome = evaluate_token_reply(reply, sent_unverified)
     also = [_also_tested(ctx, extra, path) for extra in ctx.target.extra_tokens]
     if not also:
         return outcome

@@ -18,8 +18,8 @@ from functools import lru_cache
 from typing import Sequence
 
 from hec_doctor.checks.base import Context
-from hec_doctor.checks.dest import SKIP_VERIFY_TRADE_OFF
-from hec_doctor.checks.wire import TlsStream
+from hec_doctor.checks.destination_lint import SKIP_VERIFY_TRADE_OFF
+from hec_doctor.net.http import TlsStream
 from hec_doctor.gox509 import (
     LEAF,
     TLS_PREFIX,

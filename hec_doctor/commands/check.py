@@ -44,7 +44,7 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, offline:
     Exit codes: 0 no failure (warnings allowed), 1 a check failed (or warned with --strict),
     2 bad input, 3 hec-doctor could not complete a check.
     """
-    from hec_doctor.destination import build_target
+    from hec_doctor.target import build_target
     from hec_doctor.errors import InputError
     from hec_doctor.models import Options, batch_exit_code, make_batch
 
@@ -76,7 +76,7 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, offline:
 
 def check_targets(targets: list[Any], options: Any, concurrency: int) -> list[Any]:
     """Run every target through the engine, with a progress bar when stderr is a terminal."""
-    from hec_doctor.fleet import error_report, run_all
+    from hec_doctor.run_many import error_report, run_all
     from hec_doctor.models import Report
     from hec_doctor.progress import Progress
     from hec_doctor.runner import run, summarise

@@ -18,7 +18,7 @@ def demo(color: str, summary_only: bool) -> int:
     intermediate, a wrong token, and a token with indexer acknowledgement on. Each report is
     printed, then a summary. Exit code 0 when every scenario got the diagnosis it should.
     """
-    from hec_doctor.demo import DemoOutcome, run_demo, summary_table
+    from hec_doctor.lookalike.demo import DemoOutcome, run_demo, summary_table
     from hec_doctor.models import ExitCode
     from hec_doctor.render.text import render
 

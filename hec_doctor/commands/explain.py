@@ -23,7 +23,7 @@ def explain(words: tuple[str, ...], fmt: str, color: str) -> int:
     logpush-versions. Without an argument, the topics are listed.
     """
     from hec_doctor.errors import InputError
-    from hec_doctor.messages import explain_message
+    from hec_doctor.error_messages import explain_message
     from hec_doctor.topics import TOPICS
 
     text = " ".join(words).strip()

@@ -38,7 +38,7 @@ def job(source: str | None, zone_id: str | None, account_id: str | None, api_bas
     lint of a Splunk destination_conf (--live: the live checks too).
     """
     from hec_doctor.errors import InputError
-    from hec_doctor.fleet import error_report, run_all
+    from hec_doctor.run_many import error_report, run_all
     from hec_doctor.jobs import bare_report, check_job, destination_secrets, parse_jobs
     from hec_doctor.models import Options, batch_exit_code, make_batch
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from hec_doctor.hecserver import FAULTS, fault_name
+from hec_doctor.lookalike.server import FAULTS, fault_name
 
 
 def _fault(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -54,7 +54,7 @@ def serve(host: str, port: int, tokens: tuple[str, ...], ack: bool, fault: str |
     Splunk's documented codes, and prints every event it accepts as one JSON line.
     """
     from hec_doctor.redact import fingerprint
-    from hec_doctor.serve import JsonLines, ServeSettings, is_loopback, start
+    from hec_doctor.lookalike.launch import JsonLines, ServeSettings, is_loopback, start
 
     if not is_loopback(host):
         if not allow_remote:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hec_doctor.checks.dest import (
+from hec_doctor.checks.destination_lint import (
     evaluate_channel,
     evaluate_host,
     evaluate_parse,
@@ -16,7 +16,7 @@ from hec_doctor.checks.dest import (
     evaluate_sourcetype,
     corrected_destination_conf,
 )
-from hec_doctor.destination import build_target, parse_target
+from hec_doctor.target import build_target, parse_target
 from hec_doctor.models import Status
 from tests.conftest import CHANNEL, FIXED_GUID, TOKEN, good_conf
 

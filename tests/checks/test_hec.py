@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from hec_doctor.catalog import CODES, Reply, diagnose
+from hec_doctor.hec_replies import CODES, Reply, diagnose
 from hec_doctor.checks.hec import FAQ_EVENT
-from hec_doctor.destination import build_target
-from hec_doctor.hecserver import HecConfig, HecServer, answer
+from hec_doctor.target import build_target
+from hec_doctor.lookalike.server import HecConfig, HecServer, answer
 from hec_doctor.models import Options, Report, ResolveOverride, Status
 from hec_doctor.runner import run
 from tests.certs import NOW, make_cert, write_pem

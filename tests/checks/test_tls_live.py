@@ -7,7 +7,7 @@ import ssl
 
 import pytest
 
-from hec_doctor.destination import build_target
+from hec_doctor.target import build_target
 from hec_doctor.models import Options, Report, ResolveOverride, Status
 from hec_doctor.runner import run
 from tests.certs import NOW, write_pem

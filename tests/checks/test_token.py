@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hec_doctor.checks.token import evaluate_token
-from hec_doctor.destination import build_target
+from hec_doctor.checks.token_lint import evaluate_token_encoding
+from hec_doctor.target import build_target
 from hec_doctor.models import Status
 from tests.conftest import TOKEN, good_conf
 
@@ -39,7 +39,7 @@ PASS, WARN, FAIL = Status.PASS, Status.WARN, Status.FAIL
     ],
 )
 def test_evaluate_token_header_authorization(header, status, words):
-    outcome = evaluate_token(build_target(good_conf(header_Authorization=header, extra="1")))
+    outcome = evaluate_token_encoding(build_target(good_conf(header_Authorization=header, extra="1")))
     assert outcome.status is status
     assert words in outcome.summary or words in outcome.detail
     text = outcome.summary + outcome.detail + outcome.remediation
@@ -59,30 +59,30 @@ def test_evaluate_token_header_authorization(header, status, words):
     ],
 )
 def test_evaluate_token_flag(flag, status, words):
-    outcome = evaluate_token(build_target("https://hec.example.com/services/collector/raw",
+    outcome = evaluate_token_encoding(build_target("https://hec.example.com/services/collector/raw",
                                           token_flag=flag))
     assert outcome.status is status
     assert words in outcome.summary or words in outcome.detail
 
 
 def test_evaluate_token_missing_in_destination_conf_fails():
-    outcome = evaluate_token(build_target(good_conf(header_Authorization=None)))
+    outcome = evaluate_token_encoding(build_target(good_conf(header_Authorization=None)))
     assert outcome.status is FAIL and "Token is required" in outcome.summary
 
 
 def test_evaluate_token_missing_for_url_warns_and_points_to_hec_token():
-    outcome = evaluate_token(build_target("https://hec.example.com/services/collector/raw"))
+    outcome = evaluate_token_encoding(build_target("https://hec.example.com/services/collector/raw"))
     assert outcome.status is WARN and "HEC_TOKEN" in outcome.remediation
 
 
 def test_evaluate_token_in_query_string_fails():
-    outcome = evaluate_token(build_target(
+    outcome = evaluate_token_encoding(build_target(
         f"https://hec.example.com/services/collector/raw?token={TOKEN}", token_flag=TOKEN))
     assert outcome.status is FAIL and "code 16" in outcome.summary
     assert TOKEN not in outcome.summary + outcome.detail + outcome.remediation
 
 
 def test_evaluate_token_lints_header_even_when_flag_wins():
-    outcome = evaluate_token(build_target(good_conf(header_Authorization=TOKEN),
+    outcome = evaluate_token_encoding(build_target(good_conf(header_Authorization=TOKEN),
                                           token_flag=TOKEN))
     assert outcome.status is FAIL and "Splunk " in outcome.summary

@@ -19,7 +19,7 @@ from hec_doctor.errors import InputError
 if TYPE_CHECKING:  # the server and ssl load only when serving, so --help stays fast
     import ssl
 
-    from hec_doctor.hecserver import HecServer
+    from hec_doctor.lookalike.server import HecServer
 
 
 
@@ -42,7 +42,7 @@ class ServeSettings:
         port: the port to bind (0: any free port).
         tokens: the tokens HEC knows; empty means "make one up and print it".
         ack: indexer acknowledgement on for every token.
-        fault: a fault of ``hec_doctor.hecserver.FAULTS``, or None.
+        fault: a fault of ``hec_doctor.lookalike.server.FAULTS``, or None.
         slow_s: the delay of the ``slow`` fault.
         cert_file, key_file: the user's own certificate chain and key, or None to make one.
         ca_out: where to write the made-up CA (None: a fresh temporary directory).
@@ -76,7 +76,7 @@ def start(settings: ServeSettings, on_event: Callable[[dict[str, object]], None]
     """Bind and start the look-alike; raises InputError for anything the user must change."""
     import uuid
 
-    from hec_doctor.hecserver import HecConfig, HecServer
+    from hec_doctor.lookalike.server import HecConfig, HecServer
 
     tokens = settings.tokens or (str(uuid.uuid4()),)
     state = "ack" if settings.ack else "enabled"
@@ -108,7 +108,7 @@ def _tls(settings: ServeSettings) -> tuple["ssl.SSLContext", str | None]:
         except (OSError, ssl.SSLError) as exc:
             raise InputError(f"cannot load --cert/--key: {exc}") from None
         return context, None
-    from hec_doctor.pki import make_cert, server_context
+    from hec_doctor.lookalike.pki import make_cert, server_context
 
     names = settings.names or ("localhost", "127.0.0.1", "::1")
     if settings.host not in names and settings.host not in ("0.0.0.0", "::"):

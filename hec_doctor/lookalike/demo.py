@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable
 from hec_doctor.models import Report, ResolveOverride, Status
 
 if TYPE_CHECKING:
-    from hec_doctor.hecserver import HecConfig, HecServer
+    from hec_doctor.lookalike.server import HecConfig, HecServer
 
 DOMAIN = "hec.example.com"
 PREFERRED_PORT = 8088  # Splunk's HEC port, so the port lint passes; any free port otherwise
@@ -111,8 +111,8 @@ def run_demo(scenarios: tuple[DemoScenario, ...] | None = None, *, timeout_s: fl
              on_report: Callable[[DemoOutcome], None] | None = None) -> list[DemoOutcome]:
     """Start the look-alike, check every scenario with the real engine, and judge each report."""
     scenarios = SCENARIOS if scenarios is None else scenarios
-    from hec_doctor.destination import build_target
-    from hec_doctor.hecserver import HecConfig
+    from hec_doctor.target import build_target
+    from hec_doctor.lookalike.server import HecConfig
     from hec_doctor.models import Options
     from hec_doctor.runner import run
 
@@ -140,7 +140,7 @@ def run_demo(scenarios: tuple[DemoScenario, ...] | None = None, *, timeout_s: fl
 
 
 def _started(config: "HecConfig", context: ssl.SSLContext) -> "HecServer":
-    from hec_doctor.hecserver import HecServer
+    from hec_doctor.lookalike.server import HecServer
 
     try:
         return HecServer(config, context, port=PREFERRED_PORT)
@@ -150,7 +150,7 @@ def _started(config: "HecConfig", context: ssl.SSLContext) -> "HecServer":
 
 def _server_context(scenarios: tuple[DemoScenario, ...], ca_file: Path) -> ssl.SSLContext:
     """One server context that answers each scenario's SNI name with that scenario's chain."""
-    from hec_doctor.pki import make_cert, server_context, splunk_default
+    from hec_doctor.lookalike.pki import make_cert, server_context, splunk_default
 
     root = make_cert("hec-doctor demo root CA", ca=True, bits=256, organization="hec-doctor")
     inter = make_cert("hec-doctor demo intermediate CA", ca=True, issuer=root, bits=256)

@@ -12,7 +12,7 @@ import socket
 import ssl
 import time
 
-from hec_doctor.catalog import Reply
+from hec_doctor.hec_replies import Reply
 
 MAX_REPLY_BYTES = 64 * 1024
 MAX_HEADER_BYTES = 64 * 1024

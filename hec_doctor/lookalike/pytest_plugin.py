@@ -13,7 +13,7 @@ the fixture::
 ``hec_server`` is a fresh HTTPS server on 127.0.0.1 for each test; its certificate is signed by a
 CA made once per session (``hec_ca_file``). ``hec_server_factory`` starts more, each with its own
 settings. Settings: ``tokens`` (token -> enabled/disabled/ack), ``ack`` (every token has indexer
-acknowledgement on), ``fault`` (see ``hec_doctor.hecserver.FAULTS``), ``slow_s``.
+acknowledgement on), ``fault`` (see ``hec_doctor.lookalike.server.FAULTS``), ``slow_s``.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import pytest
 
 if TYPE_CHECKING:
-    from hec_doctor.hecserver import HecConfig, HecServer, ReceivedRequest
-    from hec_doctor.pki import Issued
+    from hec_doctor.lookalike.server import HecConfig, HecServer, ReceivedRequest
+    from hec_doctor.lookalike.pki import Issued
 
 LOOPBACK = "127.0.0.1"
 
@@ -92,7 +92,7 @@ class HecEndpoint:
 
     def set_fault(self, fault: str | None) -> None:
         """Change the fault mid-test (a name of ``FAULTS``; underscores are accepted too)."""
-        from hec_doctor.hecserver import fault_name
+        from hec_doctor.lookalike.server import fault_name
 
         self.server.config.fault = fault_name(fault)
 
@@ -111,7 +111,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def _hec_session_ca(tmp_path_factory: pytest.TempPathFactory) -> _SessionCA:
-    from hec_doctor.pki import make_cert, write_pem
+    from hec_doctor.lookalike.pki import make_cert, write_pem
 
     root = make_cert("hec-doctor pytest CA", ca=True, bits=256, organization="hec-doctor")
     leaf = make_cert("localhost", issuer=root, sans=("localhost",),
@@ -129,8 +129,8 @@ def hec_ca_file(_hec_session_ca: _SessionCA) -> str:
 @pytest.fixture
 def hec_server_factory(_hec_session_ca: _SessionCA) -> Iterator[Callable[..., HecEndpoint]]:
     """Starts look-alikes on demand: ``hec_server_factory(tokens=..., ack=..., fault=...)``."""
-    from hec_doctor.hecserver import HecConfig, HecServer
-    from hec_doctor.pki import server_context
+    from hec_doctor.lookalike.server import HecConfig, HecServer
+    from hec_doctor.lookalike.pki import server_context
 
     context = server_context([_hec_session_ca.leaf], _hec_session_ca.leaf)
     started: list[HecServer] = []

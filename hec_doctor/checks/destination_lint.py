@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from hec_doctor.checks.base import Context
 from hec_doctor.checks.dns import LOGPUSH_DNS_HEALTH_CODE
-from hec_doctor.destination import (
+from hec_doctor.target import (
     AUTH_PARAM,
     RAW_PATH,
     Destination,

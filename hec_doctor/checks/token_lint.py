@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from hec_doctor.checks.base import Context
-from hec_doctor.checks.dest import GUID
-from hec_doctor.destination import AUTH_PARAM, InputForm, Target, TokenCandidate
+from hec_doctor.checks.destination_lint import GUID
+from hec_doctor.target import AUTH_PARAM, InputForm, Target, TokenCandidate
 from hec_doctor.models import Outcome, Status
 from hec_doctor.redact import placeholder
 
@@ -249,7 +249,7 @@ def _lint_spelling(name: str, token: str) -> list[TokenFinding]:
     )]
 
 
-def evaluate_token(target: Target) -> Outcome:
+def evaluate_token_encoding(target: Target) -> Outcome:
     """Lint every token source the target carries, and a token left in the query string."""
     dest = target.destination
     findings: list[tuple[str, TokenFinding]] = []
@@ -300,5 +300,5 @@ def _worst(findings: list[TokenFinding]) -> Status:
     return max((f.status for f in findings), key=_SEVERITY.__getitem__)
 
 
-def check_token(ctx: Context) -> Outcome:
-    return evaluate_token(ctx.target)
+def check_token_encoding(ctx: Context) -> Outcome:
+    return evaluate_token_encoding(ctx.target)

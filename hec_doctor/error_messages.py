@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from hec_doctor.catalog import CODES
+from hec_doctor.hec_replies import CODES
 
 
 @dataclass(frozen=True)
