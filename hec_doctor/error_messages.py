@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from hec_doctor.advice import CERT_FIX, SPLUNK_CLOUD_CERT
+from hec_doctor.gotext import TLS_VERIFY_PREFIX
 from hec_doctor.hec_replies import CODES
 
 
@@ -40,17 +42,14 @@ class MessageClass:
         return self.id.split(".")[0]
 
 
-_TLS = "tls: failed to verify certificate: "
-_CERT_FIX = ("Install a certificate from a public CA whose subjectAltName holds the host name "
-             "Logpush connects to (serverCert in inputs.conf [http] on the HEC).")
+_TLS = TLS_VERIFY_PREFIX
 CLASSES: tuple[MessageClass, ...] = (
     MessageClass(
         "tls.splunk-default-cert", r"SplunkServerDefaultCert",
         "Splunk's default certificate",
         "The HEC serves the SplunkServerDefaultCert that Splunk makes at install, issued by "
         "SplunkCommonCA: no public CA signed it and it does not name your host.",
-        _CERT_FIX + " On Splunk Cloud, use the http-inputs-<stack>.splunkcloud.com host, which "
-        "serves a public certificate.",
+        CERT_FIX + " " + SPLUNK_CLOUD_CERT,
         "x509: certificate is valid for SplunkServerDefaultCert, not "
         "http-inputs-acme.splunkcloud.com", "splunk-default-cert"),
     MessageClass(
@@ -58,7 +57,7 @@ CLASSES: tuple[MessageClass, ...] = (
         "certificate issued for other names",
         "The certificate does not name the host in the destination_conf. (Go 1.14 and older "
         "listed the Common Name here when the certificate had no subjectAltName.)",
-        _CERT_FIX + " Or use a host name the certificate already carries.",
+        CERT_FIX + " Or use a host name the certificate already carries.",
         _TLS + "x509: certificate is valid for other.example, www.other.example, not "
         "hec.example.com"),
     MessageClass(
@@ -66,7 +65,7 @@ CLASSES: tuple[MessageClass, ...] = (
         r"(?P<host>\S+)", "certificate with no subjectAltName",
         "The certificate carries no subjectAltName at all (typical of Splunk's default and "
         "other self-made certificates); Go matches host names against SANs only.",
-        _CERT_FIX, _TLS + "x509: certificate is not valid for any names, but wanted to match "
+        CERT_FIX, _TLS + "x509: certificate is not valid for any names, but wanted to match "
         "hec.example.com", "splunk-default-cert"),
     MessageClass(
         "tls.legacy-cn", r"x509: certificate relies on legacy Common Name field",
@@ -195,7 +194,6 @@ CLASSES: tuple[MessageClass, ...] = (
         "rate limit).", "Check the HEC's queues and what sits in front of it.",
         "error 503: Service Unavailable"),
 )
-_BY_ID = {c.id: c for c in CLASSES}
 _FAMILY_WORDS = (
     ("tls", ("x509", "tls", "certificate", "handshake")),
     ("net", ("dial", "tcp", "connect", "lookup", "network", "socket")),
@@ -278,7 +276,3 @@ def _nearest_family(message: str) -> str:
         if hits > best_hits:
             best, best_hits = family, hits
     return best
-
-
-def message_class(class_id: str) -> MessageClass:
-    return _BY_ID[class_id]

@@ -30,8 +30,6 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID
 
-TLS_PREFIX = "tls: failed to verify certificate: "
-
 # Go's SignatureAlgorithm names, by signature OID (crypto/x509 signatureAlgorithmDetails).
 _SIG_NAMES = {
     "1.2.840.113549.1.1.2": ("MD2-RSA", "md2"),

@@ -3,9 +3,13 @@ non-HEC replies met in the field. Pure data and one pure classifier."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from typing import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hec_doctor.spec import TOKEN_PAGE
+
+if TYPE_CHECKING:  # explain reads the code table without loading any network code
+    from hec_doctor.net.http import Reply
 
 
 @dataclass(frozen=True)
@@ -27,18 +31,17 @@ class HecCode:
     fix: str
 
 
-_TOKEN_PAGE = "Settings > Data inputs > HTTP Event Collector"
 CODES: dict[int, HecCode] = {c.code: c for c in (
     HecCode(0, 200, "Success", "the event was accepted", ""),
     HecCode(1, 403, "Token disabled", "the token exists but is disabled",
-            f"Enable the token ({_TOKEN_PAGE} > Enable)."),
+            f"Enable the token ({TOKEN_PAGE} > Enable)."),
     HecCode(2, 401, "Token is required", "no Authorization header reached Splunk",
             "Set header_Authorization=Splunk%20<token> in the destination_conf."),
     HecCode(3, 401, "Invalid authorization",
             "the Authorization header is malformed, most often without the word 'Splunk'",
             "Send exactly 'Authorization: Splunk <token>' (header_Authorization=Splunk%20<token>)."),
     HecCode(4, 403, "Invalid token", "Splunk does not know this token",
-            f"Copy the token value again from {_TOKEN_PAGE}; behind a load balancer, make sure "
+            f"Copy the token value again from {TOKEN_PAGE}; behind a load balancer, make sure "
             "every indexer has it (a token missing on some gives intermittent code 4)."),
     HecCode(5, 400, "No data", "the token is accepted; the request had no event",
             ""),
@@ -54,7 +57,7 @@ CODES: dict[int, HecCode] = {c.code: c for c in (
             "drops logs."),
     HecCode(10, 400, "Data channel is missing",
             "the token has indexer acknowledgement on, which requires a channel",
-            f"Turn indexer acknowledgement off for this token ({_TOKEN_PAGE} > Edit): Logpush "
+            f"Turn indexer acknowledgement off for this token ({TOKEN_PAGE} > Edit): Logpush "
             "never polls /services/collector/ack."),
     HecCode(11, 400, "Invalid data channel", "the channel is not a GUID",
             "Use a random GUID as channel."),
@@ -77,7 +80,7 @@ CODES: dict[int, HecCode] = {c.code: c for c in (
     HecCode(20, 503, "HEC is unhealthy, queues are full, ack service unavailable",
             "queues full and acknowledgement service down", "Check the indexers' health."),
     HecCode(21, 400, "Invalid token", "the token given to the health endpoint is unknown",
-            f"Copy the token again from {_TOKEN_PAGE}."),
+            f"Copy the token again from {TOKEN_PAGE}."),
     HecCode(22, 400, "Token disabled", "the token given to the health endpoint is disabled",
             "Enable the token."),
     HecCode(23, 503, "Server is shutting down", "Splunk is stopping", "Retry after restart."),
@@ -89,56 +92,6 @@ CODES: dict[int, HecCode] = {c.code: c for c in (
             "Turn indexer acknowledgement off for Logpush tokens."),
 )}
 # Codes 23-27 come from secondary sources only (Splunk's own list stops at 22 in older docs).
-TOKEN_CODES = frozenset({1, 2, 3, 4, 16})
-MAX_SHOWN = 300  # characters of an unexpected body quoted in a report
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What an HTTP exchange returned, bounded and decoded.
-
-    Attributes:
-        status: the HTTP status code.
-        headers: response headers, names lower-case.
-        body: at most the first 64 KiB of the body.
-        secrets: what was sent with the request; a server may echo it back, so every text taken
-            from the reply for a report (``echo``, ``shown``) has them redacted.
-    """
-
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-    secrets: tuple[str, ...] = field(default=(), repr=False, compare=False)
-
-    def echo(self, text: str) -> str:
-        """Text from this reply, fit for a report: secrets sent with the request redacted."""
-        if not self.secrets:
-            return text
-        from hec_doctor.redact import redact_echo
-
-        return redact_echo(text, self.secrets)
-
-    @property
-    def json(self) -> dict[str, object] | None:
-        try:
-            value = json.loads(self.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            return None
-        return value if isinstance(value, dict) else None
-
-    @property
-    def hec_code(self) -> int | None:
-        doc = self.json
-        code = doc.get("code") if doc else None
-        return code if isinstance(code, int) and not isinstance(code, bool) else None
-
-    @property
-    def shown(self) -> str:
-        """The body as safe one-line text for a report."""
-        text = self.body[:MAX_SHOWN * 4].decode("utf-8", "replace")
-        text = "".join(c if c.isprintable() else " " for c in text)
-        text = self.echo(" ".join(text.split()))
-        return text[:MAX_SHOWN] + ("…" if len(text) > MAX_SHOWN else "")
 
 
 @dataclass(frozen=True)
@@ -182,7 +135,7 @@ def diagnose(reply: Reply) -> Diagnosis:
                 "Cloudflare and its security rules answered",
                 "Add a WAF skip rule for Logpush's requests to the HEC host (Cloudflare's Logpush "
                 "docs for Splunk describe it), or do not proxy the HEC host.")
-    if code is not None and code in CODES and not (code == 404):
+    if code is not None and code in CODES:
         entry = CODES[code]
         return Diagnosis("hec", f"HEC code {code} '{entry.text}': {entry.cause}{retry_note}",
                          entry.fix, code)

@@ -17,20 +17,20 @@ from hec_doctor.models import CheckResult, LogpushPrediction, Status
 def predict(results: Sequence[CheckResult], ctx: Context) -> LogpushPrediction:
     """The delivery prediction for a finished run.
 
-    Network checks leave the Go error they predict in ``ctx.facts["go_error"]`` (the first one
-    wins, as Go stops at the first failure) and ``ctx.facts["tls_verified"]`` once the chain was
+    Network checks leave the Go error they predict in ``ctx.facts.go_error`` (the first one
+    wins, as Go stops at the first failure) and ``ctx.facts.tls_verified`` once the chain was
     judged; everything else is read from the results.
     """
     by_id = {r.id: r for r in results}
     offline = _offline(results)
     if offline is not None:
         return offline
-    go_error = ctx.facts.get("go_error")
+    go_error = ctx.facts.go_error
     if go_error:
         return LogpushPrediction(
             would_deliver=False,
             predicted_error=go_error,
-            legacy_error=ctx.facts.get("legacy_error"),
+            legacy_error=ctx.facts.legacy_error,
             basis="the error text Go's HTTP client (1.20 and later) gives for what was found; "
             "Logpush shows it inside the job's error_message",
         )
@@ -42,7 +42,7 @@ def predict(results: Sequence[CheckResult], ctx: Context) -> LogpushPrediction:
             "from server: x509: ...); the exact wording is not predicted")
     if ctx.options.offline:
         return LogpushPrediction(basis="live checks did not run")
-    if "tls_verified" not in ctx.facts:
+    if ctx.facts.tls_verified is None:
         return LogpushPrediction(basis="the live checks did not get far enough to tell")
     return _from_hec(by_id, ctx)
 
@@ -65,7 +65,7 @@ def _offline(results: Sequence[CheckResult]) -> LogpushPrediction | None:
 def _from_hec(by_id: Mapping[str, CheckResult], ctx: Context) -> LogpushPrediction:
     """What the HEC probes proved, once TLS was judged."""
     health, token = by_id.get("hec.health"), by_id.get("hec.token")
-    how = "" if ctx.facts.get("tls_verified") else " with verification off (insecure-skip-verify)"
+    how = "" if ctx.facts.tls_verified else " with verification off (insecure-skip-verify)"
     if token is not None and token.status is Status.FAIL:
         status = token.data.get("http_status")
         if status is None:

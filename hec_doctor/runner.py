@@ -17,7 +17,7 @@ import time
 
 from hec_doctor import __version__
 from hec_doctor.checks import CHECKS, CheckSpec, Context
-from hec_doctor.checks.destination_lint import corrected_destination_conf, fresh_guid
+from hec_doctor.checks.destination_lint import corrected_destination_conf
 from hec_doctor.target import Target
 from hec_doctor.logpush import predict
 from hec_doctor.models import (
@@ -60,7 +60,7 @@ def run(target: Target, options: Options | None = None,
         checks=ordered,
         logpush=predict(ordered, ctx),
         notices=target.notices,
-        suggested_destination_conf=corrected_destination_conf(target, fresh_guid(ctx)),
+        suggested_destination_conf=corrected_destination_conf(target, ctx.fresh_guid()),
         version=__version__,
     )
     # Secrets were redacted where they were put in; this last scrub only catches a long, random

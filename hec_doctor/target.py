@@ -16,10 +16,9 @@ from urllib.parse import unquote, unquote_plus, urlsplit
 
 from hec_doctor.errors import InputError, TargetError
 from hec_doctor.redact import placeholder
+from hec_doctor.spec import AUTH_PARAM, RAW_PATH
 
-RAW_PATH = "/services/collector/raw"
 DEFAULT_PORT = 443  # what an https URL without a port connects to
-AUTH_PARAM = "header_Authorization"
 # Query parameters whose value is a secret for output: every header_* (Logpush turns them into
 # request headers: Authorization, API keys), the query-string token, and any name that says so.
 _SECRET_NAME = re.compile(r"token|secret|passw|pwd|key|auth|sig|credential|session|cookie", re.I)

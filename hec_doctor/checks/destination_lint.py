@@ -10,35 +10,27 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
+from hec_doctor.advice import SKIP_VERIFY_TRADE_OFF
 from hec_doctor.checks.base import Context
-from hec_doctor.checks.dns import LOGPUSH_DNS_HEALTH_CODE
-from hec_doctor.target import (
-    AUTH_PARAM,
-    RAW_PATH,
-    Destination,
-    InputForm,
-    Target,
-    is_auth_param,
-)
 from hec_doctor.models import Outcome, Status
 from hec_doctor.redact import placeholder
+from hec_doctor.spec import (
+    AUTH_PARAM,
+    CLOUDFLARE_SOURCETYPE,
+    GUID,
+    HEC_DEFAULT_PORT,
+    LOGPUSH_DNS_HEALTH_CODE,
+    LOGPUSH_PORTS,
+    RAW_PATH,
+    SPLUNK_MANAGEMENT_PORT,
+    SPLUNK_WEB_PORT,
+    TOKEN_PAGE,
+    destination_conf,
+)
+from hec_doctor.target import Destination, InputForm, Target, is_auth_param
 
-GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-LOGPUSH_PORTS = (443, 8088)  # the only ports Cloudflare's Splunk documentation names
-SPLUNK_MANAGEMENT_PORT = 8089
-SPLUNK_WEB_PORT = 8000
-HEC_DEFAULT_PORT = 8088
-CLOUDFLARE_SOURCETYPE = "cloudflare:json"
 KNOWN_PARAMS = frozenset(
     {"channel", "insecure-skip-verify", "sourcetype", "index", "host", "source", "token"}
-)
-
-SKIP_VERIFY_TRADE_OFF = (
-    "insecure-skip-verify=true is curl's -k: the connection is still encrypted, but the server is "
-    "not authenticated, so anyone able to impersonate the endpoint (DNS, routing, a proxy) "
-    "receives the HEC token and every log line. It is acceptable only when the owner cannot fix "
-    "the certificate (for example a Splunk Cloud endpoint); the proper fix is a certificate from "
-    "a public CA whose subjectAltName holds the HEC host name."
 )
 
 
@@ -92,7 +84,7 @@ def corrected_destination_conf(target: Target, new_guid: str) -> str | None:
         params.append(f"sourcetype={CLOUDFLARE_SOURCETYPE}")
     if AUTH_PARAM not in seen:
         params.append(auth)
-    corrected = f"splunk://{host}:{port}{RAW_PATH}?" + "&".join(params)
+    corrected = destination_conf(host, port, params)
     if dest.form is InputForm.DESTINATION_CONF and corrected == dest.shown_text:
         return None
     return corrected
@@ -163,8 +155,8 @@ def evaluate_port(dest: Destination) -> Outcome:
             Status.FAIL,
             "port 8089 is Splunk's management (REST) port, not HEC",
             "splunkd's REST API answers there; it does not accept HEC events.",
-            "Use the HEC port: 8088 by default (Settings > Data inputs > HTTP Event Collector > "
-            "Global Settings), or 443 behind a load balancer.",
+            f"Use the HEC port: 8088 by default ({TOKEN_PAGE} > Global Settings), or 443 "
+            "behind a load balancer.",
         )
     if port == SPLUNK_WEB_PORT:
         return Outcome(
@@ -441,12 +433,6 @@ def evaluate_host(dest: Destination) -> Outcome:
     return Outcome(Status.PASS, f"{host} is a public-looking host name")
 
 
-def fresh_guid(ctx: Context) -> str:
-    """One fresh channel GUID per run, so every suggestion in a report names the same one."""
-    guid: str = ctx.facts.setdefault("guid", ctx.options.new_guid())
-    return guid
-
-
 def check_parse(ctx: Context) -> Outcome:
     return evaluate_parse(ctx.target.destination)
 
@@ -464,7 +450,7 @@ def check_path(ctx: Context) -> Outcome:
 
 
 def check_channel(ctx: Context) -> Outcome:
-    return evaluate_channel(ctx.target.destination, fresh_guid(ctx))
+    return evaluate_channel(ctx.target.destination, ctx.fresh_guid())
 
 
 def check_sourcetype(ctx: Context) -> Outcome:

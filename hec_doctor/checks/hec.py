@@ -14,14 +14,13 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
-from hec_doctor.hec_replies import CODES, Reply, diagnose
 from hec_doctor.checks.base import Context
-from hec_doctor.checks.destination_lint import fresh_guid
-from hec_doctor.net.http import TlsStream, WireError, http_exchange
-from hec_doctor.target import RAW_PATH
+from hec_doctor.hec_replies import CODES, diagnose
 from hec_doctor.models import Outcome, Status
+from hec_doctor.net.errors import Kind, TransportError
+from hec_doctor.net.http import Reply, TlsStream, http_exchange
+from hec_doctor.spec import HEALTH_PATH, RAW_PATH
 
-HEALTH_PATH = "/services/collector/health"
 _QUERY_SAFE = "%:/@-._~!$'()*+,;=?"
 # The FAQ's sample line: what a Logpush batch line for http_requests looks like.
 FAQ_EVENT = (b'{"BotScore":99,"BotScoreSrc":"Machine Learning","CacheCacheStatus":"miss",'
@@ -33,31 +32,34 @@ class ProbeError(Exception):
     """An exchange that produced no HTTP reply (TLS failure, timeout, reset)."""
 
 
+def _judged_address(ctx: Context) -> str:
+    tcp = ctx.facts.tcp
+    assert tcp is not None and tcp.connected is not None
+    return tcp.connected.address
+
+
 def _stream(ctx: Context, address: str) -> TlsStream:
     """The judged connection when it can carry another request; else a new one to ``address``
     that must present the very certificate that was judged (I/O)."""
-    from hec_doctor.checks.tcp import connect
-    from hec_doctor.checks.tls import handshake
+    from hec_doctor.net.tls import open_tls
 
-    stream = ctx.facts.get("tls_stream")
-    if stream is not None and stream.reusable and address == ctx.facts["tcp"].connected.address:
+    stream = ctx.facts.stream
+    if stream is not None and stream.reusable and address == _judged_address(ctx):
         return stream
     dest = ctx.target.destination
-    attempt, sock = connect(address, dest.effective_port, ctx.options.timeout_s)
-    if sock is None:
-        raise ProbeError(f"cannot reconnect: tcp {attempt.outcome}")
-    facts, fresh = handshake(sock, dest.host, ctx.options.timeout_s)
-    if fresh is None:
-        sock.close()
-        raise ProbeError(f"cannot reconnect: TLS {facts.failure}")
-    judged = ctx.facts["tls"].chain[:1]
-    if facts.chain[:1] != judged and not ctx.target.insecure_skip_verify:
+    opened = open_tls(address, dest.effective_port, dest.host, ctx.options.timeout_s)
+    if opened.stream is None:
+        failure = opened.attempt.outcome if opened.tls is None else opened.tls.failure
+        raise ProbeError(f"cannot reconnect: {'tcp' if opened.tls is None else 'TLS'} {failure}")
+    fresh = ctx.own(opened.stream)
+    assert opened.tls is not None and ctx.facts.tls is not None
+    if opened.tls.chain[:1] != ctx.facts.tls.chain[:1] and not ctx.target.insecure_skip_verify:
         fresh.close()
         raise ProbeError("on a new connection the server presented a different certificate "
                          "than the one judged; nothing was sent")
-    if address == ctx.facts["tcp"].connected.address:
-        ctx.facts["tls_stream"] = fresh
-    return ctx.own(fresh)
+    if address == _judged_address(ctx):
+        ctx.facts.stream = fresh
+    return fresh
 
 
 def exchange(ctx: Context, method: str, path: str, *, query: str = "",
@@ -67,9 +69,10 @@ def exchange(ctx: Context, method: str, path: str, *, query: str = "",
 
     Raises:
         ProbeError: when no HTTP reply came back.
+        TransportError: CANCELLED when the run is interrupted.
     """
     dest = ctx.target.destination
-    address = address or ctx.facts["tcp"].connected.address
+    address = address or _judged_address(ctx)
     host_header = dest.host_for_url if dest.effective_port == 443 else (
         f"{dest.host_for_url}:{dest.effective_port}")
     headers = [("Host", host_header), ("User-Agent", USER_AGENT)]
@@ -83,19 +86,20 @@ def exchange(ctx: Context, method: str, path: str, *, query: str = "",
         reused = channel.exchanges > 0
         try:
             reply = http_exchange(channel, method, target, headers, body, ctx.options.timeout_s)
-            return replace(reply, secrets=ctx.target.secrets)
-        except WireError as exc:
+        except TransportError as exc:
             # A kept-alive connection the server dropped while idle: one fresh try, as any
             # HTTP client does. Every probe here is safe to repeat (the event at worst twice).
             if stream is not None or not reused or not exc.before_reply:
                 raise
             channel.reusable = False
-            retry = _stream(ctx, address)
-            reply = http_exchange(retry, method, target, headers, body, ctx.options.timeout_s)
-            return replace(reply, secrets=ctx.target.secrets)
-    except WireError as exc:
-        raise ProbeError(f"no reply within {ctx.options.timeout_s:g} s" if "timed out" in str(exc)
-                         else str(exc)) from None
+            reply = http_exchange(_stream(ctx, address), method, target, headers, body,
+                                  ctx.options.timeout_s)
+    except TransportError as exc:
+        if exc.kind is Kind.CANCELLED:
+            raise
+        raise ProbeError(f"no reply within {ctx.options.timeout_s:g} s"
+                         if exc.kind is Kind.TIMEOUT else str(exc)) from None
+    return replace(reply, secrets=ctx.target.secrets)
 
 
 def _event_query(ctx: Context) -> str:
@@ -106,7 +110,7 @@ def _event_query(ctx: Context) -> str:
               for p in ctx.target.destination.params
               if p.name in ("channel", "sourcetype", "index", "host", "source")]
     if not ctx.target.destination.param("channel"):
-        params.insert(0, f"channel={fresh_guid(ctx)}")
+        params.insert(0, f"channel={ctx.fresh_guid()}")
     return "&".join(params)
 
 
@@ -187,39 +191,41 @@ def evaluate_event(reply: Reply, index: str | None, sourcetype: str | None) -> O
                    data={"http_status": reply.status, "reply": reply.shown})
 
 
-def _probe(ctx: Context, key: str, method: str, path: str, **kwargs: Any) -> Reply | Outcome:
+def _probe(ctx: Context, method: str, path: str, **kwargs: Any) -> Reply | Outcome:
     try:
-        reply = exchange(ctx, method, path, **kwargs)
+        return exchange(ctx, method, path, **kwargs)
     except ProbeError as exc:
-        ctx.facts["silent_http"] = True  # later probes would only wait as long again
+        ctx.facts.silent_http = True  # later probes would only wait as long again
         from hec_doctor.redact import redact_echo
 
         return Outcome(Status.FAIL, f"no HTTP reply: {redact_echo(str(exc), ctx.target.secrets)}",
                        "The TLS connection worked, but the request got no answer.",
                        "Check what serves HTTPS on this port.")
-    ctx.facts[key] = reply
-    return reply
 
 
 def check_health(ctx: Context) -> Outcome:
-    reply = _probe(ctx, "health", "GET", HEALTH_PATH)
-    return reply if isinstance(reply, Outcome) else evaluate_health(reply)
+    reply = _probe(ctx, "GET", HEALTH_PATH)
+    if isinstance(reply, Outcome):
+        return reply
+    ctx.facts.health = reply
+    return evaluate_health(reply)
 
 
 def check_token_reply(ctx: Context) -> Outcome:
     token = ctx.target.token
     if token is None:
         return Outcome(Status.SKIP, "no token given (set HEC_TOKEN or pass --token)")
-    if ctx.facts.get("silent_http"):
+    if ctx.facts.silent_http:
         return Outcome(Status.SKIP, "not run: the server gave no HTTP reply to hec.health, "
                        "so the token was not sent")
     # No channel on purpose: an indexer-acknowledgement token answers code 10, so this one
     # request proves the token and reveals useACK at once.
     path = token_path(ctx)
-    reply = _probe(ctx, "token_reply", "POST", path, authorization=token.authorization)
+    reply = _probe(ctx, "POST", path, authorization=token.authorization)
     if isinstance(reply, Outcome):
         return reply
-    sent_unverified = not ctx.facts.get("tls_verified", False)
+    ctx.facts.token_reply = reply
+    sent_unverified = not ctx.facts.tls_verified
     outcome = evaluate_token_reply(reply, sent_unverified)
     also = [_also_tested(ctx, extra, path) for extra in ctx.target.extra_tokens]
     if not also:
@@ -257,7 +263,8 @@ def _also_tested(ctx: Context, candidate: Any, path: str) -> dict[str, Any]:
 
 
 def check_ack(ctx: Context) -> Outcome:
-    reply = ctx.facts["token_reply"]
+    reply = ctx.facts.token_reply
+    assert reply is not None
     has_channel = ctx.target.destination.param("channel") is not None
     outcome = evaluate_ack(reply, has_channel)
     return Outcome(outcome.status, outcome.summary, outcome.detail, outcome.remediation,
@@ -271,10 +278,11 @@ def check_event(ctx: Context) -> Outcome:
     token = ctx.target.token
     assert token is not None
     dest = ctx.target.destination
-    reply = _probe(ctx, "event_reply", "POST", token_path(ctx), query=_event_query(ctx),
+    reply = _probe(ctx, "POST", token_path(ctx), query=_event_query(ctx),
                    body=ctx.options.event or FAQ_EVENT, authorization=token.authorization)
     if isinstance(reply, Outcome):
         return reply
+    ctx.facts.event_reply = reply
     index, sourcetype = dest.param("index"), dest.param("sourcetype")
     return evaluate_event(reply, index.value if index else None,
                           sourcetype.value if sourcetype else None)
@@ -282,39 +290,39 @@ def check_event(ctx: Context) -> Outcome:
 
 def check_addresses(ctx: Context) -> Outcome:
     """Every address behind the name: the same certificate and the same token answer?"""
-    from hec_doctor.checks.tcp import connect
-    from hec_doctor.checks.tls import handshake, roots
-    from hec_doctor.gox509 import go_cert, verify
+    import hashlib
 
-    addresses = ctx.facts["dns"].addresses
+    from hec_doctor.checks.tls import roots
+    from hec_doctor.gox509 import go_cert, verify
+    from hec_doctor.net.tls import open_tls
+
+    assert ctx.facts.dns is not None
+    addresses = ctx.facts.dns.addresses
     if len(addresses) < 2:
         return Outcome(Status.PASS, "one address: nothing to compare")
     dest, options = ctx.target.destination, ctx.options
     trusted = roots(ctx)
-    token_sent = "token_reply" in ctx.facts  # only where the token check itself sent it
+    token = ctx.target.token
+    token_sent = ctx.facts.token_reply is not None  # only where the token check itself sent it
     rows: list[dict[str, Any]] = []
     for address in addresses:
         row: dict[str, Any] = {"address": address}
         rows.append(row)
-        attempt, sock = connect(address, dest.effective_port, options.timeout_s)
-        if sock is None:
-            row["state"] = f"tcp {attempt.outcome}"
+        opened = open_tls(address, dest.effective_port, dest.host, options.timeout_s)
+        if opened.tls is None:
+            row["state"] = f"tcp {opened.attempt.outcome}"
             continue
-        facts, stream = handshake(sock, dest.host, options.timeout_s)
-        if stream is None:
-            sock.close()
-            row["state"] = f"tls {facts.failure}"
+        if opened.stream is None:
+            row["state"] = f"tls {opened.tls.failure}"
             continue
-        ctx.own(stream)
-        import hashlib
-
-        row["certificate"] = hashlib.sha256(facts.chain[0]).hexdigest()[:16]
-        error = verify([go_cert(d) for d in facts.chain], dest.host, trusted, options.now())
+        stream = ctx.own(opened.stream)
+        row["certificate"] = hashlib.sha256(opened.tls.chain[0]).hexdigest()[:16]
+        error = verify([go_cert(d) for d in opened.tls.chain], dest.host, trusted, options.now())
         row["state"] = "verified" if error is None else error
-        if token_sent and ctx.target.token and (error is None or ctx.target.insecure_skip_verify):
+        if token_sent and token and (error is None or ctx.target.insecure_skip_verify):
             try:
                 reply = exchange(ctx, "POST", RAW_PATH, address=address, stream=stream,
-                                 authorization=ctx.target.token.authorization)
+                                 authorization=token.authorization)
                 row["token_code"] = reply.hec_code
             except ProbeError as exc:
                 row["token_code"] = f"no reply ({exc})"

@@ -1,28 +1,22 @@
-"""TLS: the handshake, the chain the server really sends, and the verdict Go will reach on it.
+"""TLS: the certificate chain the server sent, judged as Go (and so Logpush) judges it.
 
-``handshake`` is the only I/O here. It drives OpenSSL through memory buffers on the socket the TCP
-check opened, so it sees every byte the server sends: a plain-HTTP answer, a TLS alert or an old
-protocol version is named exactly, and the full chain is kept even when it would not verify
-(verification is Go's, done afterwards by ``hec_doctor.gox509``). The ``evaluate_*`` functions are
-pure functions of the chain, the host name, the roots and the clock.
+The handshake itself is transport (``hec_doctor.net.tls``); here its facts are judged: the
+failure named with Go's own text, then the chain as crypto/x509 would verify it (ported in
+``hec_doctor.gox509``). The ``evaluate_*`` functions are pure functions of the facts, the chain,
+the host name, the roots and the clock.
 """
 
 from __future__ import annotations
 
-import socket
-import ssl
-import time
-from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Sequence
 
+from hec_doctor import gotext
+from hec_doctor.advice import SKIP_VERIFY_TRADE_OFF, SPLUNK_CERT_FIX
 from hec_doctor.checks.base import Context
-from hec_doctor.checks.destination_lint import SKIP_VERIFY_TRADE_OFF
-from hec_doctor.net.http import TlsStream
+from hec_doctor.gotext import TLS_VERIFY_PREFIX
 from hec_doctor.gox509 import (
     LEAF,
-    TLS_PREFIX,
     CertPool,
     GoCert,
     chains_ignoring_name,
@@ -34,174 +28,34 @@ from hec_doctor.gox509 import (
     verify,
 )
 from hec_doctor.models import Outcome, Status
+from hec_doctor.net.tls import TlsFacts, handshake
 
-MAX_HANDSHAKE_BYTES = 256 * 1024  # a real chain is a few KB; more is a misbehaving server
 RSA_MIN_BITS = 2048  # the CA/Browser Forum minimum; Splunk's historic default key is 1024 bits
 SPLUNK_DEFAULT_CN = "SplunkServerDefaultCert"
 SPLUNK_CA_CN = "SplunkCommonCA"
-# Go's alert texts (crypto/tls alert.go) for the alerts a server sends a client at hello time.
-GO_ALERTS = {
-    10: "unexpected message", 20: "bad record MAC", 22: "record overflow",
-    40: "handshake failure", 42: "bad certificate", 43: "unsupported certificate",
-    46: "unknown certificate", 47: "illegal parameter", 48: "unknown certificate authority",
-    49: "access denied", 50: "error decoding message", 51: "error decrypting message",
-    70: "protocol version not supported", 71: "insufficient security level",
-    80: "internal error", 86: "inappropriate fallback", 90: "user canceled",
-    109: "missing extension", 110: "unsupported extension", 112: "unrecognized name",
-    116: "certificate required", 120: "no application protocol",
-}
-SPLUNK_CERT_FIX = (
-    "Install a certificate from a public CA whose subjectAltName holds the HEC host name: set "
-    "serverCert (and sslPassword) in the [http] stanza of inputs.conf for HEC (server.conf "
-    "[sslConfig] for splunkd), with the intermediates in the same PEM file after the leaf, and "
-    "restart Splunk. On Splunk Cloud, use the http-inputs-<stack>.splunkcloud.com host, which "
-    "serves a public certificate."
-)
 
 
-@dataclass(frozen=True)
-class TlsFacts:
-    """What the handshake showed.
-
-    Attributes:
-        server_name: the name sent as SNI and verified against (the target's host).
-        version: the negotiated protocol, e.g. ``TLSv1.3``; None when the handshake failed.
-        cipher: the negotiated cipher suite.
-        chain: the certificates the server sent (DER), leaf first.
-        failure: None, or what went wrong: ``plain_http``, ``not_tls``, ``alert``,
-            ``old_version``, ``timeout``, ``eof``, ``reset``, ``tls_error``.
-        go_error: the error Go's HTTP client reports for that failure.
-        message: a short description of the failure.
-        elapsed_ms: time taken.
-    """
-
-    server_name: str
-    version: str | None = None
-    cipher: str | None = None
-    chain: tuple[bytes, ...] = ()
-    failure: str | None = None
-    go_error: str | None = None
-    message: str = ""
-    elapsed_ms: float = 0.0
-
-
-@lru_cache(maxsize=1)
-def _inspecting_context() -> ssl.SSLContext:
-    """The one context of every inspecting handshake (made once: it costs a millisecond)."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE  # we judge the chain ourselves, as Go would
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    # Let OpenSSL accept what Go accepts (RSA-1024 keys, SHA-1 certificates): the verdict on the
-    # chain is gox509's, and it must first see the chain to judge it.
-    context.set_ciphers("DEFAULT:@SECLEVEL=0")
-    return context
-
-
-def handshake(sock: socket.socket, server_name: str,
-              timeout_s: float) -> tuple[TlsFacts, TlsStream | None]:
-    """Run a TLS handshake on a connected socket without verifying (I/O).
-
-    Offers TLS 1.2 and 1.3 only, as Go's client does, and sends SNI unless the host is an IP.
-    Returns the facts, and on success the open connection (the caller owns its socket).
-    """
-    context = _inspecting_context()
-    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
-    tls = context.wrap_bio(incoming, outgoing, server_hostname=server_name)
-    received = bytearray()
-    started = time.perf_counter()
-    deadline = started + timeout_s
-
-    def facts(**fields: object) -> TlsFacts:
-        elapsed = (time.perf_counter() - started) * 1000
-        return TlsFacts(server_name, elapsed_ms=elapsed, **fields)  # type: ignore[arg-type]
-
-    def failed(**fields: object) -> tuple[TlsFacts, None]:
-        return facts(**fields), None
-
-    while True:
-        try:
-            tls.do_handshake()
-            break
-        except ssl.SSLWantReadError:
-            pass
-        except ssl.SSLError as exc:
-            return failed(**_classify_failure(bytes(received), exc))
-        try:
-            if outgoing.pending:
-                sock.sendall(outgoing.read())
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0:
-                raise TimeoutError
-            sock.settimeout(remaining)
-            data = sock.recv(65536)
-        except TimeoutError:
-            return failed(failure="timeout", go_error="net/http: TLS handshake timeout",
-                          message=f"no TLS answer within {timeout_s:g} s")
-        except ConnectionResetError:
-            return failed(failure="reset", message="the server reset the connection",
-                          go_error="read tcp <client>-><server>: read: connection reset by peer")
-        except OSError as exc:
-            return failed(failure="tls_error", message=str(exc), go_error=str(exc))
-        if not data:
-            return failed(**_classify_failure(bytes(received), None))
-        if len(received) < MAX_HANDSHAKE_BYTES:
-            received += data[:MAX_HANDSHAKE_BYTES - len(received)]
-        elif len(received) >= MAX_HANDSHAKE_BYTES:
-            return failed(failure="tls_error", go_error=None,
-                          message="the server sent over 256 KiB in its hello")
-        incoming.write(data)
-    if outgoing.pending:
-        try:
-            sock.sendall(outgoing.read())
-        except OSError:
-            pass
-    found = facts(version=tls.version(), cipher=(tls.cipher() or ("",))[0], chain=_peer_chain(tls))
-    return found, TlsStream(sock, tls, incoming, outgoing)
-
-
-def _peer_chain(tls: ssl.SSLObject) -> tuple[bytes, ...]:
-    """The chain exactly as sent (Python 3.13 has it public; 3.10-3.12 have the private call)."""
-    getter = getattr(tls, "get_unverified_chain", None)
-    if getter is not None:
-        return tuple(getter())
-    sslobj = tls._sslobj  # type: ignore[attr-defined]
-    return tuple(cert.public_bytes(ssl._ssl.ENCODING_DER)  # type: ignore[attr-defined]
-                 for cert in (sslobj.get_unverified_chain() or ()))
-
-
-def _classify_failure(received: bytes, exc: ssl.SSLError | None) -> dict[str, object]:
-    """Name a failed handshake from the first bytes the server sent, as Go would."""
-    if not received:
-        if exc is None:
-            return {"failure": "eof", "go_error": "EOF",
-                    "message": "the server closed the connection without a word"}
-        return {"failure": "tls_error", "go_error": None, "message": str(exc.reason or exc)}
-    if received[:5] == b"HTTP/":
-        return {"failure": "plain_http",
-                "go_error": "http: server gave HTTP response to HTTPS client",
-                "message": "the port answers plain HTTP, not TLS"}
-    record_type, version = received[0], int.from_bytes(received[1:3], "big")
-    if record_type not in (0x15, 0x16) or (len(received) >= 3 and version >= 0x1000):
-        return {"failure": "not_tls",
-                "go_error": "tls: first record does not look like a TLS handshake",
-                "message": "the port answers, but not with TLS"}
-    if record_type == 0x15 and len(received) >= 7:
-        alert = received[6]
-        text = GO_ALERTS.get(alert, f"alert({alert})")
-        failure = "old_version" if alert == 70 else "alert"
-        return {"failure": failure, "go_error": f"remote error: tls: {text}",
-                "message": f"the server refused the handshake: {text}"}
-    if record_type == 0x16 and len(received) >= 11 and received[5] == 2:
-        server_version = int.from_bytes(received[9:11], "big")
-        if server_version < 0x0303:
-            return {"failure": "old_version",
-                    "go_error": f"tls: server selected unsupported protocol version {server_version:x}",
-                    "message": "the server only speaks TLS below 1.2"}
-    if exc is None:
-        return {"failure": "eof", "go_error": "unexpected EOF",
-                "message": "the server closed the connection during the handshake"}
-    return {"failure": "tls_error", "go_error": None, "message": str(exc.reason or exc)}
+def go_handshake_error(facts: TlsFacts) -> str | None:
+    """The error Go's HTTP client reports for a failed handshake, or None when the wording
+    cannot be told (an OpenSSL-only failure)."""
+    failure = facts.failure
+    if failure == "plain_http":
+        return gotext.PLAIN_HTTP
+    if failure == "not_tls":
+        return gotext.NOT_TLS
+    if failure in ("alert", "old_version") and facts.alert is not None:
+        return gotext.remote_alert(facts.alert)
+    if failure == "old_version" and facts.server_version is not None:
+        return gotext.unsupported_version(facts.server_version)
+    if failure == "timeout":
+        return gotext.HANDSHAKE_TIMEOUT
+    if failure == "eof":
+        return "EOF"
+    if failure == "eof_midway":
+        return "unexpected EOF"
+    if failure == "reset":
+        return "read tcp <client>-><server>: read: connection reset by peer"
+    return None
 
 
 _HANDSHAKE_FAILURES = {
@@ -218,6 +72,10 @@ _HANDSHAKE_FAILURES = {
                 "handshake."),
     "eof": ("Check the server's TLS settings and any load balancer in front of it.",
             "The server closed the connection during the handshake."),
+    "eof_midway": ("Check the server's TLS settings and any load balancer in front of it.",
+                   "The server closed the connection during the handshake."),
+    "too_large": ("Check what serves TLS on this port.",
+                  "The server sent far more than any certificate chain in its hello."),
     "reset": ("Check the server's TLS settings and any firewall or load balancer.",
               "The connection was reset during the handshake."),
     "tls_error": ("Check the server's TLS configuration.", "The handshake failed."),
@@ -226,17 +84,21 @@ _HANDSHAKE_FAILURES = {
 
 def evaluate_handshake(facts: TlsFacts) -> Outcome:
     """Judge the handshake itself (not the certificate)."""
+    go_error = go_handshake_error(facts)
     data = {"version": facts.version, "cipher": facts.cipher, "chain_length": len(facts.chain),
-            "sni": facts.server_name, "go_error": facts.go_error}
+            "sni": facts.server_name, "go_error": go_error}
     if facts.failure is None:
         if not facts.chain:
             return Outcome(Status.FAIL, "the server sent no certificate",
                            remediation="Configure a certificate for HEC.", data=data)
         return Outcome(Status.PASS, f"{facts.version}, {facts.cipher}, {len(facts.chain)} "
                        f"certificate(s) sent", data=data)
-    fix, why = _HANDSHAKE_FAILURES[facts.failure]
-    detail = why + (f" Go reports: {facts.go_error}" if facts.go_error else "")
-    return Outcome(Status.FAIL, facts.message, detail, fix, data=data)
+    fix, why = _HANDSHAKE_FAILURES.get(facts.failure, _HANDSHAKE_FAILURES["tls_error"])
+    detail = why + (f" Go reports: {go_error}" if go_error else "")
+    summary = facts.message
+    if facts.alert is not None:
+        summary = f"the server refused the handshake: {gotext.ALERTS.get(facts.alert, facts.alert)}"
+    return Outcome(Status.FAIL, summary, detail, fix, data=data)
 
 
 def evaluate_validity(leaf: GoCert, now: datetime, warn_days: int) -> Outcome:
@@ -384,7 +246,7 @@ def evaluate_strength(chain: Sequence[GoCert]) -> Outcome:
 
 def evaluate_verify(go_error: str | None, skip_verify: bool, legacy: str | None) -> Outcome:
     """Go's verdict on the whole chain, and what insecure-skip-verify means for this endpoint."""
-    data = {"go_error": TLS_PREFIX + go_error if go_error else None, "legacy_error": legacy,
+    data = {"go_error": TLS_VERIFY_PREFIX + go_error if go_error else None, "legacy_error": legacy,
             "insecure_skip_verify": skip_verify}
     if go_error is None and not skip_verify:
         return Outcome(Status.PASS, "Go (and so Logpush) accepts this certificate chain",
@@ -396,50 +258,45 @@ def evaluate_verify(go_error: str | None, skip_verify: bool, legacy: str | None)
                        "of the server. " + SKIP_VERIFY_TRADE_OFF,
                        "Set insecure-skip-verify=false.", data=data)
     if not skip_verify:
-        return Outcome(Status.FAIL, f"Logpush will fail: {TLS_PREFIX}{go_error}",
+        return Outcome(Status.FAIL, f"Logpush will fail: {TLS_VERIFY_PREFIX}{go_error}",
                        "Pushes will never succeed until the certificate is fixed. Setting "
                        "insecure-skip-verify=true would make them succeed at a cost: "
                        + SKIP_VERIFY_TRADE_OFF,
                        "Fix the certificate (see the failing tls checks above).", data=data)
     return Outcome(Status.WARN, "delivery works only because insecure-skip-verify is true",
-                   f"With verification on, Go would say: {TLS_PREFIX}{go_error}. "
+                   f"With verification on, Go would say: {TLS_VERIFY_PREFIX}{go_error}. "
                    + SKIP_VERIFY_TRADE_OFF,
                    "Fix the certificate, then set insecure-skip-verify=false.", data=data)
 
 
 def _chain(ctx: Context) -> list[GoCert]:
-    cached = ctx.facts.get("chain")
-    if cached is None:
-        cached = [go_cert(der) for der in ctx.facts["tls"].chain]
-        ctx.facts["chain"] = cached
-    return list(cached)
+    if ctx.facts.chain is None:
+        assert ctx.facts.tls is not None
+        ctx.facts.chain = tuple(go_cert(der) for der in ctx.facts.tls.chain)
+    return list(ctx.facts.chain)
 
 
 def roots(ctx: Context) -> CertPool:
     """The trusted roots, read once per run (every check that judges a chain asks)."""
-    if "roots" not in ctx.facts:
+    if ctx.facts.roots is None:
         from hec_doctor.trust import load_roots
 
-        ctx.facts["roots"] = load_roots(ctx.options.ca_file)
-    pool: CertPool = ctx.facts["roots"]
-    return pool
+        ctx.facts.roots = load_roots(ctx.options.ca_file)
+    return ctx.facts.roots
 
 
 def check_handshake(ctx: Context) -> Outcome:
-    tcp = ctx.facts["tcp"]
-    sock = tcp.sock
-    try:
-        facts, stream = handshake(sock, ctx.target.destination.host, ctx.options.timeout_s)
-    except BaseException:
-        sock.close()
-        raise
+    tcp = ctx.facts.tcp
+    assert tcp is not None and tcp.sock is not None
+    facts, stream = handshake(tcp.sock, ctx.target.destination.host, ctx.options.timeout_s)
     if stream is None:
-        sock.close()
+        tcp.sock.close()
     else:
-        ctx.facts["tls_stream"] = ctx.own(stream)  # the HEC probes reuse this connection
-    ctx.facts["tls"] = facts
-    if facts.go_error:
-        ctx.facts.setdefault("go_error", facts.go_error)
+        ctx.facts.stream = ctx.own(stream)  # the HEC probes reuse this connection
+    ctx.facts.tls = facts
+    go_error = go_handshake_error(facts)
+    if go_error:
+        ctx.facts.record_go_error(go_error)
     outcome = evaluate_handshake(facts)
     if facts.failure is None and facts.chain:
         try:
@@ -477,9 +334,8 @@ def check_verify(ctx: Context) -> Outcome:
         chain[0], host) else None
     skip = ctx.target.insecure_skip_verify
     if error and not skip:
-        ctx.facts.setdefault("go_error", TLS_PREFIX + error)
+        ctx.facts.record_go_error(TLS_VERIFY_PREFIX + error)
         if legacy:
-            ctx.facts["legacy_error"] = legacy
-    ctx.facts["tls_verified"] = error is None
+            ctx.facts.legacy_error = legacy
+    ctx.facts.tls_verified = error is None
     return evaluate_verify(error, skip, legacy)
-

@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from hec_doctor.checks.base import Context
-from hec_doctor.checks.destination_lint import GUID
-from hec_doctor.target import AUTH_PARAM, InputForm, Target, TokenCandidate
+from hec_doctor.spec import AUTH_PARAM, GUID, TOKEN_PAGE
+from hec_doctor.target import InputForm, Target, TokenCandidate
 from hec_doctor.models import Outcome, Status
 from hec_doctor.redact import placeholder
 
@@ -143,7 +143,7 @@ def _empty_token(source: str) -> TokenFinding:
         f"the token from {source} is empty: Splunk answers code 3 'Invalid authorization' (a "
         "scheme without a token) or code 2 'Token is required'",
         f"Put the token after the scheme: {AUTH_PARAM}=Splunk%20<YOUR-HEC-TOKEN> (copy it from "
-        "Settings > Data inputs > HTTP Event Collector).",
+        f"{TOKEN_PAGE}).",
     )
 
 
@@ -172,15 +172,14 @@ def lint_token_text(value: str, token: str) -> list[TokenFinding]:
             Status.FAIL,
             f"the token holds invisible characters ({', '.join(hidden[:3])}): they are sent as "
             "part of it, and Splunk answers code 4 'Invalid token'",
-            "Type or paste the token again from Settings > Data inputs > HTTP Event Collector, "
-            "through a plain-text editor.",
+            f"Type or paste the token again from {TOKEN_PAGE}, through a plain-text editor.",
         ))
     if _CONTROL.search(value):
         findings.append(TokenFinding(
             Status.FAIL,
             "the token holds a line break or control character; it cannot be sent as a header "
             "(and hec-doctor will not try)",
-            "Remove it: copy the token again from Settings > Data inputs > HTTP Event Collector.",
+            f"Remove it: copy the token again from {TOKEN_PAGE}.",
         ))
     if value != value.strip() or value.strip() != value.strip().strip(_QUOTES):
         findings.append(TokenFinding(

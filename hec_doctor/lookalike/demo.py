@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from hec_doctor.gotext import TLS_VERIFY_PREFIX
 from hec_doctor.models import Report, ResolveOverride, Status
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class DemoScenario:
         return f"{self.name}.{DOMAIN}"
 
 
-_VERIFY = "tls: failed to verify certificate: x509: "
+_VERIFY = TLS_VERIFY_PREFIX + "x509: "
 SCENARIOS: tuple[DemoScenario, ...] = (
     DemoScenario("healthy", "a correct HEC: publicly-shaped chain, enabled token, ack off",
                  "enabled", "hec.token", Status.PASS, None, delivers=True),

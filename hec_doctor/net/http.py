@@ -8,26 +8,67 @@ reads at most ``MAX_REPLY_BYTES`` of body and ``MAX_HEADER_BYTES`` of head.
 
 from __future__ import annotations
 
+import json
 import socket
 import ssl
 import time
+from dataclasses import dataclass, field
+from typing import Mapping
 
-from hec_doctor.hec_replies import Reply
+from hec_doctor.net import deadline as clock
+from hec_doctor.net.errors import Kind, TransportError
 
 MAX_REPLY_BYTES = 64 * 1024
 MAX_HEADER_BYTES = 64 * 1024
+MAX_SHOWN = 300  # characters of a reply's body quoted in a report
 
 
-class WireError(Exception):
-    """No (complete) HTTP reply: timeout, reset, EOF, or a reply that is not HTTP.
+@dataclass(frozen=True)
+class Reply:
+    """What an HTTP exchange returned, bounded and decoded.
 
-    ``before_reply`` is True when the server closed or reset the connection before a single
-    byte of reply: on a kept-alive connection, the sign of an idle connection dropped.
+    Attributes:
+        status: the HTTP status code.
+        headers: response headers, names lower-case.
+        body: at most the first 64 KiB of the body.
+        secrets: what was sent with the request; a server may echo it back, so every text taken
+            from the reply for a report (``echo``, ``shown``) has them redacted.
     """
 
-    def __init__(self, message: str, *, before_reply: bool = False) -> None:
-        super().__init__(message)
-        self.before_reply = before_reply
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    secrets: tuple[str, ...] = field(default=(), repr=False, compare=False)
+
+    def echo(self, text: str) -> str:
+        """Text from this reply, fit for a report: secrets sent with the request redacted."""
+        if not self.secrets:
+            return text
+        from hec_doctor.redact import redact_echo
+
+        return redact_echo(text, self.secrets)
+
+    @property
+    def json(self) -> dict[str, object] | None:
+        try:
+            value = json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return None
+        return value if isinstance(value, dict) else None
+
+    @property
+    def hec_code(self) -> int | None:
+        doc = self.json
+        code = doc.get("code") if doc else None
+        return code if isinstance(code, int) and not isinstance(code, bool) else None
+
+    @property
+    def shown(self) -> str:
+        """The body as safe one-line text for a report."""
+        text = self.body[:MAX_SHOWN * 4].decode("utf-8", "replace")
+        text = "".join(c if c.isprintable() else " " for c in text)
+        text = self.echo(" ".join(text.split()))
+        return text[:MAX_SHOWN] + ("…" if len(text) > MAX_SHOWN else "")
 
 
 class TlsStream:
@@ -42,15 +83,17 @@ class TlsStream:
 
     def _flush(self, deadline: float) -> None:
         while self._outgoing.pending:
-            self.sock.settimeout(_remaining(deadline))
-            self.sock.sendall(self._outgoing.read())
+            clock.send_all(self.sock, self._outgoing.read(), deadline)
 
     def send(self, data: bytes, deadline: float) -> None:
         try:
             self._tls.write(data)
             self._flush(deadline)
-        except (OSError, ssl.SSLError) as exc:
-            raise WireError(_describe(exc), before_reply=True) from None
+        except ssl.SSLError as exc:
+            raise TransportError(Kind.PROTOCOL, f"TLS: {exc.reason or exc}",
+                                 before_reply=True) from None
+        except TransportError as exc:
+            raise TransportError(exc.kind, str(exc), before_reply=True) from None
 
     def recv(self, deadline: float) -> bytes:
         """The next decrypted bytes; b"" when the server closed the connection."""
@@ -62,13 +105,9 @@ class TlsStream:
             except (ssl.SSLZeroReturnError, ssl.SSLEOFError):
                 return b""
             except ssl.SSLError as exc:
-                raise WireError(_describe(exc)) from None
-            try:
-                self._flush(deadline)
-                self.sock.settimeout(_remaining(deadline))
-                data = self.sock.recv(65536)
-            except (OSError, ssl.SSLError) as exc:
-                raise WireError(_describe(exc)) from None
+                raise TransportError(Kind.PROTOCOL, f"TLS: {exc.reason or exc}") from None
+            self._flush(deadline)
+            data = clock.recv_some(self.sock, deadline)
             if data:
                 self._incoming.write(data)
             elif self._incoming.eof:
@@ -81,27 +120,12 @@ class TlsStream:
         self.sock.close()
 
 
-def _remaining(deadline: float) -> float:
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise TimeoutError
-    return left
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError):
-        return "timed out"
-    if isinstance(exc, ConnectionResetError):
-        return "the server reset the connection"
-    return f"{type(exc).__name__}: {str(exc)[:200]}"
-
-
 def http_exchange(stream: TlsStream, method: str, target: str, headers: list[tuple[str, str]],
                   body: bytes, timeout_s: float) -> Reply:
     """Send one request and read its reply, all within ``timeout_s`` (I/O).
 
     Raises:
-        WireError: when no complete reply head arrived in time, or the reply is not HTTP.
+        TransportError: when no complete reply head arrived in time, or the reply is not HTTP.
     """
     import h11
 
@@ -115,27 +139,27 @@ def http_exchange(stream: TlsStream, method: str, target: str, headers: list[tup
             outgoing += connection.send(h11.Data(data=body))
         outgoing += connection.send(h11.EndOfMessage())
     except h11.LocalProtocolError as exc:  # h11 refuses CR, LF and controls in the request
-        raise WireError(f"request not sent: {exc}") from None
+        raise TransportError(Kind.NOT_SENT, f"request not sent: {exc}") from None
     stream.exchanges += 1
     stream.send(outgoing, deadline)
-    status, reply_headers, received, closed = 0, {}, bytearray(), False
-    got_bytes = False
+    status, reply_headers, received = 0, {}, bytearray()
+    got_bytes = closed = False
     try:
         while True:
             event = connection.next_event()
             if event is h11.NEED_DATA:
                 try:
                     data = stream.recv(deadline)
-                    closed = closed or not data
-                    got_bytes = got_bytes or bool(data)
-                    connection.receive_data(data)
-                except WireError as exc:
+                except TransportError as exc:
                     stream.reusable = False
                     if status:  # the head arrived: keep what the body had so far
                         break
-                    if not got_bytes and "reset" in str(exc):
-                        raise WireError(str(exc), before_reply=True) from None
+                    if exc.kind is Kind.RESET and not got_bytes:
+                        raise TransportError(exc.kind, str(exc), before_reply=True) from None
                     raise
+                closed = closed or not data
+                got_bytes = got_bytes or bool(data)
+                connection.receive_data(data)
                 continue
             if isinstance(event, h11.Response):
                 # h11 bounds a head that arrives in pieces; one that arrives whole is measured
@@ -143,7 +167,8 @@ def http_exchange(stream: TlsStream, method: str, target: str, headers: list[tup
                 head = sum(len(name) + len(value) + 4 for name, value in event.headers)
                 if head + len(event.reason) > MAX_HEADER_BYTES:
                     stream.reusable = False
-                    raise WireError(f"the reply's head exceeds {MAX_HEADER_BYTES // 1024} KiB")
+                    raise TransportError(Kind.TOO_LARGE, "the reply's head exceeds "
+                                         f"{MAX_HEADER_BYTES // 1024} KiB")
                 status = event.status_code
                 reply_headers = {name.decode("latin-1").lower(): value.decode("latin-1")
                                  for name, value in event.headers}
@@ -159,15 +184,16 @@ def http_exchange(stream: TlsStream, method: str, target: str, headers: list[tup
         if status:
             return Reply(status, reply_headers, bytes(received[:MAX_REPLY_BYTES]))
         if closed:
-            raise WireError("the server closed the connection without replying",
-                            before_reply=not got_bytes) from None
-        if "exceeds" in str(exc) or "too long" in str(exc).lower():
-            raise WireError(f"the reply's head exceeds {MAX_HEADER_BYTES // 1024} KiB") from None
-        raise WireError(f"the reply is not valid HTTP ({exc})") from None
+            raise TransportError(Kind.EOF, "the server closed the connection without replying",
+                                 before_reply=not got_bytes) from None
+        if exc.error_status_hint == 431:  # h11's "request header too large" hint: our bound
+            raise TransportError(Kind.TOO_LARGE, "the reply's head exceeds "
+                                 f"{MAX_HEADER_BYTES // 1024} KiB") from None
+        raise TransportError(Kind.PROTOCOL, f"the reply is not valid HTTP ({exc})") from None
     if status == 0:
         stream.reusable = False
-        raise WireError("the server closed the connection without replying",
-                        before_reply=not got_bytes)
+        raise TransportError(Kind.EOF, "the server closed the connection without replying",
+                             before_reply=not got_bytes)
     if connection.our_state is not h11.DONE or connection.their_state is not h11.DONE:
         stream.reusable = False
     return Reply(status, reply_headers, bytes(received[:MAX_REPLY_BYTES]))

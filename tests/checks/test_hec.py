@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hec_doctor.hec_replies import CODES, Reply, diagnose
+from hec_doctor.hec_replies import CODES, diagnose
+from hec_doctor.net.http import Reply
 from hec_doctor.checks.hec import FAQ_EVENT
 from hec_doctor.target import build_target
 from hec_doctor.lookalike.server import HecConfig, HecServer, answer
