@@ -14,7 +14,6 @@ from typing import Any
 from hec_doctor.errors import FetchError, InputError
 from hec_doctor.redact import redact_echo
 
-DEFAULT_API_BASE = "https://api.cloudflare.com/client/v4"
 MAX_REPLY_BYTES = 10 * 1024 * 1024
 _ID = re.compile(r"[0-9a-fA-F]{32}")
 

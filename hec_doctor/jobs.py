@@ -26,6 +26,7 @@ from hec_doctor.models import (
     TargetSummary,
 )
 from hec_doctor.redact import redact_echo, scrub_value
+from hec_doctor.spec import CLOUDFLARE_API_BASE
 
 LOGPULL_RETENTION = timedelta(hours=72)  # the FAQ: logs are kept at least 72 hours
 STALE_AFTER = timedelta(hours=24)
@@ -183,7 +184,7 @@ def _version(job: Mapping[str, Any]) -> Outcome:
     return Outcome(
         Status.WARN, 'Logpush v1 (legacy): no "logstream": true',
         "v1 is the legacy pipeline; v2 is current.",
-        "Upgrade: PUT https://api.cloudflare.com/client/v4/zones/<ZONE_ID>/logpush/jobs/"
+        f"Upgrade: PUT {CLOUDFLARE_API_BASE}/zones/<ZONE_ID>/logpush/jobs/"
         f"{job.get('id', '<JOB_ID>')} with {{\"logstream\": true}} "
         "(see: hec-doctor explain logpush-versions).")
 

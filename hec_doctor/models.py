@@ -365,6 +365,9 @@ def _new_guid() -> str:
 DEFAULT_TIMEOUT_S = 5.0
 # Warn this many days before a certificate expires: a month leaves time to renew and redeploy.
 DEFAULT_EXPIRY_WARN_DAYS = 30
+# Targets checked at once: network waits dominate, so many threads overlap them; 32 keeps a
+# fleet's file descriptors and memory modest.
+DEFAULT_CONCURRENCY = 32
 
 
 @dataclass(frozen=True)

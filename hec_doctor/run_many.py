@@ -12,8 +12,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Sequence, TypeVar
 
 from hec_doctor.models import Report
-
-DEFAULT_CONCURRENCY = 32
 Item = TypeVar("Item")
 
 

@@ -12,7 +12,7 @@ from typing import Iterator
 import pytest
 
 from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
-from tests.test_cli import invoke
+from tests.helpers import invoke
 
 API_TOKEN = "cfAPItoken-Zx8Qw3Rt6Yu9Io2Pa5Sd7Fg1Hj4Kl0"
 ZONE = "023e105f4ecef8ad9ca31a8372d0c353"

@@ -11,11 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from hec_doctor.cli import cli
-from tests.conftest import TOKEN, good_conf
-
-
-def invoke(*args: str, env: dict[str, str] | None = None):
-    return CliRunner().invoke(cli, list(args), env=env)
+from tests.helpers import TOKEN, good_conf, invoke
 
 
 def test_check_offline_clean_destination_exits_0():

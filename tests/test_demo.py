@@ -8,7 +8,7 @@ import pytest
 
 from hec_doctor.lookalike import demo
 from hec_doctor.models import Status
-from tests.test_cli import invoke
+from tests.helpers import invoke
 
 _VERIFY = "tls: failed to verify certificate: x509: "
 # Written out here, not taken from hec_doctor.lookalike.demo, so the demo's own expectations are tested too.

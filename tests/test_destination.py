@@ -6,7 +6,7 @@ import pytest
 
 from hec_doctor.target import InputForm, build_target, parse_target
 from hec_doctor.errors import TargetError
-from tests.conftest import TOKEN, good_conf
+from tests.helpers import TOKEN, good_conf
 
 
 @pytest.mark.parametrize(

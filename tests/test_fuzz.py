@@ -24,7 +24,7 @@ from hec_doctor.jobs import check_job, parse_jobs
 from hec_doctor.error_messages import explain_message
 from hec_doctor.models import Options, ResolveOverride, Status, make_batch
 from hec_doctor.render import OutputFormat, render
-from tests.conftest import TOKEN
+from tests.helpers import TOKEN
 
 MANY = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SOME = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from tests.certs import NOW, write_pem
-from tests.checks.test_tls_live import EXPECTED, check_live
+from tests.helpers import check_live
+from tests.tlscases import EXPECTED
 from tests.servers import greeter, http_reply, raw_server, tls_server
 from tests.tlscases import build_scenarios
 

@@ -7,8 +7,8 @@ import pytest
 from hec_doctor.target import build_target
 from hec_doctor.models import Options, Status
 from hec_doctor.runner import run
-from tests.conftest import CHANNEL, TOKEN, good_conf
-from tests.test_cli import invoke
+from tests.helpers import CHANNEL, TOKEN, good_conf
+from tests.helpers import invoke
 
 RAW = "/services/collector/raw"
 

@@ -19,7 +19,7 @@ from hec_doctor.target import build_target
 from hec_doctor.models import Options, Report, Status
 from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
 from hec_doctor.runner import run
-from tests.conftest import TOKEN
+from tests.helpers import TOKEN
 from tests.servers import malformed_intermediate_context, raw_server, silent, tls_handler
 
 TIMEOUT = 1.0

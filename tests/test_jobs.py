@@ -14,9 +14,9 @@ from hec_doctor.jobs import judge_job, parse_jobs
 from hec_doctor.error_messages import CLASSES, explain_message
 from hec_doctor.models import Status
 from hec_doctor.topics import TOPICS
-from tests.checks.test_tls_live import EXPECTED as GO_TEXTS
-from tests.checks.test_tls_live import P as TLS_PREFIX
-from tests.test_cli import invoke
+from tests.helpers import P as TLS_PREFIX
+from tests.tlscases import EXPECTED as GO_TEXTS
+from tests.helpers import invoke
 
 JOBS = Path(__file__).parent.parent / "fixtures" / "jobs"
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.timezone.utc)

@@ -7,7 +7,7 @@ import ssl
 import httpx
 import pytest
 
-from tests.test_cli import invoke
+from tests.helpers import invoke
 
 
 def _client(ca_file: str) -> httpx.Client:

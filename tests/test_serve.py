@@ -18,8 +18,8 @@ import httpx
 import pytest
 
 from hec_doctor.lookalike.launch import is_loopback
-from tests.conftest import CHANNEL, TOKEN
-from tests.test_cli import invoke
+from tests.helpers import CHANNEL, TOKEN
+from tests.helpers import invoke
 
 URL = re.compile(r"listening on (https://\S+)")
 GENERATED = re.compile(r"^token: ([0-9a-f-]{36}) ", re.M)

@@ -22,7 +22,7 @@ from hec_doctor.errors import TargetError
 from hec_doctor.models import Options, Status
 from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
 from hec_doctor.runner import run
-from tests.conftest import CHANNEL, TOKEN, good_conf
+from tests.helpers import CHANNEL, TOKEN, good_conf
 from tests.servers import raw_server, tls_handler
 
 OTHER = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"

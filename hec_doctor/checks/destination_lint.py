@@ -7,7 +7,6 @@ tested as tables; the ``check_*`` wrappers only pick their input out of the cont
 from __future__ import annotations
 
 import ipaddress
-import re
 from dataclasses import dataclass
 
 from hec_doctor.advice import SKIP_VERIFY_TRADE_OFF

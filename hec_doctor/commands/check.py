@@ -9,15 +9,20 @@ from typing import Any
 
 import click
 
-from hec_doctor.commands.common import emit, live_options, report_options
+from hec_doctor.commands.common import (
+    concurrency_option,
+    emit,
+    expiry_option,
+    live_options,
+    report_options,
+)
 
 
 @click.command()
 @click.argument("targets", nargs=-1, metavar="TARGET...")
 @click.option("--file", "target_file", type=click.File("r", encoding="utf-8"),
               help="Read targets from FILE, one per line ('#' starts a comment; '-' is stdin).")
-@click.option("--concurrency", type=click.IntRange(1, 256), default=32, show_default=True,
-              help="How many targets are checked at once.")
+@concurrency_option
 @click.option("--offline", is_flag=True, help="Lint the destination only; no network access.")
 @click.option("--token", "token_flag", metavar="TOKEN",
               help="HEC token (prefer the HEC_TOKEN environment variable: no shell history).")
@@ -25,8 +30,7 @@ from hec_doctor.commands.common import emit, live_options, report_options
               help="Override the target's insecure-skip-verify parameter.")
 @report_options
 @live_options
-@click.option("--expiry-warn-days", type=click.IntRange(min=0), default=30, show_default=True,
-              help="Warn when the certificate expires within this many days.")
+@expiry_option
 @click.option("--send-event", is_flag=True,
               help="Post a Logpush-shaped test event (writes one event to the index).")
 @click.option("--event-file", type=click.File("rb"),

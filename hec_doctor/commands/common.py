@@ -8,6 +8,9 @@ from typing import Any
 
 import click
 
+from hec_doctor.models import DEFAULT_CONCURRENCY, DEFAULT_EXPIRY_WARN_DAYS, DEFAULT_TIMEOUT_S
+from hec_doctor.render import OutputFormat
+
 
 def parse_resolve(value: str) -> Any:
     """``HOST:PORT:ADDRESS`` (ADDRESS may be an IPv6 address, bracketed or not)."""
@@ -81,7 +84,7 @@ def emit(batch: Any, *, fmt: str, single: bool, output: str | None, color: str) 
             click.echo(f"hec-doctor: cannot write GITHUB_STEP_SUMMARY: {exc.strerror}", err=True)
 
 
-FORMATS = ["text", "json", "junit", "github", "markdown"]
+FORMATS = [fmt.value for fmt in OutputFormat]
 
 color_option = click.option(
     "--color", type=click.Choice(["auto", "always", "never"]), default="auto",
@@ -102,6 +105,14 @@ def report_options(command: Any) -> Any:
     return command
 
 
+concurrency_option = click.option(
+    "--concurrency", type=click.IntRange(1, 256), default=DEFAULT_CONCURRENCY, show_default=True,
+    help="How many targets are checked at once.")
+expiry_option = click.option(
+    "--expiry-warn-days", type=click.IntRange(min=0), default=DEFAULT_EXPIRY_WARN_DAYS,
+    show_default=True, help="Warn when the certificate expires within this many days.")
+
+
 def live_options(command: Any) -> Any:
     """--ca-file, --resolve and --timeout: how live checks connect and whom they trust."""
     for option in reversed((
@@ -113,7 +124,7 @@ def live_options(command: Any) -> Any:
                      help="Connect to ADDRESS for HOST:PORT, keeping HOST for SNI and "
                           "verification (as curl's --resolve). Repeatable."),
         click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1, max=300),
-                     default=5.0, show_default=True,
+                     default=DEFAULT_TIMEOUT_S, show_default=True,
                      help="Seconds allowed for each network step."),
     )):
         command = option(command)

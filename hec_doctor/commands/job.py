@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from hec_doctor.commands.common import emit, live_options, report_options
+from hec_doctor.commands.common import concurrency_option, emit, live_options, report_options
+from hec_doctor.spec import CLOUDFLARE_API_BASE
 
 
 @click.command()
@@ -17,14 +18,13 @@ from hec_doctor.commands.common import emit, live_options, report_options
               help="Fetch the zone's jobs from the Cloudflare API (CLOUDFLARE_API_TOKEN).")
 @click.option("--account", "account_id", metavar="ACCOUNT_ID",
               help="Fetch the account's jobs from the Cloudflare API (CLOUDFLARE_API_TOKEN).")
-@click.option("--api-base", default="https://api.cloudflare.com/client/v4", show_default=True,
+@click.option("--api-base", default=CLOUDFLARE_API_BASE, show_default=True,
               help="The Cloudflare API's base URL (https only).")
 @click.option("--api-ca-file", type=click.Path(dir_okay=False),
               help="Trust this PEM CA for the API (for a local stand-in).")
 @click.option("--live", is_flag=True,
               help="Also run the live checks against each Splunk destination.")
-@click.option("--concurrency", type=click.IntRange(1, 256), default=32, show_default=True,
-              help="With --live, how many destinations are checked at once.")
+@concurrency_option
 @report_options
 @live_options
 def job(source: str | None, zone_id: str | None, account_id: str | None, api_base: str,

@@ -14,13 +14,11 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from hec_doctor.gotext import TLS_VERIFY_PREFIX
 from hec_doctor.models import Report, ResolveOverride, Status
 
-if TYPE_CHECKING:
-    from hec_doctor.lookalike.server import HecConfig, HecServer
 
 DOMAIN = "hec.example.com"
 PREFERRED_PORT = 8088  # Splunk's HEC port, so the port lint passes; any free port otherwise
@@ -113,9 +111,11 @@ def run_demo(scenarios: tuple[DemoScenario, ...] | None = None, *, timeout_s: fl
     """Start the look-alike, check every scenario with the real engine, and judge each report."""
     scenarios = SCENARIOS if scenarios is None else scenarios
     from hec_doctor.target import build_target
+    from hec_doctor.lookalike.launch import start_server
     from hec_doctor.lookalike.server import HecConfig
     from hec_doctor.models import Options
     from hec_doctor.runner import run
+    from hec_doctor.spec import destination_conf, logpush_params
 
     tokens = {state: str(uuid.uuid4()) for state in ("enabled", "ack", "unknown")}
     config = HecConfig(tokens={tokens["enabled"]: "enabled", tokens["ack"]: "ack"})
@@ -124,12 +124,13 @@ def run_demo(scenarios: tuple[DemoScenario, ...] | None = None, *, timeout_s: fl
     with tempfile.TemporaryDirectory(prefix="hec-doctor-demo-") as folder:
         ca_file = Path(folder, "demo-root-ca.pem")
         context = _server_context(scenarios, ca_file)
-        with _started(config, context) as server:
+        # 8088 when free (so the port lint passes); taken by a real Splunk or `hec-doctor
+        # serve`, any port will do.
+        with start_server(config, context, port=PREFERRED_PORT,
+                          any_port_if_taken=True) as server:
             for scenario in scenarios:
-                url = (f"splunk://{scenario.host}:{server.port}/services/collector/raw"
-                       f"?channel={channel}&insecure-skip-verify=false"
-                       f"&sourcetype=cloudflare:json"
-                       f"&header_Authorization=Splunk%20{tokens[scenario.token_state]}")
+                url = destination_conf(scenario.host, server.port, logpush_params(
+                    channel, f"Splunk%20{tokens[scenario.token_state]}"))
                 options = Options(timeout_s=timeout_s, ca_file=str(ca_file), resolve=(
                     ResolveOverride(scenario.host, server.port, server.host),))
                 report = run(build_target(url), options)
@@ -138,15 +139,6 @@ def run_demo(scenarios: tuple[DemoScenario, ...] | None = None, *, timeout_s: fl
                 if on_report is not None:
                     on_report(outcome)
     return outcomes
-
-
-def _started(config: "HecConfig", context: ssl.SSLContext) -> "HecServer":
-    from hec_doctor.lookalike.server import HecServer
-
-    try:
-        return HecServer(config, context, port=PREFERRED_PORT)
-    except OSError:  # 8088 is taken (a real Splunk, or `hec-doctor serve`): any port will do
-        return HecServer(config, context, port=0)
 
 
 def _server_context(scenarios: tuple[DemoScenario, ...], ca_file: Path) -> ssl.SSLContext:

@@ -1,8 +1,9 @@
-"""``hec-doctor serve``: a local HEC look-alike for users' own tests of their log shippers.
+"""Launching the look-alike: the one place a CA and certificate are made for it and a server is
+bound and started, for ``hec-doctor serve``, the demo and the pytest fixtures alike.
 
-This module turns the command's choices into a running ``HecServer``: it makes (or loads) the
-certificate, writes the CA a client should trust, decides which tokens exist, and writes each
-received event as one JSON line. The CLI only parses options and waits for Ctrl-C.
+``local_pki`` makes a CA and a server certificate for some names; ``start_server`` binds and
+starts a ``HecServer``; ``start`` turns ``serve``'s choices into a running server (it also loads
+a user's own certificate, writes the CA a client should trust, and picks the tokens).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from hec_doctor.errors import InputError
 if TYPE_CHECKING:  # the server and ssl load only when serving, so --help stays fast
     import ssl
 
-    from hec_doctor.lookalike.server import HecServer
+    from hec_doctor.lookalike.pki import Issued
+    from hec_doctor.lookalike.server import HecConfig, HecServer
 
 
 
@@ -61,6 +63,75 @@ class ServeSettings:
     names: tuple[str, ...] = field(default_factory=tuple)
 
 
+LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+@dataclass(frozen=True)
+class LocalPki:
+    """A CA made on the spot and a server certificate it signed (ECDSA keys: fast to make).
+
+    Attributes:
+        root: the CA; clients trust it (``write_ca``).
+        leaf: the server's certificate, for the names given.
+    """
+
+    root: "Issued"
+    leaf: "Issued"
+
+    def context(self) -> "ssl.SSLContext":
+        """A server context sending the leaf with its key."""
+        from hec_doctor.lookalike.pki import server_context
+
+        return server_context([self.leaf], self.leaf)
+
+    def write_ca(self, path: Path) -> str:
+        """Write the CA (PEM) for clients to trust; returns the path."""
+        try:
+            path.write_bytes(self.root.pem)
+        except OSError as exc:
+            raise InputError(f"cannot write the CA to {path}: {exc.strerror}") from None
+        return str(path)
+
+
+def local_pki(names: tuple[str, ...] = LOCAL_NAMES, *, ca_name: str = "hec-doctor CA") -> LocalPki:
+    """A CA and a certificate for ``names`` (DNS names and IP addresses, mixed)."""
+    from hec_doctor.lookalike.pki import make_cert
+
+    dns, ips = [], []
+    for name in names:
+        try:
+            ips.append(str(ipaddress.ip_address(name.strip("[]"))))
+        except ValueError:
+            dns.append(name)
+    root = make_cert(ca_name, ca=True, bits=256, organization="hec-doctor")
+    leaf = make_cert(dns[0] if dns else ca_name, issuer=root, sans=tuple(dns),
+                     ip_sans=tuple(ips), bits=256)
+    return LocalPki(root, leaf)
+
+
+def start_server(config: "HecConfig", context: "ssl.SSLContext | None", *,
+                 host: str = "127.0.0.1", port: int = 0, any_port_if_taken: bool = False,
+                 on_event: Callable[[dict[str, object]], None] | None = None) -> "HecServer":
+    """Bind and start a look-alike.
+
+    Args:
+        any_port_if_taken: when ``port`` is taken, listen on any free port instead.
+
+    Raises:
+        InputError: when the address cannot be listened on.
+    """
+    from hec_doctor.lookalike.server import HecServer
+
+    try:
+        server = HecServer(config, context, host=host, port=port, on_event=on_event)
+    except OSError as exc:
+        if not any_port_if_taken:
+            raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        server = HecServer(config, context, host=host, port=0, on_event=on_event)
+    server.start()
+    return server
+
+
 @dataclass
 class Serving:
     """A started server and what the user needs to point a client at it."""
@@ -76,7 +147,7 @@ def start(settings: ServeSettings, on_event: Callable[[dict[str, object]], None]
     """Bind and start the look-alike; raises InputError for anything the user must change."""
     import uuid
 
-    from hec_doctor.lookalike.server import HecConfig, HecServer
+    from hec_doctor.lookalike.server import HecConfig
 
     tokens = settings.tokens or (str(uuid.uuid4()),)
     state = "ack" if settings.ack else "enabled"
@@ -84,13 +155,8 @@ def start(settings: ServeSettings, on_event: Callable[[dict[str, object]], None]
                        fault=settings.fault,
                        slow_s=settings.slow_s)
     context, ca_file = _tls(settings)
-    try:
-        server = HecServer(config, context, host=settings.host, port=settings.port,
-                           on_event=on_event)
-    except OSError as exc:
-        raise InputError(f"cannot listen on {settings.host}:{settings.port}: "
-                         f"{exc.strerror or exc}") from None
-    server.start()
+    server = start_server(config, context, host=settings.host, port=settings.port,
+                          on_event=on_event)
     host = f"[{server.host}]" if ":" in server.host else server.host
     return Serving(server, tokens, not settings.tokens, ca_file,
                    f"https://{host}:{server.port}/services/collector/raw")
@@ -108,26 +174,12 @@ def _tls(settings: ServeSettings) -> tuple["ssl.SSLContext", str | None]:
         except (OSError, ssl.SSLError) as exc:
             raise InputError(f"cannot load --cert/--key: {exc}") from None
         return context, None
-    from hec_doctor.lookalike.pki import make_cert, server_context
-
-    names = settings.names or ("localhost", "127.0.0.1", "::1")
+    names = settings.names or LOCAL_NAMES
     if settings.host not in names and settings.host not in ("0.0.0.0", "::"):
         names = (*names, settings.host)
-    dns, ips = [], []
-    for name in names:
-        try:
-            ips.append(str(ipaddress.ip_address(name.strip("[]"))))
-        except ValueError:
-            dns.append(name)
-    root = make_cert("hec-doctor serve CA", ca=True, bits=256, organization="hec-doctor")
-    leaf = make_cert(dns[0] if dns else "hec-doctor serve", issuer=root, sans=tuple(dns),
-                     ip_sans=tuple(ips), bits=256)
+    pki = local_pki(names, ca_name="hec-doctor serve CA")
     ca_path = Path(settings.ca_out) if settings.ca_out else _fresh_ca_path()
-    try:
-        ca_path.write_bytes(root.pem)
-    except OSError as exc:
-        raise InputError(f"cannot write the CA to {ca_path}: {exc.strerror}") from None
-    return server_context([leaf], leaf), str(ca_path)
+    return pki.context(), pki.write_ca(ca_path)
 
 
 def _fresh_ca_path() -> Path:

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import pytest
 
 if TYPE_CHECKING:
+    import ssl
+
     from hec_doctor.lookalike.server import HecConfig, HecServer, ReceivedRequest
-    from hec_doctor.lookalike.pki import Issued
 
 LOOPBACK = "127.0.0.1"
 
@@ -71,9 +72,10 @@ class HecEndpoint:
     @property
     def destination_conf(self) -> str:
         """A correct Logpush destination_conf for this server (it holds the token)."""
-        return (f"splunk://{LOOPBACK}:{self.port}/services/collector/raw?channel={self.channel}"
-                f"&insecure-skip-verify=false&sourcetype=cloudflare:json"
-                f"&header_Authorization=Splunk%20{self.token}")
+        from hec_doctor.spec import destination_conf, logpush_params
+
+        return destination_conf(LOOPBACK, self.port,
+                                logpush_params(self.channel, f"Splunk%20{self.token}"))
 
     @property
     def config(self) -> "HecConfig":
@@ -99,7 +101,7 @@ class HecEndpoint:
 
 @dataclass(frozen=True)
 class _SessionCA:
-    leaf: "Issued"
+    context: "ssl.SSLContext"
     ca_file: str
 
 
@@ -111,13 +113,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def _hec_session_ca(tmp_path_factory: pytest.TempPathFactory) -> _SessionCA:
-    from hec_doctor.lookalike.pki import make_cert, write_pem
+    from hec_doctor.lookalike.launch import local_pki
 
-    root = make_cert("hec-doctor pytest CA", ca=True, bits=256, organization="hec-doctor")
-    leaf = make_cert("localhost", issuer=root, sans=("localhost",),
-                     ip_sans=(LOOPBACK, "::1"), bits=256)
-    ca_file = write_pem(tmp_path_factory.mktemp("hec-ca") / "ca.pem", root)
-    return _SessionCA(leaf, ca_file)
+    pki = local_pki(ca_name="hec-doctor pytest CA")
+    return _SessionCA(pki.context(), pki.write_ca(tmp_path_factory.mktemp("hec-ca") / "ca.pem"))
 
 
 @pytest.fixture(scope="session")
@@ -129,10 +128,9 @@ def hec_ca_file(_hec_session_ca: _SessionCA) -> str:
 @pytest.fixture
 def hec_server_factory(_hec_session_ca: _SessionCA) -> Iterator[Callable[..., HecEndpoint]]:
     """Starts look-alikes on demand: ``hec_server_factory(tokens=..., ack=..., fault=...)``."""
+    from hec_doctor.lookalike.launch import start_server
     from hec_doctor.lookalike.server import HecConfig, HecServer
-    from hec_doctor.lookalike.pki import server_context
 
-    context = server_context([_hec_session_ca.leaf], _hec_session_ca.leaf)
     started: list[HecServer] = []
 
     def start(tokens: dict[str, str] | None = None, ack: bool = False,
@@ -140,8 +138,8 @@ def hec_server_factory(_hec_session_ca: _SessionCA) -> Iterator[Callable[..., He
         table = dict(tokens) if tokens else {str(uuid.uuid4()): "enabled"}
         if ack:
             table = {token: "ack" for token in table}
-        server = HecServer(HecConfig(tokens=table, slow_s=slow_s), context, host=LOOPBACK)
-        server.start()
+        server = start_server(HecConfig(tokens=table, slow_s=slow_s), _hec_session_ca.context,
+                              host=LOOPBACK)
         started.append(server)
         endpoint = HecEndpoint(server, next(iter(table)), _hec_session_ca.ca_file,
                                str(uuid.uuid4()))

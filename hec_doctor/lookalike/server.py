@@ -1,221 +1,32 @@
-"""A Splunk HEC look-alike: answers as Splunk documents, for tests, the demo and users' own tests.
+"""The look-alike's server: a threaded HTTPS server on loopback that only moves bytes.
 
-``answer`` is the whole protocol as a pure function (request in, reply out); ``HecServer`` only
-moves bytes: a threaded HTTPS server on loopback that records what it received.
+The protocol is ``protocol.answer`` (a pure function); this module reads requests, records
+what it received (in memory only: requests hold tokens), and writes the replies.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import socket
 import ssl
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Mapping
-from urllib.parse import parse_qs, urlsplit
+from typing import Callable
 
+from hec_doctor.lookalike.protocol import (
+    FAULTS,
+    AckBook,
+    HecConfig,
+    HecReply,
+    answer,
+    fault_name,
+)
 from hec_doctor.redact import fingerprint
 
-_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-EVENT_PATHS = ("/services/collector", "/services/collector/event",
-               "/services/collector/event/1.0")
-RAW_PATHS = ("/services/collector/raw", "/services/collector/raw/1.0")
-HEALTH_PATHS = ("/services/collector/health", "/services/collector/health/1.0")
-# The faults the look-alike can play, by their documented (hyphenated) names; the same names with
-# underscores are accepted everywhere too (the CLI, HecConfig, the pytest marker, set_fault).
-FAULTS = ("busy", "unhealthy", "disabled-token", "incorrect-index", "slow", "proxy-502",
-          "redirect", "html")
-
-
-def fault_name(name: str | None) -> str | None:
-    """A fault's documented name (``disabled_token`` gives ``disabled-token``), or None.
-
-    Raises:
-        ValueError: for a name that is no fault.
-    """
-    if name is None:
-        return None
-    canonical = name.strip().lower().replace("_", "-")
-    if canonical not in FAULTS:
-        raise ValueError(f"unknown fault {name!r}; choose from {', '.join(FAULTS)}")
-    return canonical
-
-
-@dataclass
-class HecConfig:
-    """What the look-alike accepts.
-
-    Attributes:
-        tokens: token -> ``enabled``, ``disabled`` or ``ack`` (indexer acknowledgement on).
-        fault: None, or one of FAULTS (hyphens or underscores).
-        max_body: bytes accepted in one request (Splunk's max_content_length).
-        slow_s: how long the ``slow`` fault waits before each reply.
-    """
-
-    tokens: dict[str, str] = field(default_factory=dict)
-    fault: str | None = None
-    max_body: int = 1_000_000
-    slow_s: float = 2.0
-
-
-@dataclass(frozen=True)
-class HecReply:
-    """One reply; ``events`` holds what a successful post would have indexed."""
-
-    status: int
-    body: bytes
-    headers: tuple[tuple[str, str], ...] = ()
-    events: tuple[dict[str, object], ...] = ()
-
-
-def _json(status: int, text: str, code: int, **extra: object) -> HecReply:
-    document = {"text": text, "code": code, **extra}
-    body = json.dumps(document, separators=(",", ":")).encode()  # compact, as Splunk writes it
-    return HecReply(status, body, (("Content-Type", "application/json"),))
-
-
-class AckBook:
-    """Acknowledgement ids per channel, as a useACK token's channel hands them out."""
-
-    def __init__(self) -> None:
-        self._issued: dict[str, int] = {}
-        self._lock = threading.Lock()
-
-    def issue(self, channel: str) -> int:
-        with self._lock:
-            value = self._issued.get(channel, 0)
-            self._issued[channel] = value + 1
-            return value
-
-    def status(self, channel: str, ack_ids: list[object]) -> dict[str, bool]:
-        with self._lock:
-            issued = self._issued.get(channel, 0)
-        # Everything issued is reported indexed at once: the look-alike has no indexing lag.
-        return {str(i): isinstance(i, int) and 0 <= i < issued for i in ack_ids}
-
-
-def answer(method: str, target: str, headers: Mapping[str, str], body: bytes,
-           config: HecConfig, acks: AckBook | None = None) -> HecReply:
-    """Splunk's reply to one request (header names lower-case)."""
-    parts = urlsplit(target)
-    path, query = parts.path, parse_qs(parts.query)
-    fault = fault_name(config.fault)
-    acks = acks if acks is not None else AckBook()
-    channel = (query.get("channel") or [headers.get("x-splunk-request-channel", "")])[0]
-    if fault == "proxy-502":
-        return HecReply(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>",
-                        (("Content-Type", "text/html"),))
-    if fault == "redirect":
-        return HecReply(303, b"", (("Location", "/en-US/account/login?return_to=%2F"),))
-    if path in HEALTH_PATHS:
-        if fault == "unhealthy":
-            return _json(503, "HEC is unhealthy, queues are full", 18)
-        return _json(200, "HEC is healthy", 17)
-    if path == "/services/collector/ack" and method == "POST":
-        token_error, state = _authorise(headers, config)
-        if token_error is not None:
-            return token_error
-        if state != "ack":
-            return _json(400, "ACK is disabled", 14)
-        if not channel:
-            return _json(400, "Data channel is missing", 10)
-        try:
-            ack_ids = json.loads(body)["acks"]
-            assert isinstance(ack_ids, list)
-        except (ValueError, TypeError, KeyError, AssertionError):
-            return _json(400, "Invalid data format", 6)
-        document = {"acks": acks.status(channel, ack_ids)}
-        return HecReply(200, json.dumps(document, separators=(",", ":")).encode(), (("Content-Type", "application/json"),))
-    if path not in RAW_PATHS + EVENT_PATHS:
-        if fault == "html":
-            return HecReply(404, b"<!doctype html><title>Not found</title>",
-                            (("Content-Type", "text/html"),))
-        return _json(404, "The requested URL was not found on this server.", 404)
-    if method != "POST":
-        return _json(400, "Invalid data format", 6)
-    if fault in ("busy", "unhealthy"):  # full queues refuse data as well as health
-        return HecReply(503, b'{"text":"Server is busy","code":9}',
-                        (("Content-Type", "application/json"), ("Retry-After", "30")))
-    token_error, state = _authorise(headers, config)
-    if token_error is not None:
-        return token_error
-    if state == "ack" and not channel:
-        return _json(400, "Data channel is missing", 10)
-    if channel and not _GUID.fullmatch(channel):
-        return _json(400, "Invalid data channel", 11)
-    if not body.strip():
-        return _json(400, "No data", 5)
-    if len(body) > config.max_body:
-        return HecReply(413, b"Content-Length of request exceeds max_content_length",
-                        (("Content-Type", "text/plain"),))
-    if fault == "incorrect-index" or query.get("index") == ["forbidden"]:
-        return _json(400, "Incorrect index", 7, **{"invalid-event-number": 0})
-    defaults = {name: query[name][0] for name in ("index", "sourcetype", "source", "host")
-                if name in query}
-    if path in EVENT_PATHS:
-        events, failure = _json_events(body, defaults)
-        if failure is not None:
-            return failure
-    else:
-        events = _raw_events(body, defaults)
-    if channel:
-        events = [{"channel": channel, **event} for event in events]
-    extra = {"ackId": acks.issue(channel)} if state == "ack" else {}
-    reply = _json(200, "Success", 0, **extra)
-    return HecReply(reply.status, reply.body, reply.headers, tuple(events))
-
-
-def _raw_events(body: bytes, defaults: dict[str, str]) -> list[dict[str, object]]:
-    text = body.decode("utf-8", "replace")
-    return [{"endpoint": "raw", "index": "main", **defaults, "event": line}
-            for line in text.splitlines() if line.strip()]
-
-
-def _json_events(body: bytes, defaults: dict[str, str]
-                 ) -> tuple[list[dict[str, object]], HecReply | None]:
-    """Splunk's /event body: JSON objects one after another, each with an ``event`` field."""
-    decoder = json.JSONDecoder()
-    text = body.decode("utf-8", "replace")
-    events: list[dict[str, object]] = []
-    position = 0
-    while True:
-        while position < len(text) and text[position].isspace():
-            position += 1
-        if position == len(text):
-            return events, None
-        number = {"invalid-event-number": len(events)}
-        try:
-            document, position = decoder.raw_decode(text, position)
-        except ValueError:
-            return [], _json(400, "Invalid data format", 6, **number)
-        if not isinstance(document, dict) or "event" not in document:
-            return [], _json(400, "Event field is required", 12, **number)
-        if document["event"] in ("", None):
-            return [], _json(400, "Event field cannot be blank", 13, **number)
-        fields = {k: document[k] for k in ("index", "sourcetype", "source", "host", "time",
-                                           "fields") if k in document}
-        events.append({"endpoint": "event", "index": "main", **defaults, **fields,
-                       "event": document["event"]})
-
-
-def _authorise(headers: Mapping[str, str], config: HecConfig) -> tuple[HecReply | None, str]:
-    fault = fault_name(config.fault)
-    value = headers.get("authorization")
-    if value is None:
-        return _json(401, "Token is required", 2), ""
-    scheme, _, token = value.partition(" ")
-    if scheme != "Splunk" or not token:
-        return _json(401, "Invalid authorization", 3), ""
-    state = config.tokens.get(token)
-    if state is None:
-        return _json(403, "Invalid token", 4), ""
-    if state == "disabled" or fault == "disabled-token":
-        return _json(403, "Token disabled", 1), ""
-    return None, state
+__all__ = ["FAULTS", "AckBook", "HecConfig", "HecReply", "HecRequestHandler", "HecServer",
+           "ReceivedRequest", "answer", "fault_name"]
 
 
 @dataclass(frozen=True)
@@ -235,9 +46,56 @@ class ReceivedRequest:
     body: bytes
 
 
+class HecRequestHandler(BaseHTTPRequestHandler):
+    """One connection's requests: read, record, answer (the server is ``self.server.hec``)."""
+
+    protocol_version = "HTTP/1.1"
+    timeout = 10
+    server: "_QuietServer"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass  # requests are recorded, not logged: the log would hold tokens
+
+    def setup(self) -> None:
+        # Headers and body leave in two writes; without this, Nagle's algorithm and the client's
+        # delayed ACK add 40 ms to every reply.
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().setup()
+
+    def _handle(self) -> None:
+        hec = self.server.hec
+        config = hec.config
+        try:
+            length = max(0, int(self.headers.get("Content-Length") or 0))
+        except ValueError:
+            length = 0
+        body = self.rfile.read(min(length, config.max_body + 1)) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        authorization = headers.get("authorization")
+        hec.received.append(ReceivedRequest(self.command, self.path, authorization, body))
+        if fault_name(config.fault) == "slow":
+            time.sleep(config.slow_s)
+        reply = answer(self.command, self.path, headers, body, config, hec.acks)
+        # Kept before the reply leaves: a client that reads its reply can rely on finding its
+        # events already recorded (and written to --events).
+        token = (authorization or "").partition(" ")[2]
+        for event in reply.events:
+            hec.keep({"received": _utc_now(), "token": fingerprint(token), **event})
+        self.send_response(reply.status)
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        self.wfile.write(reply.body)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _handle  # noqa: N815
+
+
 class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
     connections = 0
     _count_lock = threading.Lock()
+    hec: "HecServer"
 
     def verify_request(self, request: object, client_address: object) -> bool:
         with self._count_lock:
@@ -265,60 +123,18 @@ class HecServer:
         self.config = config
         self.received: list[ReceivedRequest] = []
         self.events: list[dict[str, object]] = []
-        self._acks = AckBook()
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            timeout = 10
-
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-                pass  # requests are recorded, not logged: the log would hold tokens
-
-            def setup(self) -> None:
-                # Headers and body leave in two writes; without this, Nagle's algorithm and the
-                # client's delayed ACK add 40 ms to every reply.
-                self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                super().setup()
-
-            def _handle(self) -> None:
-                try:
-                    length = max(0, int(self.headers.get("Content-Length") or 0))
-                except ValueError:
-                    length = 0
-                body = self.rfile.read(min(length, config.max_body + 1)) if length else b""
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                authorization = headers.get("authorization")
-                server.received.append(ReceivedRequest(self.command, self.path, authorization,
-                                                       body))
-                if fault_name(config.fault) == "slow":
-                    time.sleep(config.slow_s)
-                reply = answer(self.command, self.path, headers, body, config, server._acks)
-                # Kept before the reply leaves: a client that reads its reply can rely on
-                # finding its events already recorded (and written to --events).
-                token = (authorization or "").partition(" ")[2]
-                for event in reply.events:
-                    server._keep({"received": _utc_now(), "token": fingerprint(token),
-                                  **event})
-                self.send_response(reply.status)
-                for name, value in reply.headers:
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(reply.body)))
-                self.end_headers()
-                self.wfile.write(reply.body)
-
-            do_GET = do_POST = do_PUT = do_DELETE = _handle  # noqa: N815
-
+        self.acks = AckBook()
         self._on_event = on_event
-        self._httpd = _QuietServer((host, port), Handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietServer((host, port), HecRequestHandler)
+        self._httpd.hec = self
         if context is not None:
             self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True,
                                                      do_handshake_on_connect=False)
         self._thread = threading.Thread(target=self._httpd.serve_forever,
                                         kwargs={"poll_interval": 0.1}, daemon=True)
 
-    def _keep(self, event: dict[str, object]) -> None:
+    def keep(self, event: dict[str, object]) -> None:
+        """Record an accepted event (and pass it to ``on_event``)."""
         self.events.append(event)
         if self._on_event is not None:
             self._on_event(event)
@@ -344,7 +160,9 @@ class HecServer:
         self.close()
 
     def start(self) -> None:
-        self._thread.start()
+        """Start serving (a second call does nothing)."""
+        if self._thread.ident is None:
+            self._thread.start()
 
     def close(self) -> None:
         if self._thread.is_alive():

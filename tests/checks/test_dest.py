@@ -18,7 +18,7 @@ from hec_doctor.checks.destination_lint import (
 )
 from hec_doctor.target import build_target, parse_target
 from hec_doctor.models import Status
-from tests.conftest import CHANNEL, FIXED_GUID, TOKEN, good_conf
+from tests.helpers import CHANNEL, FIXED_GUID, TOKEN, good_conf
 
 PASS, WARN, FAIL = Status.PASS, Status.WARN, Status.FAIL
 

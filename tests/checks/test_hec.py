@@ -12,7 +12,7 @@ from hec_doctor.lookalike.server import HecConfig, HecServer, answer
 from hec_doctor.models import Options, Report, ResolveOverride, Status
 from hec_doctor.runner import run
 from tests.certs import NOW, make_cert, write_pem
-from tests.conftest import CHANNEL, TOKEN
+from tests.helpers import CHANNEL, TOKEN
 from tests.servers import server_context
 
 HOST = "hec.test"

@@ -12,23 +12,12 @@ from hec_doctor.models import Options, Report, ResolveOverride, Status
 from hec_doctor.runner import run
 from tests.certs import NOW, write_pem
 from tests.servers import greeter, http_reply, raw_server, silent, tls_server
-from tests.tlscases import HOST, build_scenarios
-
-P = "tls: failed to verify certificate: "
-
+from tests.helpers import P, check_live
+from tests.tlscases import EXPECTED, HOST, build_scenarios
 
 @pytest.fixture(scope="module")
 def scenarios():
     return build_scenarios()
-
-
-def check_live(host: str, port: int, ca_file: str | None = None, *, skip_verify: bool = False,
-               timeout_s: float = 3.0) -> Report:
-    target = build_target(f"https://{host}:{port}/services/collector/raw",
-                          skip_verify_flag=skip_verify or None)
-    pins = () if host == "127.0.0.1" else (ResolveOverride(host, port, "127.0.0.1"),)
-    return run(target, Options(ca_file=ca_file, resolve=pins, timeout_s=timeout_s,
-                               now=lambda: NOW))
 
 
 def statuses(report: Report, *ids: str) -> list[Status]:
@@ -45,31 +34,6 @@ def scenario_report(scenarios, tmp_path):
     return go
 
 
-EXPECTED = {
-    "good": None,
-    "good_with_intermediate": None,
-    "wildcard": None,
-    "cn_differs_san_matches": None,
-    "ip_with_ip_san": None,
-    "expiring_soon": None,
-    "weak_key": None,
-    "chain_of_fifty": None,  # Go builds it: 49 signature checks, within its budget of 100
-    "wrong_host": "x509: certificate is valid for other.example, www.other.example, not hec.test",
-    "wildcard_two_labels": "x509: certificate is valid for *.hec.test, not hec.test",
-    "cn_only": "x509: certificate relies on legacy Common Name field, use SANs instead",
-    "splunk_default": "x509: certificate is not valid for any names, but wanted to match hec.test",
-    "missing_intermediate": "x509: certificate signed by unknown authority",
-    "private_ca": "x509: certificate signed by unknown authority",
-    "self_signed": "x509: certificate signed by unknown authority",
-    "expired": None,  # depends on dates: checked below
-    "v1_intermediate": "x509: certificate is not authorized to sign other certificates",
-    "sha1_leaf": 'x509: certificate signed by unknown authority (possibly because of "x509: '
-                 'cannot verify signature: insecure algorithm SHA1-RSA" while trying to verify '
-                 'candidate authority certificate "Test Root CA")',
-    "client_auth_only": "x509: certificate specifies an incompatible key usage",
-    "ip_without_ip_san": "x509: cannot validate certificate for 127.0.0.1 because it doesn't "
-                         "contain any IP SANs",
-}
 
 
 @pytest.mark.parametrize("name", sorted(n for n in EXPECTED if n != "expired"))

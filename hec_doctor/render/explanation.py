@@ -1,0 +1,59 @@
+"""What ``hec-doctor explain`` prints: a topic, the list of topics, or an explained message, as
+text or JSON. Pure: data in, text out."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from hec_doctor.error_messages import Explanation
+    from hec_doctor.topics import Topic
+
+
+def _json(document: object) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_topics(topics: Iterable["Topic"], fmt: str) -> str:
+    """The list of topics."""
+    topics = list(topics)
+    if fmt == "json":
+        return _json({"topics": [{"name": t.name, "title": t.title} for t in topics]})
+    listing = [f"{t.name:22} {t.title.split(': ', 1)[-1]}" for t in topics]
+    return ("Topics (hec-doctor explain TOPIC), or paste an error message:\n  "
+            + "\n  ".join(listing) + "\n")
+
+
+def render_topic(topic: "Topic", fmt: str) -> str:
+    """One topic."""
+    if fmt == "json":
+        return _json({"topic": topic.name, "title": topic.title, "text": topic.text})
+    return f"{topic.title}\n\n{topic.text}\n"
+
+
+def render_explanation(explanation: "Explanation", fmt: str, *, color: bool = False) -> str:
+    """An explained message: its kind, what was read from it, cause and fix."""
+    matched = explanation.matched
+    if fmt == "json":
+        return _json({
+            "message": explanation.message,
+            "class": matched.id if matched else None,
+            "nearest_family": explanation.nearest_family or None,
+            "title": explanation.title, "cause": explanation.cause, "fix": explanation.fix,
+            "details": dict(explanation.details), "topic": matched.topic if matched else None,
+        })
+
+    def label(name: str) -> str:
+        padded = f"{name + ':':8}"
+        return f"\x1b[1m{padded}\x1b[0m" if color else padded
+
+    kind = explanation.title + (f" ({matched.id})" if matched else "")
+    if color:
+        kind = f"\x1b[{'33' if matched else '35'}m{kind}\x1b[0m"
+    lines = [f"{label('message')} {explanation.message}", f"{label('kind')} {kind}"]
+    lines += [f"{label(name)} {value}" for name, value in explanation.details]
+    lines += [f"{label('cause')} {explanation.cause}", f"{label('fix')} {explanation.fix}"]
+    if matched and matched.topic:
+        lines.append(f"{label('more')} hec-doctor explain {matched.topic}")
+    return "\n".join(lines) + "\n"
