@@ -10,6 +10,7 @@ true, which the report then says); redirects are never followed; every reply is 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
@@ -19,6 +20,7 @@ from hec_doctor.hec_replies import CODES, diagnose
 from hec_doctor.models import Outcome, Status
 from hec_doctor.net.errors import Kind, TransportError
 from hec_doctor.net.http import Reply, TlsStream, http_exchange
+from hec_doctor.redact import fingerprint, redact_echo
 from hec_doctor.spec import HEALTH_PATH, RAW_PATH
 
 _QUERY_SAFE = "%:/@-._~!$'()*+,;=?"
@@ -196,8 +198,6 @@ def _probe(ctx: Context, method: str, path: str, **kwargs: Any) -> Reply | Outco
         return exchange(ctx, method, path, **kwargs)
     except ProbeError as exc:
         ctx.facts.silent_http = True  # later probes would only wait as long again
-        from hec_doctor.redact import redact_echo
-
         return Outcome(Status.FAIL, f"no HTTP reply: {redact_echo(str(exc), ctx.target.secrets)}",
                        "The TLS connection worked, but the request got no answer.",
                        "Check what serves HTTPS on this port.")
@@ -247,8 +247,6 @@ def token_path(ctx: Context) -> str:
 
 def _also_tested(ctx: Context, candidate: Any, path: str) -> dict[str, Any]:
     """The answer to one more token given besides the destination's (``--token``, HEC_TOKEN)."""
-    from hec_doctor.redact import fingerprint
-
     row: dict[str, Any] = {"source": candidate.source,
                            "fingerprint": fingerprint(candidate.token)}
     try:
@@ -290,8 +288,6 @@ def check_event(ctx: Context) -> Outcome:
 
 def check_addresses(ctx: Context) -> Outcome:
     """Every address behind the name: the same certificate and the same token answer?"""
-    import hashlib
-
     from hec_doctor.checks.tls import roots
     from hec_doctor.gox509 import go_cert, verify
     from hec_doctor.net.tls import open_tls

@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from hec_doctor.errors import InputError
+from hec_doctor.models import Options, Report, batch_exit_code, make_batch
 from hec_doctor.commands.common import (
     concurrency_option,
     emit,
@@ -49,8 +51,6 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, offline:
     2 bad input, 3 hec-doctor could not complete a check.
     """
     from hec_doctor.target import build_target
-    from hec_doctor.errors import InputError
-    from hec_doctor.models import Options, batch_exit_code, make_batch
 
     texts = _gather(targets, target_file)
     parsed = []
@@ -81,7 +81,6 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, offline:
 def check_targets(targets: list[Any], options: Any, concurrency: int) -> list[Any]:
     """Run every target through the engine, with a progress bar when stderr is a terminal."""
     from hec_doctor.run_many import error_report, run_all
-    from hec_doctor.models import Report
     from hec_doctor.progress import Progress
     from hec_doctor.runner import run, summarise
 
@@ -102,7 +101,6 @@ def check_targets(targets: list[Any], options: Any, concurrency: int) -> list[An
 
 def _gather(targets: tuple[str, ...], target_file: Any) -> list[tuple[str, str]]:
     """(origin, text) for every target: arguments, then --file lines; '-' reads stdin."""
-    from hec_doctor.errors import InputError
 
     gathered: list[tuple[str, str]] = []
     for position, target in enumerate(targets, 1):
@@ -118,7 +116,6 @@ def _gather(targets: tuple[str, ...], target_file: Any) -> list[tuple[str, str]]
 
 
 def _lines(stream: Any, name: str) -> list[tuple[str, str]]:
-    from hec_doctor.errors import InputError
 
     found = []
     try:

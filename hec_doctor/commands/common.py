@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 from typing import Any
 
 import click
 
-from hec_doctor.models import DEFAULT_CONCURRENCY, DEFAULT_EXPIRY_WARN_DAYS, DEFAULT_TIMEOUT_S
+from hec_doctor.errors import InputError
+from hec_doctor.models import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_EXPIRY_WARN_DAYS,
+    DEFAULT_TIMEOUT_S,
+    ResolveOverride,
+)
 from hec_doctor.render import OutputFormat
 
 
 def parse_resolve(value: str) -> Any:
     """``HOST:PORT:ADDRESS`` (ADDRESS may be an IPv6 address, bracketed or not)."""
-    import ipaddress
-
-    from hec_doctor.models import ResolveOverride
-
     host, _, rest = value.partition(":")
     port_text, _, address = rest.partition(":")
     address = address.strip("[]")
@@ -132,7 +135,6 @@ def live_options(command: Any) -> Any:
 
 
 def write_text(path: str, text: str) -> None:
-    from hec_doctor.errors import InputError
 
     try:
         with open(path, "w", encoding="utf-8") as handle:

@@ -9,6 +9,8 @@ from typing import Any
 import click
 
 from hec_doctor.commands.common import concurrency_option, emit, live_options, report_options
+from hec_doctor.errors import InputError
+from hec_doctor.models import Options, batch_exit_code, make_batch
 from hec_doctor.spec import CLOUDFLARE_API_BASE
 
 
@@ -37,10 +39,8 @@ def job(source: str | None, zone_id: str | None, account_id: str | None, api_bas
     missing and what Logpull can still fetch), its error_message explained, and the full offline
     lint of a Splunk destination_conf (--live: the live checks too).
     """
-    from hec_doctor.errors import InputError
-    from hec_doctor.run_many import error_report, run_all
     from hec_doctor.jobs import bare_report, check_job, destination_secrets, parse_jobs
-    from hec_doctor.models import Options, batch_exit_code, make_batch
+    from hec_doctor.run_many import error_report, run_all
 
     chosen = [x for x in (source, zone_id, account_id) if x is not None]
     if len(chosen) != 1:
@@ -71,7 +71,6 @@ def job(source: str | None, zone_id: str | None, account_id: str | None, api_bas
 
 def _read(source: str | None, zone_id: str | None, account_id: str | None, api_base: str,
           api_ca_file: str | None, timeout_s: float) -> tuple[str, str]:
-    from hec_doctor.errors import InputError
 
     if source == "-":
         data = sys.stdin.buffer.read(50_000_001)
