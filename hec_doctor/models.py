@@ -246,14 +246,81 @@ class ProblemGroup:
     example: str
 
 
+class Tally:
+    """What a batch's summary needs, gathered one report at a time: the reports themselves need
+    not be kept (a fleet's output streams), so memory stays small however many there are.
+
+    Attributes:
+        total: reports seen.
+        counts: reports by verdict (pass, warn, fail, error; zero included).
+        verdict: the worst verdict so far.
+        exit_code: the worst exit code so far (see ``batch_exit_code``).
+        all_jobs: every report was about a Logpush job.
+    """
+
+    def __init__(self, *, strict: bool = False) -> None:
+        self.strict = strict
+        self.total = 0
+        self.counts = {s: 0 for s in (Status.PASS, Status.WARN, Status.FAIL, Status.ERROR)}
+        self.verdict = Status.PASS
+        self.exit_code = ExitCode.OK
+        self.all_jobs = True
+        # (check, status, cause) -> [labels, first summary, whether the summaries differ]
+        self._groups: dict[tuple[str, Status, str], list[Any]] = {}
+
+    @classmethod
+    def of(cls, reports: Iterable[Report], *, strict: bool = False) -> "Tally":
+        tally = cls(strict=strict)
+        for report in reports:
+            tally.add(report)
+        return tally
+
+    def add(self, report: Report) -> None:
+        """Count one report in."""
+        self.total += 1
+        verdict = report.verdict
+        self.counts[verdict] += 1
+        if _VERDICT_RANK[verdict] > _VERDICT_RANK[self.verdict]:
+            self.verdict = verdict
+        code = exit_code_for(report, strict=self.strict)
+        if code is ExitCode.CHECKS_FAILED or (code is ExitCode.INCOMPLETE
+                                               and self.exit_code is ExitCode.OK):
+            self.exit_code = code
+        self.all_jobs = self.all_jobs and report.job is not None
+        for check in report.checks:
+            if check.status in (Status.FAIL, Status.ERROR, Status.WARN):
+                cause = general_cause(check.summary, report.target)
+                group = self._groups.setdefault((check.id, check.status, cause),
+                                                [[], check.summary, False])
+                group[0].append(report.label)
+                group[2] = group[2] or check.summary != group[1]
+
+    @property
+    def problems(self) -> tuple[ProblemGroup, ...]:
+        """Failed, errored and warning checks grouped by check, status and cause, the most
+        widespread first (fail and error before warn).
+
+        The cause is the check's summary with what differs from target to target (host, port,
+        addresses, times, durations, token fingerprints) masked. A group's example is true of
+        every member: their common summary when they all have the same one, else the masked
+        cause.
+        """
+        severity = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2}
+        ordered = sorted(self._groups.items(),
+                         key=lambda item: (severity[item[0][1]], -len(item[1][0])))
+        return tuple(
+            ProblemGroup(check_id, status, tuple(labels), cause if differ else first)
+            for (check_id, status, cause), (labels, first, differ) in ordered)
+
+
 @dataclass(frozen=True)
 class Batch:
     """Many reports at once (several targets, or the jobs of a zone), in input order.
 
     Attributes:
         reports: one report per target, in the order the targets were given.
-        problems: the problems grouped by check, the most widespread first (fail and error
-            before warn).
+        problems: the problems grouped by check and cause, the most widespread first (fail
+            and error before warn).
     """
 
     reports: tuple[Report, ...]
@@ -262,45 +329,16 @@ class Batch:
     @property
     def verdict(self) -> Status:
         """The worst verdict of all reports."""
-        worst = Status.PASS
-        for report in self.reports:
-            if _VERDICT_RANK[report.verdict] > _VERDICT_RANK[worst]:
-                worst = report.verdict
-        return worst
+        return Tally.of(self.reports).verdict
 
     def verdict_counts(self) -> dict[Status, int]:
         """How many reports have each verdict (pass, warn, fail, error; zero included)."""
-        counts = {s: 0 for s in (Status.PASS, Status.WARN, Status.FAIL, Status.ERROR)}
-        for report in self.reports:
-            counts[report.verdict] += 1
-        return counts
+        return Tally.of(self.reports).counts
 
 
 def make_batch(reports: Sequence[Report]) -> Batch:
     """The batch of these reports, with their problems grouped by check and cause."""
-    return Batch(tuple(reports), group_problems(reports))
-
-
-def group_problems(reports: Iterable[Report]) -> tuple[ProblemGroup, ...]:
-    """Failed, errored and warning checks grouped by check, status and cause.
-
-    The cause is the check's summary with what differs from target to target (host, port,
-    addresses, times, durations, token fingerprints) masked. A group's example is true of every
-    member: their common summary when they all have the same one, else the masked cause.
-    """
-    groups: dict[tuple[str, Status, str], list[tuple[str, str]]] = {}
-    for report in reports:
-        for check in report.checks:
-            if check.status in (Status.FAIL, Status.ERROR, Status.WARN):
-                cause = general_cause(check.summary, report.target)
-                groups.setdefault((check.id, check.status, cause), []).append(
-                    (report.label, check.summary))
-    severity = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2}
-    ordered = sorted(groups.items(), key=lambda item: (severity[item[0][1]], -len(item[1])))
-    return tuple(
-        ProblemGroup(check_id, status, tuple(label for label, _ in hits),
-                     hits[0][1] if len({summary for _, summary in hits}) == 1 else cause)
-        for (check_id, status, cause), hits in ordered)
+    return Batch(tuple(reports), Tally.of(reports).problems)
 
 
 _MASKS = (
@@ -312,7 +350,7 @@ _MASKS = (
 
 
 def general_cause(summary: str, target: TargetSummary) -> str:
-    """``summary`` with the parts that name one target masked (see ``group_problems``)."""
+    """``summary`` with the parts that name one target masked (see ``Tally.problems``)."""
     text = summary
     for value, stand_in in ((target.host, "<host>"), (f":{target.port}", ":<port>"),
                             (f"port {target.port}", "port <port>")):
@@ -325,11 +363,7 @@ def general_cause(summary: str, target: TargetSummary) -> str:
 
 def batch_exit_code(batch: Batch, *, strict: bool = False) -> ExitCode:
     """The exit code over all reports: the worst of their own exit codes."""
-    codes = [exit_code_for(report, strict=strict) for report in batch.reports]
-    for code in (ExitCode.CHECKS_FAILED, ExitCode.INCOMPLETE):
-        if code in codes:
-            return code
-    return ExitCode.OK
+    return Tally.of(batch.reports, strict=strict).exit_code
 
 
 def exit_code_for(report: Report, *, strict: bool = False) -> ExitCode:

@@ -8,7 +8,8 @@ must have passed or warned; otherwise the check is recorded as ``skip`` with the
 ``--offline`` every live check is recorded as skipped. A check never raises: any exception that
 escapes one becomes an ``error`` result with a one-line cause, here and nowhere else, and the run
 goes on. Facts gathered by a network check (addresses, the certificate chain) are kept in the
-context, so later checks judge them without connecting again.
+context, so later checks judge them without connecting again. After an interrupt (Ctrl-C) the
+check under way ends as ``error`` ("interrupted") and every later live check is skipped.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from hec_doctor.models import (
     TargetSummary,
     TokenInfo,
 )
+from hec_doctor.net.deadline import interrupted
+from hec_doctor.net.errors import Kind, TransportError
 from hec_doctor.redact import fingerprint, redact_echo, scrub_value
 
 GOOD = (Status.PASS, Status.WARN)
@@ -69,9 +72,15 @@ def run(target: Target, options: Options | None = None,
     return scrubbed
 
 
+# A target whose run was cut short by Ctrl-C, or never started because of one.
+INTERRUPTED = Outcome(Status.ERROR, "interrupted (Ctrl-C) before this target was checked")
+
+
 def _run_one(spec: CheckSpec, ctx: Context, done: dict[str, CheckResult]) -> CheckResult:
     if spec.live and ctx.options.offline:
         return result_of(spec.id, spec.title, Outcome(Status.SKIP, "not run: --offline"))
+    if spec.live and interrupted():
+        return result_of(spec.id, spec.title, Outcome(Status.SKIP, "not run: interrupted"))
     for required in spec.requires:
         prior = done.get(required)
         if prior is None or prior.status not in GOOD:
@@ -81,6 +90,9 @@ def _run_one(spec: CheckSpec, ctx: Context, done: dict[str, CheckResult]) -> Che
     started = time.perf_counter()
     try:
         outcome = spec.run(ctx)
+    except TransportError as exc:
+        outcome = (Outcome(Status.ERROR, "interrupted (Ctrl-C)") if exc.kind is Kind.CANCELLED
+                   else internal_error(exc, ctx.target.secrets))
     except Exception as exc:  # the one boundary where any failure becomes a result
         outcome = internal_error(exc, ctx.target.secrets)
     return result_of(spec.id, spec.title, outcome, (time.perf_counter() - started) * 1000)

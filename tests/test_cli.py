@@ -163,10 +163,10 @@ BUGGY_RUN = f"""
 import sys
 from hec_doctor.commands import check
 
-def broken(*args):
+def broken(*args, **kwargs):
     raise RuntimeError("boom {TOKEN}")
 
-check.check_targets = broken
+check.run_and_write = broken
 from hec_doctor.cli import main
 sys.exit(main(sys.argv[1:]))
 """

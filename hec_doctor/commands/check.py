@@ -10,14 +10,14 @@ from typing import Any
 import click
 
 from hec_doctor.errors import InputError
-from hec_doctor.models import Options, Report, batch_exit_code, make_batch
 from hec_doctor.commands.common import (
     concurrency_option,
-    emit,
     expiry_option,
     live_options,
     report_options,
+    run_and_write,
 )
+from hec_doctor.models import Options, Report
 
 
 @click.command()
@@ -72,31 +72,17 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, offline:
     options = Options(offline=offline, timeout_s=timeout_s, ca_file=ca_file, resolve=resolve,
                       expiry_warn_days=expiry_warn_days, send_event=send_event or event is not None,
                       event=event)
-    reports = check_targets(parsed, options, concurrency)
-    batch = make_batch(reports)
-    emit(batch, fmt=fmt, single=len(parsed) == 1, output=output, color=color)
-    return batch_exit_code(batch, strict=strict)
-
-
-def check_targets(targets: list[Any], options: Any, concurrency: int) -> list[Any]:
-    """Run every target through the engine, with a progress bar when stderr is a terminal."""
-    from hec_doctor.run_many import error_report, run_all
-    from hec_doctor.progress import Progress
+    from hec_doctor.run_many import error_report
     from hec_doctor.runner import run, summarise
 
-    progress = Progress(sys.stderr) if len(targets) > 1 and Progress.wanted(sys.stderr) else None
-
-    def failed(target: Any, exc: BaseException) -> Any:
+    def failed(target: Any, exc: BaseException) -> Report:
         base = Report(target=summarise(target), checks=())
         return error_report(base, exc, "hec-doctor failed on this target; others went on",
                             target.secrets)
 
-    try:
-        return run_all(targets, lambda target: run(target, options), failed,
-                       concurrency=concurrency, on_done=progress.update if progress else None)
-    finally:
-        if progress is not None:
-            progress.close()
+    return run_and_write(parsed, lambda target: run(target, options), failed,
+                         concurrency=concurrency, fmt=fmt, single=len(parsed) == 1,
+                         output=output, color=color, strict=strict)
 
 
 def _gather(targets: tuple[str, ...], target_file: Any) -> list[tuple[str, str]]:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
+import signal
 import sys
-from typing import Any
+import tempfile
+import threading
+from typing import Any, Iterator
 
 import click
 
@@ -51,40 +55,149 @@ def summary_to_stderr(report: Any) -> None:
     click.echo(f"verdict: {report.verdict.value} ({parts})", err=True)
 
 
-def emit(batch: Any, *, fmt: str, single: bool, output: str | None, color: str) -> None:
-    """Render the batch to stdout (or ``--output``), and the summary and notices to stderr.
+class Output:
+    """Where a batch goes, report by report as they arrive.
 
-    Reports arrive redacted (the engine redacts secrets where it puts them in, and scrubs each
-    finished report), so nothing here touches secrets. With ``--format github`` and
-    ``GITHUB_STEP_SUMMARY`` set, a Markdown summary is appended to that file.
+    The report goes to stdout, or to ``--output`` (written to a temporary file beside it and
+    moved into place once the run is over, so the file never holds half a report); summaries
+    and notices go to stderr; with ``--format github`` and ``GITHUB_STEP_SUMMARY`` set, a
+    Markdown summary is appended to that file at the end. Reports arrive redacted (the engine
+    redacts secrets where it puts them in, and scrubs each finished report), so nothing here
+    touches secrets.
     """
-    from hec_doctor.render import OutputFormat, render
-    from hec_doctor.render.text import summary
 
-    use_color = output is None and fmt == "text" and want_color(color)
-    text = render(OutputFormat(fmt), batch, single=single, color=use_color)
-    if output is None:
-        click.echo(text, nl=False, color=use_color)
-    else:
-        write_text(output, text)
-    if fmt != "text" or output is not None:
-        if single:
-            summary_to_stderr(batch.reports[0])
+    def __init__(self, fmt: str, *, single: bool, output: str | None, color: str) -> None:
+        from hec_doctor.render import writer
+
+        self.fmt, self.single, self.output = OutputFormat(fmt), single, output
+        self.color = output is None and self.fmt is OutputFormat.TEXT and want_color(color)
+        self.machine = self.fmt is not OutputFormat.TEXT or output is not None
+        self.writer = writer(self.fmt, single=single, color=self.color)
+        step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        self.step_summary = step_summary if self.fmt is OutputFormat.GITHUB else None
+        self.step_writer = writer(OutputFormat.MARKDOWN) if self.step_summary else None
+        self.last: Any = None
+        self.file: Any = None
+        if output is not None:
+            folder = os.path.dirname(os.path.abspath(output))
+            try:
+                self.file = tempfile.NamedTemporaryFile(
+                    "w", encoding="utf-8", dir=folder, prefix=".hec-doctor-", delete=False)
+            except OSError as exc:
+                raise InputError(f"cannot write {output}: {exc.strerror}") from None
+        self._write(self.writer.start())
+
+    def _write(self, text: str) -> None:
+        if not text:
+            return
+        if self.file is not None:
+            self.file.write(text)
         else:
-            click.echo(summary(batch), nl=False, err=True)
-        for report in batch.reports:
+            click.echo(text, nl=False, color=self.color)
+
+    def add(self, report: Any) -> None:
+        """Write one report (in input order)."""
+        self.last = report
+        self._write(self.writer.add(report))
+        if self.step_writer is not None:
+            self.step_writer.add(report)
+        if self.machine:
             for notice in report.notices:
                 click.echo(f"notice: {notice}", err=True)
-    if output is not None:
-        click.echo(f"report written to {output}", err=True)
-    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if fmt == "github" and step_summary:
-        markdown = render(OutputFormat.MARKDOWN, batch)
-        try:
-            with open(step_summary, "a", encoding="utf-8") as handle:
-                handle.write(markdown)
-        except OSError as exc:
-            click.echo(f"hec-doctor: cannot write GITHUB_STEP_SUMMARY: {exc.strerror}", err=True)
+
+    def finish(self, tally: Any) -> None:
+        """Write what comes after the reports, then the summaries."""
+        from hec_doctor.render.text import summary
+
+        self._write(self.writer.finish(tally))
+        if self.file is not None:
+            self.file.close()
+            try:
+                os.replace(self.file.name, self.output)  # type: ignore[arg-type]
+            except OSError as exc:
+                os.unlink(self.file.name)
+                raise InputError(f"cannot write {self.output}: {exc.strerror}") from None
+        if self.machine:
+            if self.single and self.last is not None:
+                summary_to_stderr(self.last)
+            else:
+                click.echo(summary(tally), nl=False, err=True)
+        if self.output is not None:
+            click.echo(f"report written to {self.output}", err=True)
+        if self.step_writer is not None:
+            try:
+                with open(self.step_summary, "a", encoding="utf-8") as handle:  # type: ignore
+                    handle.write(self.step_writer.finish(tally))
+            except OSError as exc:
+                click.echo(f"hec-doctor: cannot write GITHUB_STEP_SUMMARY: {exc.strerror}",
+                           err=True)
+
+    def discard(self) -> None:
+        """Drop a half-written --output file (the run did not get to the end)."""
+        if self.file is not None and not self.file.closed:
+            self.file.close()
+            os.unlink(self.file.name)
+
+
+def run_and_write(items: Any, work: Any, failed: Any, *, concurrency: int, fmt: str,
+                  single: bool, output: str | None, color: str, strict: bool,
+                  progress_label: str = "checking") -> int:
+    """Run ``work`` over the items (``run_many``), write each report as it comes, and return
+    the exit code: the worst over all reports, or 130 when the run was interrupted.
+
+    One Ctrl-C stops the run within a fraction of a second (in-flight network steps are cut
+    short and reported as interrupted, targets not started are reported as such); a second
+    one exits at once.
+    """
+    from hec_doctor.models import Tally
+    from hec_doctor.progress import Progress
+    from hec_doctor.run_many import RunMany
+
+    out = Output(fmt, single=single, output=output, color=color)
+    progress = (Progress(sys.stderr, label=progress_label)
+                if len(items) > 1 and Progress.wanted(sys.stderr) else None)
+    tally = Tally(strict=strict)
+    runs = RunMany(items, work, failed, concurrency=concurrency,
+                   on_done=progress.update if progress else None,
+                   on_interrupt=lambda: click.echo(
+                       "\nhec-doctor: interrupted; reporting what was done (Ctrl-C again to quit "
+                       "at once)", err=True))
+    try:
+        with _interrupts_stop(runs):
+            for report in runs:
+                tally.add(report)
+                out.add(report)
+    except BaseException:
+        out.discard()
+        raise
+    finally:
+        if progress is not None:
+            progress.close()
+    out.finish(tally)
+    return INTERRUPTED_EXIT if runs.interrupted else int(tally.exit_code)
+
+
+# The conventional exit status of a process stopped by SIGINT (128 + 2).
+INTERRUPTED_EXIT = 130
+
+
+@contextlib.contextmanager
+def _interrupts_stop(runs: Any) -> Iterator[None]:
+    """While the run lasts, Ctrl-C stops it instead of raising; a second one exits at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_interrupt(signum: int, frame: Any) -> None:
+        if runs.interrupted:
+            os._exit(INTERRUPTED_EXIT)
+        runs.stop()
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 FORMATS = [fmt.value for fmt in OutputFormat]
@@ -132,12 +245,3 @@ def live_options(command: Any) -> Any:
     )):
         command = option(command)
     return command
-
-
-def write_text(path: str, text: str) -> None:
-
-    try:
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror}") from None

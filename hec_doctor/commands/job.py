@@ -8,9 +8,14 @@ from typing import Any
 
 import click
 
-from hec_doctor.commands.common import concurrency_option, emit, live_options, report_options
+from hec_doctor.commands.common import (
+    concurrency_option,
+    live_options,
+    report_options,
+    run_and_write,
+)
 from hec_doctor.errors import InputError
-from hec_doctor.models import Options, batch_exit_code, make_batch
+from hec_doctor.models import Options
 from hec_doctor.spec import CLOUDFLARE_API_BASE
 
 
@@ -40,7 +45,7 @@ def job(source: str | None, zone_id: str | None, account_id: str | None, api_bas
     lint of a Splunk destination_conf (--live: the live checks too).
     """
     from hec_doctor.jobs import bare_report, check_job, destination_secrets, parse_jobs
-    from hec_doctor.run_many import error_report, run_all
+    from hec_doctor.run_many import error_report
 
     chosen = [x for x in (source, zone_id, account_id) if x is not None]
     if len(chosen) != 1:
@@ -63,10 +68,9 @@ def job(source: str | None, zone_id: str | None, account_id: str | None, api_bas
                             "hec-doctor failed on this job; the others went on",
                             destination_secrets(one))
 
-    reports = run_all(jobs, work, failed, concurrency=concurrency if live else 1)
-    batch = make_batch(reports)
-    emit(batch, fmt=fmt, single=False, output=output, color=color)
-    return batch_exit_code(batch, strict=strict)
+    return run_and_write(jobs, work, failed, concurrency=concurrency if live else 1, fmt=fmt,
+                         single=False, output=output, color=color, strict=strict,
+                         progress_label="judging")
 
 
 def _read(source: str | None, zone_id: str | None, account_id: str | None, api_base: str,

@@ -1,14 +1,17 @@
-"""Output formats. Each renderer is pure: a report (or a batch of them) in, text out.
+"""Output formats. Each renderer is pure: reports in, text out, no I/O.
 
-Text and JSON render one report on its own when one target was checked; every format renders a
-batch. JUnit, GitHub and Markdown always render a batch (one target is a batch of one).
+A batch renders as a stream: ``writer(fmt)`` gives an object whose ``start()``, ``add(report)``
+and ``finish(tally)`` return the text to write at each point, so a fleet's reports can leave as
+they complete and only a ``Tally`` (counts and problem groups) is kept for the end. Text and JSON
+render one report on its own when one target was checked (``single``).
 """
 
 from __future__ import annotations
 
 from enum import Enum
+from typing import Protocol
 
-from hec_doctor.models import Batch
+from hec_doctor.models import Batch, Report, Tally
 
 
 class OutputFormat(str, Enum):
@@ -21,35 +24,49 @@ class OutputFormat(str, Enum):
     MARKDOWN = "markdown"
 
 
-def render(fmt: OutputFormat, batch: Batch, *, single: bool = False, color: bool = False) -> str:
-    """The batch in ``fmt``; with ``single``, text and JSON show the one report without envelope.
+class Writer(Protocol):
+    """A format's renderer, one report at a time."""
+
+    def start(self) -> str: ...
+
+    def add(self, report: Report) -> str: ...
+
+    def finish(self, tally: Tally) -> str: ...
+
+
+def writer(fmt: OutputFormat, *, single: bool = False, color: bool = False) -> Writer:
+    """The renderer of ``fmt``.
 
     Args:
         fmt: the output format.
-        batch: the reports.
-        single: one target was given (``check URL``): keep the one-report shape.
+        single: one target was given (``check URL``): text and JSON keep the one-report shape.
         color: ANSI colours in the text format.
     """
     if fmt is OutputFormat.TEXT:
         from hec_doctor.render import text
 
-        if single:
-            return text.render(batch.reports[0], color=color)
-        return text.render_batch(batch, color=color)
+        return text.Writer(single=single, color=color)
     if fmt is OutputFormat.JSON:
         from hec_doctor.render import json
 
-        return json.render(batch.reports[0]) if single else json.render_batch(batch)
+        return json.Writer(single=single)
     if fmt is OutputFormat.JUNIT:
         from hec_doctor.render import junit
 
-        return junit.render_batch(batch)
+        return junit.Writer()
     if fmt is OutputFormat.GITHUB:
         from hec_doctor.render import github
 
-        return github.render_batch(batch)
+        return github.Writer()
     if fmt is OutputFormat.MARKDOWN:
         from hec_doctor.render import markdown
 
-        return markdown.render_batch(batch)
+        return markdown.Writer()
     raise AssertionError(f"unhandled output format: {fmt!r}")  # pragma: no cover
+
+
+def render(fmt: OutputFormat, batch: Batch, *, single: bool = False, color: bool = False) -> str:
+    """The whole batch in ``fmt`` (what the streamed output adds up to)."""
+    out = writer(fmt, single=single, color=color)
+    return (out.start() + "".join(out.add(report) for report in batch.reports)
+            + out.finish(Tally.of(batch.reports)))

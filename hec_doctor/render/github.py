@@ -7,7 +7,7 @@ end the command early or inject another one.
 
 from __future__ import annotations
 
-from hec_doctor.models import Batch, Status
+from hec_doctor.models import Report, Status, Tally
 
 
 def escape_data(text: str) -> str:
@@ -21,18 +21,24 @@ def escape_property(text: str) -> str:
 _COMMAND = {Status.FAIL: "error", Status.ERROR: "error", Status.WARN: "warning"}
 
 
-def render_batch(batch: Batch) -> str:
+class Writer:
     """One annotation per failed, errored or warning check, then a notice with the verdict."""
-    lines = []
-    for report in batch.reports:
+
+    def start(self) -> str:
+        return ""
+
+    def add(self, report: Report) -> str:
+        lines = []
         for check in report.checks:
             command = _COMMAND.get(check.status)
             if command is None:
                 continue
             message = check.summary + (f"\nfix: {check.remediation}" if check.remediation else "")
             title = f"hec-doctor {check.id}: {report.label}"
-            lines.append(f"::{command} title={escape_property(title)}::{escape_data(message)}")
-    counts = batch.verdict_counts()
-    said = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
-    lines.append(f"::notice title=hec-doctor::{escape_data(f'verdict {batch.verdict.value}: {said}')}")
-    return "\n".join(lines) + "\n"
+            lines.append(f"::{command} title={escape_property(title)}::{escape_data(message)}\n")
+        return "".join(lines)
+
+    def finish(self, tally: Tally) -> str:
+        said = ", ".join(f"{n} {s.value}" for s, n in tally.counts.items() if n)
+        verdict = f"verdict {tally.verdict.value}: {said}"
+        return f"::notice title=hec-doctor::{escape_data(verdict)}\n"

@@ -24,11 +24,13 @@ Several targets, or ``hec-doctor job``, give the envelope ``hec-doctor.batch/1``
     {
       "schema": "hec-doctor.batch/1",
       "version": "<hec-doctor version>",
+      "reports": [<hec-doctor.report/1 documents, in input order>],
       "verdict": "pass" | "warn" | "fail" | "error",
       "counts": {"pass": n, "warn": n, "fail": n, "error": n},
-      "problems": [{"check_id", "status", "count", "targets": [label], "example"}],
-      "reports": [<hec-doctor.report/1 documents, in input order>]
+      "problems": [{"check_id", "status", "count", "targets": [label], "example"}]
     }
+
+(``reports`` comes first so the envelope can be written as the reports complete.)
 
 Adding a field is a minor change (readers must ignore unknown keys); renaming or removing one
 bumps the schema number.
@@ -37,11 +39,11 @@ bumps the schema number.
 from __future__ import annotations
 
 import json
+import textwrap
+from dataclasses import asdict
 from typing import Any
 
-from dataclasses import asdict
-
-from hec_doctor.models import Batch, CheckResult, Report
+from hec_doctor.models import CheckResult, Report, Tally
 
 SCHEMA = "hec-doctor.report/1"
 BATCH_SCHEMA = "hec-doctor.batch/1"
@@ -102,22 +104,47 @@ def render(report: Report) -> str:
     return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
 
 
-def batch_to_dict(batch: Batch) -> dict[str, Any]:
-    """The batch envelope as plain JSON-ready data."""
+def summary_to_dict(tally: Tally) -> dict[str, Any]:
+    """The batch envelope's summary fields."""
     return {
-        "schema": BATCH_SCHEMA,
-        "version": batch.reports[0].version if batch.reports else "",
-        "verdict": batch.verdict.value,
-        "counts": {status.value: n for status, n in batch.verdict_counts().items()},
+        "verdict": tally.verdict.value,
+        "counts": {status.value: n for status, n in tally.counts.items()},
         "problems": [
             {"check_id": g.check_id, "status": g.status.value, "count": len(g.labels),
              "targets": list(g.labels), "example": g.example}
-            for g in batch.problems
+            for g in tally.problems
         ],
-        "reports": [to_dict(report) for report in batch.reports],
     }
 
 
-def render_batch(batch: Batch) -> str:
-    """The batch envelope as an indented JSON document, ending in a newline."""
-    return json.dumps(batch_to_dict(batch), indent=2, ensure_ascii=False) + "\n"
+class Writer:
+    """One report's document, or the batch envelope written as its reports arrive.
+
+    The envelope's summary fields follow ``reports`` (they are known only at the end); the
+    whole is exactly ``json.dumps(envelope, indent=2)`` of that key order.
+    """
+
+    def __init__(self, *, single: bool = False) -> None:
+        self.single = single
+        self._count = 0
+
+    def start(self) -> str:
+        if self.single:
+            return ""
+        from hec_doctor import __version__
+
+        head = json.dumps({"schema": BATCH_SCHEMA, "version": __version__}, indent=2)
+        return head[:-2] + ',\n  "reports": ['
+
+    def add(self, report: Report) -> str:
+        if self.single:
+            return render(report)
+        self._count += 1
+        document = json.dumps(to_dict(report), indent=2, ensure_ascii=False)
+        return ("\n" if self._count == 1 else ",\n") + textwrap.indent(document, "    ")
+
+    def finish(self, tally: Tally) -> str:
+        if self.single:
+            return ""
+        tail = json.dumps(summary_to_dict(tally), indent=2, ensure_ascii=False)
+        return ("\n  ]" if self._count else "]") + "," + tail[1:-1] + "}\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from hec_doctor.models import Batch, CheckResult, Report, Status
+from hec_doctor.models import CheckResult, Report, Status, Tally
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -58,19 +58,32 @@ def _suite(report: Report) -> ET.Element:
     return suite
 
 
-def render_batch(batch: Batch) -> str:
-    """The batch as a JUnit XML document."""
-    root = ET.Element("testsuites", {"name": "hec-doctor"})
-    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    seconds = 0.0
-    for report in batch.reports:
+class Writer:
+    """A ``testsuite`` per report, rendered as each arrives; the root's totals at the end."""
+
+    def __init__(self) -> None:
+        self._suites: list[str] = []
+        self._totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        self._seconds = 0.0
+
+    def start(self) -> str:
+        return ""
+
+    def add(self, report: Report) -> str:
         suite = _suite(report)
-        root.append(suite)
-        for key in totals:
-            totals[key] += int(suite.get(key, "0"))
-        seconds += float(suite.get("time", "0"))
-    for key, value in totals.items():
-        root.set(key, str(value))
-    root.set("time", f"{seconds:.3f}")
-    ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+        for key in self._totals:
+            self._totals[key] += int(suite.get(key, "0"))
+        self._seconds += float(suite.get("time", "0"))
+        ET.indent(suite, level=1)
+        self._suites.append(ET.tostring(suite, encoding="unicode"))
+        return ""
+
+    def finish(self, tally: Tally) -> str:
+        root = ET.Element("testsuites", {"name": "hec-doctor"})
+        for key, value in self._totals.items():
+            root.set(key, str(value))
+        root.set("time", f"{self._seconds:.3f}")
+        head = ET.tostring(root, encoding="unicode", xml_declaration=True)
+        head = head[: -len(" />")] + ">"
+        body = "".join("\n  " + suite for suite in self._suites)
+        return head + body + "\n</testsuites>\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hec_doctor.models import Batch, Report, Status
+from hec_doctor.models import Report, Status, Tally
 
 _ICON = {Status.PASS: "✅ pass", Status.WARN: "⚠️ warn", Status.FAIL: "❌ fail",
          Status.ERROR: "🛑 error", Status.SKIP: "⏭️ skip"}
@@ -21,25 +21,39 @@ def _logpush(report: Report) -> str:
     return {True: "would deliver", False: "would NOT deliver", None: "not predicted"}[value]
 
 
-def render_batch(batch: Batch) -> str:
-    """A heading with the verdict, a row per target, and each target's problems."""
-    lines = [f"## hec-doctor: {_ICON[batch.verdict]}", "",
-             "| target | verdict | failed | warnings | Logpush |", "|---|---|---|---|---|"]
-    for report in batch.reports:
+class Writer:
+    """A heading with the verdict, a row per target, and each target's problems.
+
+    The heading needs the verdict of all, so rows and sections are kept (as short text) until
+    the end.
+    """
+
+    def __init__(self) -> None:
+        self._rows: list[str] = []
+        self._sections: list[str] = []
+
+    def start(self) -> str:
+        return ""
+
+    def add(self, report: Report) -> str:
         counts = report.counts()
-        lines.append(f"| {cell(report.label)} | {_ICON[report.verdict]} | "
-                     f"{counts[Status.FAIL] + counts[Status.ERROR]} | {counts[Status.WARN]} | "
-                     f"{_logpush(report)} |")
-    for report in batch.reports:
+        self._rows.append(f"| {cell(report.label)} | {_ICON[report.verdict]} | "
+                          f"{counts[Status.FAIL] + counts[Status.ERROR]} | "
+                          f"{counts[Status.WARN]} | {_logpush(report)} |")
         problems = [c for c in report.checks if c.status in (Status.FAIL, Status.ERROR,
                                                               Status.WARN)]
-        if not problems:
-            continue
-        lines += ["", f"### {cell(report.label)}", "", "| check | status | finding | fix |",
-                  "|---|---|---|---|"]
-        for check in problems:
-            lines.append(f"| {cell(check.id)} | {_ICON[check.status]} | {cell(check.summary)} | "
-                         f"{cell(check.remediation)} |")
-        if report.logpush.predicted_error:
-            lines += ["", f"Predicted error: {cell(report.logpush.predicted_error)}"]
-    return "\n".join(lines) + "\n"
+        if problems:
+            lines = ["", f"### {cell(report.label)}", "", "| check | status | finding | fix |",
+                     "|---|---|---|---|"]
+            lines += [f"| {cell(c.id)} | {_ICON[c.status]} | {cell(c.summary)} | "
+                      f"{cell(c.remediation)} |" for c in problems]
+            if report.logpush.predicted_error:
+                lines += ["", f"Predicted error: {cell(report.logpush.predicted_error)}"]
+            self._sections.append("\n".join(lines))
+        return ""
+
+    def finish(self, tally: Tally) -> str:
+        lines = [f"## hec-doctor: {_ICON[tally.verdict]}", "",
+                 "| target | verdict | failed | warnings | Logpush |", "|---|---|---|---|---|",
+                 *self._rows, *self._sections]
+        return "\n".join(lines) + "\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from hec_doctor.models import Batch, Report, Status
+from hec_doctor.models import Report, Status, Tally
 
 _MARK = {
     Status.PASS: "PASS",
@@ -109,25 +109,35 @@ def _logpush_lines(report: Report) -> list[str]:
     return lines
 
 
-def render_batch(batch: Batch, *, color: bool = False) -> str:
+class Writer:
     """Every report in order, then the summary: verdicts counted and problems grouped."""
-    parts = [render(report, color=color) for report in batch.reports]
-    return "\n".join(parts) + "\n" + summary(batch)
+
+    def __init__(self, *, single: bool = False, color: bool = False) -> None:
+        self.single, self.color = single, color
+
+    def start(self) -> str:
+        return ""
+
+    def add(self, report: Report) -> str:
+        return render(report, color=self.color) + ("" if self.single else "\n")
+
+    def finish(self, tally: Tally) -> str:
+        return "" if self.single else summary(tally)
 
 
-def summary(batch: Batch) -> str:
+def summary(tally: Tally) -> str:
     """The closing summary of a batch (also what goes to stderr for other formats)."""
-    counts = batch.verdict_counts()
-    said = ", ".join(f"{n} {status.value}" for status, n in counts.items() if n)
-    total = len(batch.reports)
-    noun = "job" if batch.reports and all(r.job for r in batch.reports) else "target"
+    said = ", ".join(f"{n} {status.value}" for status, n in tally.counts.items() if n)
+    total = tally.total
+    noun = "job" if total and tally.all_jobs else "target"
     lines = [f"Summary: {total} {noun}{'s' if total != 1 else ''}: {said}; "
-             f"verdict {batch.verdict.value.upper()}"]
-    for group in batch.problems[:10]:
+             f"verdict {tally.verdict.value.upper()}"]
+    problems = tally.problems
+    for group in problems[:10]:
         names = ", ".join(group.labels[:3]) + (f" and {len(group.labels) - 3} more"
                                                if len(group.labels) > 3 else "")
         lines.append(f"  {_MARK[group.status].strip()} {group.check_id} in "
                      f"{len(group.labels)}: {group.example} [{names}]")
-    if len(batch.problems) > 10:
-        lines.append(f"  ... and {len(batch.problems) - 10} more kinds of problem")
+    if len(problems) > 10:
+        lines.append(f"  ... and {len(problems) - 10} more kinds of problem")
     return "\n".join(lines) + "\n"
