@@ -34,12 +34,6 @@ def predict(results: Sequence[CheckResult], ctx: Context) -> LogpushPrediction:
             basis="the error text Go's HTTP client (1.20 and later) gives for what was found; "
             "Logpush shows it inside the job's error_message",
         )
-    handshake = by_id.get("tls.handshake")
-    if handshake is not None and handshake.data.get("parse_error"):
-        return LogpushPrediction(
-            would_deliver=False,
-            basis="Go refuses a certificate it cannot parse (tls: failed to parse certificate "
-            "from server: x509: ...); the exact wording is not predicted")
     if ctx.options.offline:
         return LogpushPrediction(basis="live checks did not run")
     if ctx.facts.tls_verified is None:

@@ -10,7 +10,7 @@ from hec_doctor.models import Options, Outcome
 from hec_doctor.target import Target
 
 if TYPE_CHECKING:  # the types only: a run that stays offline loads none of these
-    from hec_doctor.gox509 import CertPool, GoCert
+    from hec_doctor.gox509 import CertPool, GoCert, Verdict
     from hec_doctor.net.dns import DnsFacts
     from hec_doctor.net.http import Reply, TlsStream
     from hec_doctor.net.tcp import TcpFacts
@@ -32,6 +32,7 @@ class Facts:
         stream: the judged TLS connection, which the HEC probes reuse.
         chain: the sent chain, parsed as Go reads it.
         roots: the trusted roots, read once per run.
+        chain_verdict: Go's chain building over the sent chain (the leaf's name aside).
         go_error: the first error Go's client would report (Go stops at the first failure).
         legacy_error: what Go 1.14 and earlier said instead, where it differs.
         tls_verified: whether Go's verification of the chain passed (None: not judged).
@@ -46,6 +47,7 @@ class Facts:
     stream: TlsStream | None = None
     chain: tuple[GoCert, ...] | None = None
     roots: CertPool | None = None
+    chain_verdict: Verdict | None = None
     go_error: str | None = None
     legacy_error: str | None = None
     tls_verified: bool | None = None

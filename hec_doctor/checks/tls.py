@@ -8,6 +8,7 @@ the host name, the roots and the clock.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Sequence
 
@@ -15,13 +16,18 @@ from hec_doctor import gotext
 from hec_doctor.advice import SKIP_VERIFY_TRADE_OFF, SPLUNK_CERT_FIX
 from hec_doctor.checks.base import Context
 from hec_doctor.gotext import TLS_VERIFY_PREFIX
+from hec_doctor.goparse import GoParseError, Name
 from hec_doctor.gox509 import (
     LEAF,
+    ROOT,
     CertPool,
     GoCert,
+    Rejection,
+    Verdict,
     chains_ignoring_name,
     go_cert,
     hostname_error,
+    ip_string,
     is_valid,
     legacy_hostname_error,
     rfc3339,
@@ -125,33 +131,65 @@ def evaluate_validity(leaf: GoCert, now: datetime, warn_days: int) -> Outcome:
                    data=data)
 
 
+def name_of(cert: GoCert) -> str:
+    """A certificate's short name: its CN, else its first organisation, else its serial."""
+    subject = cert.subject
+    return subject.common_name or (subject.organization[0] if subject.organization
+                                   else f"serial {cert.serial}")
+
+
+_ATTRIBUTE_NAMES = {(2, 5, 4, 3): "CN", (2, 5, 4, 10): "O", (2, 5, 4, 11): "OU",
+                    (2, 5, 4, 6): "C", (2, 5, 4, 8): "ST", (2, 5, 4, 7): "L",
+                    (1, 2, 840, 113549, 1, 9, 1): "emailAddress"}
+
+
+def name_text(name: Name) -> str:
+    """A distinguished name written as RFC 4514 does (most significant last)."""
+    parts = [f"{_ATTRIBUTE_NAMES.get(kind, '.'.join(map(str, kind)))}={value}"
+             for kind, value in reversed(name.attributes) if isinstance(value, str)]
+    return ", ".join(parts) or "(empty name)"
+
+
 def is_splunk_default(chain: Sequence[GoCert]) -> bool:
     """Splunk's default certificate: CN SplunkServerDefaultCert, or issued by SplunkCommonCA."""
-    return any(c.common_name in (SPLUNK_DEFAULT_CN, SPLUNK_CA_CN) for c in chain[:2])
+    return any(c.subject.common_name in (SPLUNK_DEFAULT_CN, SPLUNK_CA_CN) for c in chain[:2])
 
 
 def evaluate_hostname(chain: Sequence[GoCert], host: str) -> Outcome:
     """The host name against the SANs, as Go matches it."""
     leaf = chain[0]
+    cn = leaf.subject.common_name
     error = hostname_error(leaf, host)
-    names = list(leaf.dns_names) + [str(ip) for ip in leaf.ip_addresses]
-    data = {"san": names, "common_name": leaf.common_name, "go_error": error,
+    names = list(leaf.dns_names) + [ip_string(ip) for ip in leaf.ip_addresses]
+    data = {"san": names, "common_name": cn, "go_error": error,
             "legacy_error": legacy_hostname_error(leaf, host)}
     if error is None:
         note = ""
-        if leaf.common_name and leaf.common_name.lower() != host.lower():
-            note = (f"The CN ({leaf.common_name}) differs from the host, which is fine: Go only "
-                    "reads the subjectAltName.")
+        if cn and cn.lower() != host.lower():
+            note = (f"The CN ({cn}) differs from the host, which is fine: Go only reads the "
+                    "subjectAltName.")
         return Outcome(Status.PASS, f"{host} matches the certificate's subjectAltName", note,
                        data=data)
     splunk = is_splunk_default(chain)
+    ip_host = "IP SANs" in error or " IP SANs, but none" in error
     if "legacy Common Name" in error:
         summary = f"the certificate names {host} only in its CN, with no subjectAltName"
         why = ("Go 1.15 and later ignore the CN; curl and browsers of old still accept it, so "
                "a passing curl check proves nothing here.")
+    elif "not valid for any names" in error and leaf.has_san_extension:
+        summary = ("the certificate's subjectAltName holds no DNS name or IP address (only "
+                   "URI or email entries)")
+        why = "Go matches a host name against the DNS and IP entries of the subjectAltName only."
     elif "not valid for any names" in error:
-        summary = f"the certificate has no subjectAltName at all (CN {leaf.common_name!r})"
+        summary = f"the certificate has no subjectAltName at all (CN {cn!r})"
         why = "Go matches host names against subjectAltName entries only."
+    elif ip_host and any(name.lower() == host.strip("[]").lower() for name in leaf.dns_names):
+        summary = (f"the certificate names {host} as a DNS name, but an IP address is matched "
+                   "against IP subjectAltNames only")
+        why = "Go (RFC 6125) never matches an IP address against a DNS subjectAltName."
+    elif ip_host and not leaf.ip_addresses:
+        summary = f"{host} is an IP address, and the certificate has no IP subjectAltName"
+        why = "Go matches an IP address against the certificate's IP subjectAltNames only."
     else:
         summary = f"{host} is not among the certificate's names ({', '.join(names)[:200]})"
         why = "Go matches the host against the subjectAltName: wildcards cover one label only."
@@ -160,7 +198,8 @@ def evaluate_hostname(chain: Sequence[GoCert], host: str) -> Outcome:
         why += (" Splunk's default certificate (SplunkServerDefaultCert, issued by "
                 "SplunkCommonCA, the same CA in every install) can never be valid for your host.")
     fix = SPLUNK_CERT_FIX if splunk else (
-        f"Issue a certificate whose subjectAltName holds {host} (DNS name; IP SAN for an IP).")
+        f"Issue a certificate whose subjectAltName holds {host} "
+        f"({'an IP address entry' if ip_host else 'a DNS name entry'}).")
     return Outcome(Status.FAIL, summary, f"{why} Go reports: {error}", fix, data=data)
 
 
@@ -168,71 +207,181 @@ def _issuer_in(chain: Sequence[GoCert], cert: GoCert) -> GoCert | None:
     return next((c for c in chain if c.raw_subject == cert.raw_issuer and c is not cert), None)
 
 
-def evaluate_chain(chain: Sequence[GoCert], roots: CertPool, now: datetime,
-                   custom_roots: bool) -> Outcome:
-    """Does the sent chain lead to a trusted root, as Go builds chains?"""
-    chains, error = chains_ignoring_name(chain, roots, now)
-    data = {"sent": [c.common_name or c.organization[:1] for c in chain], "go_error": error}
-    trust = "the --ca-file roots" if custom_roots else "certifi's Mozilla roots"
-    if chains:
-        built = chains[0]
-        top = built[-1]
-        return Outcome(Status.PASS, f"chains to {top.common_name or top.organization[:1]!s} "
-                       f"({len(built)} certificates)", f"Trusted by {trust}.", data=data)
+@dataclass(frozen=True)
+class ChainCause:
+    """Why Go built no chain, named for people.
+
+    Attributes:
+        summary: what is wrong, one line.
+        why: the rule behind it.
+        fix: what to change.
+    """
+
+    summary: str
+    why: str
+    fix: str
+
+
+_SERVE_CHAIN = ("Serve the full chain: the leaf, then each intermediate, in one PEM file "
+                "(serverCert).")
+
+
+def chain_cause(chain: Sequence[GoCert], roots: CertPool, verdict: Verdict,
+                trust: str) -> ChainCause:
+    """The actual reason no chain was built, from what Go rejected and why."""
+    error = verdict.error or ""
+    if error.startswith("x509: a root or intermediate certificate is not authorized"):
+        return ChainCause("a CA's name constraints do not allow a name in the certificate",
+                          "Go applies every CA's name constraints to every subjectAltName of "
+                          "the certificates below it.",
+                          "Get a certificate whose names the issuing CA may sign for, or a "
+                          "CA without such constraints.")
+    if "incompatible key usage" in error or "invalid policies" in error:
+        what = ("does not allow TLS server authentication (extended key usage)"
+                if "key usage" in error else "has certificate policies that cannot be met "
+                "(requireExplicitPolicy, inhibitPolicyMapping, inhibitAnyPolicy)")
+        return ChainCause(f"every chain Go can build {what}",
+                          "Go drops chains whose extended key usages or certificate policies "
+                          "do not allow the use.",
+                          "Use a certificate (and CA) issued for server authentication.")
+    if error == "x509: no valid chains built" and "distrusted" in verdict.dropped:
+        return ChainCause("the chain leads to a CA whose key Go distrusts",
+                          "Go refuses a short list of CA keys outright (verify.go "
+                          "distrustedSPKIHashes).", "Get a certificate from another CA.")
+    if error.startswith("x509: signature check attempts limit"):
+        return ChainCause("too many candidate issuers: Go gave up after 100 signature checks",
+                          "Go bounds the work of chain building.",
+                          "Send only the certificates of one chain.")
+    for rejection in verdict.rejected:
+        cause = _rejection_cause(rejection)
+        if cause is not None:
+            return cause
+    return _missing_issuer(chain, roots, trust)
+
+
+def _rejection_cause(rejection: Rejection) -> ChainCause | None:
+    candidate, error = name_of(rejection.candidate), rejection.error
+    role = "trusted root" if rejection.kind == ROOT else "intermediate"
+    if "not authorized to sign other certificates" in error:
+        version = " (an X.509 v1 certificate)" if rejection.candidate.version == 1 else ""
+        return ChainCause(f"the intermediate {candidate!r} is not a CA{version}",
+                          "Go uses a certificate as an issuer only when it is v3 with "
+                          "basicConstraints CA:TRUE.",
+                          "Issue the intermediate as X.509 v3 with basicConstraints CA:TRUE.")
+    if "parent certificate cannot sign" in error:
+        return ChainCause(f"the {role} {candidate!r} may not sign certificates",
+                          "Its basicConstraints or keyUsage (no keyCertSign) forbid it.",
+                          "Use a CA certificate with CA:TRUE and keyCertSign.")
+    if "too many intermediates" in error:
+        return ChainCause(f"the path length limit of {candidate!r} "
+                          f"(pathlen {rejection.candidate.max_path_len}) is exceeded",
+                          "A CA's basicConstraints pathLenConstraint limits the intermediates "
+                          "below it.", "Shorten the chain, or reissue the CA with a larger "
+                          "path length.")
+    if "unhandled critical extension" in error:
+        return ChainCause(f"the {role} {candidate!r} carries a critical extension Go does "
+                          "not handle", "Go refuses a certificate with a critical extension it "
+                          "does not know (RFC 5280 4.2).", "Reissue it without that extension "
+                          "marked critical.")
+    if "expired or is not yet valid" in error:
+        state = "has expired" if "is after" in error else "is not yet valid"
+        return ChainCause(f"the {role} {candidate!r} {state}",
+                          "Go checks the validity period of every certificate in the chain, "
+                          "roots included.", "Install the current certificate of that CA.")
+    if "insecure algorithm" in error:
+        algorithm = error.rsplit(" ", 1)[-1]
+        return ChainCause(f"a certificate in the chain is signed with {algorithm}",
+                          "Go 1.18 and later refuse SHA-1 (and MD5) signatures on certificates.",
+                          "Reissue the certificate with a SHA-256 signature.")
+    if "keys are insecure" in error:
+        return ChainCause(f"the {role} {candidate!r} has an RSA key under 1024 bits",
+                          "crypto/rsa refuses keys under 1024 bits (Go 1.24 and later).",
+                          "Reissue the chain with RSA 2048+ or ECDSA keys.")
+    if "signature algorithm specifies" in error:
+        return ChainCause("a signature's algorithm does not match the issuer's key type",
+                          "Go checks that the signature algorithm names the issuer's kind of "
+                          "key.", "Reissue the certificate with a signature of its issuer's "
+                          "key type.")
+    if "algorithm unimplemented" in error:
+        return ChainCause("a certificate is signed with an algorithm (or RSA-PSS parameters) "
+                          "Go does not implement", "Go verifies SHA-256/384/512 with RSA "
+                          "(PKCS #1 v1.5 or PSS with matching MGF1 and salt), ECDSA and Ed25519.",
+                          "Reissue it with SHA256-RSA or ECDSA-SHA256.")
+    if "verification" in error:
+        if rejection.kind == ROOT:
+            return ChainCause(f"a trusted root is named {candidate!r}, but it did not sign this "
+                              "certificate (another key)",
+                              "A CA with the same name and a different key (a re-keyed or "
+                              "look-alike root) cannot vouch for it.",
+                              "Install a certificate issued by the trusted root, or send the "
+                              "right intermediate.")
+        return ChainCause(f"the intermediate {candidate!r} did not sign this certificate "
+                          "(another key with the same name)", "The signature does not verify "
+                          "with that intermediate's key.", _SERVE_CHAIN)
+    return None
+
+
+def _missing_issuer(chain: Sequence[GoCert], roots: CertPool, trust: str) -> ChainCause:
     leaf = chain[0]
-    top = leaf
-    seen = {id(leaf)}
+    top, seen = leaf, {id(leaf)}
     while (parent := _issuer_in(chain, top)) is not None and id(parent) not in seen:
         seen.add(id(parent))
         top = parent
-    splunk = is_splunk_default(chain)
-    assert error is not None
-    if "not authorized to sign" in error:
-        summary = "an intermediate is an X.509 v1 certificate (or lacks CA:TRUE)"
-        why = "Go refuses to use a certificate as an issuer unless it is v3 with CA:TRUE."
-        fix = "Issue the intermediate as X.509 v3 with basicConstraints CA:TRUE."
-    elif "insecure algorithm" in error:
-        summary = "a certificate in the chain is signed with SHA-1 (or MD5)"
-        why = "Go 1.18 and later refuse SHA-1 signatures on certificates."
-        fix = "Reissue the certificate with a SHA-256 signature."
-    elif "expired" in error:
-        summary = "a certificate in the chain has expired or is not yet valid"
-        why = "Go checks every intermediate's validity period."
-        fix = "Install the current intermediate certificate from your CA."
-    elif top.raw_issuer == top.raw_subject and top is leaf:
-        summary = "the certificate is self-signed"
-        why = f"Nothing vouches for it; {trust} do not include it."
-        fix = "Install a certificate from a public CA."
-    elif top.raw_issuer == top.raw_subject:
-        summary = f"the chain ends at {top.common_name!r}, a CA that is not trusted"
-        why = (f"{top.common_name!r} is a private CA: Logpush trusts public CAs only, "
-               "and cannot be told to trust another.")
-        fix = "Install a certificate from a public CA."
-    else:
-        issuer = top.cert.issuer.rfc4514_string()
-        summary = f"the issuer of {top.common_name!r} ({issuer}) is neither sent nor trusted"
-        why = ("If it is an intermediate of a public CA, the server must send it: Go never "
-               "fetches missing intermediates (browsers do, which is why a browser may show no "
-               "error). If it is a private CA, Logpush cannot trust it.")
-        fix = ("Serve the full chain: the leaf, then each intermediate, in one PEM file "
-               "(serverCert).")
-    if splunk:
+    wanted = top.issuer.attributes
+    look_alike = next((c for c in (*chain, *roots.all()) if c.raw_subject != top.raw_issuer
+                       and c.subject.attributes == wanted), None)
+    if look_alike is not None:
+        return ChainCause(f"the issuer of {name_of(top)!r} is named as {name_of(look_alike)!r} "
+                          "is, but in another encoding", "Go matches an issuer by the exact "
+                          "bytes of its name; names that read alike but differ in encoding "
+                          "(PrintableString against UTF8String, attribute order) do not match.",
+                          "Reissue the certificate with the issuer name encoded exactly as the "
+                          "CA's subject.")
+    if top.raw_issuer == top.raw_subject and top is leaf:
+        return ChainCause("the certificate is self-signed",
+                          f"Nothing vouches for it; {trust} do not include it.",
+                          "Install a certificate from a public CA.")
+    if top.raw_issuer == top.raw_subject:
+        return ChainCause(f"the chain ends at {name_of(top)!r}, a CA that is not trusted",
+                          f"{name_of(top)!r} is a private CA: Logpush trusts public CAs only, "
+                          "and cannot be told to trust another.",
+                          "Install a certificate from a public CA.")
+    return ChainCause(f"the issuer of {name_of(top)!r} ({name_text(top.issuer)}) is neither sent "
+                      "nor trusted",
+                      "If it is an intermediate of a public CA, the server must send it: Go "
+                      "never fetches missing intermediates (browsers do, which is why a browser "
+                      "may show no error). If it is a private CA, Logpush cannot trust it.",
+                      _SERVE_CHAIN)
+
+
+def evaluate_chain(chain: Sequence[GoCert], roots: CertPool, now: datetime,
+                   custom_roots: bool, verdict: Verdict | None = None) -> Outcome:
+    """Does the sent chain lead to a trusted root, as Go builds (and filters) chains?"""
+    verdict = verdict or chains_ignoring_name(chain, roots, now)
+    data = {"sent": [name_of(c) for c in chain], "go_error": verdict.error}
+    trust = "the --ca-file roots" if custom_roots else "certifi's Mozilla roots"
+    if verdict.error is None:
+        built = verdict.chains[0]
+        return Outcome(Status.PASS, f"chains to {name_of(built[-1])} ({len(built)} "
+                       "certificates)", f"Trusted by {trust}.", data=data)
+    cause = chain_cause(chain, roots, verdict, trust)
+    summary, fix = cause.summary, cause.fix
+    if is_splunk_default(chain):
         summary += ": Splunk's default SplunkCommonCA"
         fix = SPLUNK_CERT_FIX
-    return Outcome(Status.FAIL, summary, f"{why} Go reports: {error}", fix, data=data)
+    return Outcome(Status.FAIL, summary, f"{cause.why} Go reports: {verdict.error}", fix,
+                   data=data)
 
 
 def evaluate_strength(chain: Sequence[GoCert]) -> Outcome:
     """Weak keys and signatures that still verify today but should not be relied on."""
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
     problems = []
     for cert in chain:
-        name = cert.common_name or "(no CN)"
-        key = cert.cert.public_key()
-        if isinstance(key, rsa.RSAPublicKey) and key.key_size < RSA_MIN_BITS:
-            problems.append(f"{name} has a {key.key_size}-bit RSA key")
-        if cert.signature_hash in ("sha1", "md5", "md2") and cert.raw_issuer != cert.raw_subject:
+        name = cert.subject.common_name or "(no CN)"
+        key = cert.public_key
+        if key is not None and key.algorithm == "RSA" and key.rsa_bits < RSA_MIN_BITS:
+            problems.append(f"{name} has a {key.rsa_bits}-bit RSA key")
+        if cert.signature_hash in ("sha1", "md5") and cert.raw_issuer != cert.raw_subject:
             problems.append(f"{name} is signed with {cert.signature_algorithm}")
         if cert.version == 1:
             problems.append(f"{name} is an X.509 v1 certificate (no extensions)")
@@ -244,7 +393,21 @@ def evaluate_strength(chain: Sequence[GoCert]) -> Outcome:
     return Outcome(Status.PASS, "keys and signatures are of current strength")
 
 
-def evaluate_verify(go_error: str | None, skip_verify: bool, legacy: str | None) -> Outcome:
+def verify_fix(error: str, failing: Sequence[str]) -> str:
+    """The remedy for Go's verdict: the failing checks' own fixes when some failed above,
+    else a remedy named from the error itself."""
+    if failing:
+        return f"Fix the certificate as {', '.join(failing)} above say{'s' if len(failing) == 1 else ''}."
+    if "unhandled critical extension" in error:
+        return ("Reissue the certificate without the critical extension Go does not handle "
+                "(RFC 5280 4.2).")
+    if "incompatible key usage" in error:
+        return "Reissue the certificate with extended key usage serverAuth."
+    return "Reissue the certificate so that Go accepts it (see the error above)."
+
+
+def evaluate_verify(go_error: str | None, skip_verify: bool, legacy: str | None,
+                    failing: Sequence[str] = ()) -> Outcome:
     """Go's verdict on the whole chain, and what insecure-skip-verify means for this endpoint."""
     data = {"go_error": TLS_VERIFY_PREFIX + go_error if go_error else None, "legacy_error": legacy,
             "insecure_skip_verify": skip_verify}
@@ -261,8 +424,7 @@ def evaluate_verify(go_error: str | None, skip_verify: bool, legacy: str | None)
         return Outcome(Status.FAIL, f"Logpush will fail: {TLS_VERIFY_PREFIX}{go_error}",
                        "Pushes will never succeed until the certificate is fixed. Setting "
                        "insecure-skip-verify=true would make them succeed at a cost: "
-                       + SKIP_VERIFY_TRADE_OFF,
-                       "Fix the certificate (see the failing tls checks above).", data=data)
+                       + SKIP_VERIFY_TRADE_OFF, verify_fix(go_error, failing), data=data)
     return Outcome(Status.WARN, "delivery works only because insecure-skip-verify is true",
                    f"With verification on, Go would say: {TLS_VERIFY_PREFIX}{go_error}. "
                    + SKIP_VERIFY_TRADE_OFF,
@@ -285,6 +447,49 @@ def roots(ctx: Context) -> CertPool:
     return ctx.facts.roots
 
 
+def _chain_verdict(ctx: Context) -> Verdict:
+    if ctx.facts.chain_verdict is None:
+        ctx.facts.chain_verdict = chains_ignoring_name(_chain(ctx), roots(ctx), ctx.options.now())
+    return ctx.facts.chain_verdict
+
+
+# crypto/tls handshake_client.go: the largest RSA key a client accepts (tlsmaxrsasize default).
+MAX_RSA_BITS = 8192
+
+
+def parse_refusal(ders: Sequence[bytes]) -> str | None:
+    """What crypto/tls says when it will not take the certificates the server sent, before any
+    verification: the first one Go cannot parse, or an RSA key over 8192 bits (each certificate
+    in turn, extra ones included)."""
+    for der in ders:
+        try:
+            cert = go_cert(der)
+        except GoParseError as exc:
+            return gotext.TLS_PARSE_PREFIX + str(exc)
+        key = cert.public_key
+        if key is not None and key.algorithm == "RSA" and key.rsa_bits > MAX_RSA_BITS:
+            return (f"tls: server sent certificate containing RSA key larger than "
+                    f"{MAX_RSA_BITS} bits")
+    return None
+
+
+def leaf_key_refusal(leaf: GoCert, tls_version: str | None) -> str | None:
+    """What crypto/tls says about the leaf's key after verification (it applies with
+    insecure-skip-verify too): a key type it does not support, or an RSA key crypto/rsa refuses
+    when checking the handshake signature (Go 1.24+: under 1024 bits)."""
+    key = leaf.public_key
+    if key is None or key.algorithm == "DSA":
+        kind = "*dsa.PublicKey" if key is not None else "<nil>"
+        return f"tls: server's certificate contains an unsupported type of public key: {kind}"
+    if key.algorithm == "MLDSA" and tls_version != "TLSv1.3":
+        return "tls: server's certificate uses ML-DSA, which requires TLS 1.3"
+    if key.algorithm == "RSA" and key.rsa_bits < 1024:
+        return ("tls: invalid signature by the server certificate: crypto/rsa: "
+                f"{key.rsa_bits}-bit keys are insecure (see "
+                "https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)")
+    return None
+
+
 def check_handshake(ctx: Context) -> Outcome:
     tcp = ctx.facts.tcp
     assert tcp is not None and tcp.sock is not None
@@ -299,14 +504,13 @@ def check_handshake(ctx: Context) -> Outcome:
         ctx.facts.record_go_error(go_error)
     outcome = evaluate_handshake(facts)
     if facts.failure is None and facts.chain:
-        try:
-            _chain(ctx)
-        except ValueError as exc:
-            # Go fails too ("tls: failed to parse certificate from server: x509: ..."), but its
-            # wording depends on the fault and its own parser: no exact text is claimed.
-            return Outcome(Status.FAIL, "the server sent a certificate that cannot be parsed",
-                           str(exc)[:300], "Reinstall a valid PEM certificate and its chain.",
-                           {**outcome.data, "parse_error": True})
+        refusal = parse_refusal(facts.chain)
+        if refusal is not None:
+            ctx.facts.record_go_error(refusal)
+            return Outcome(Status.FAIL, "Go refuses a certificate the server sent, before "
+                           "verifying anything", f"Go reports: {refusal}",
+                           "Reinstall a well-formed certificate chain from your CA.",
+                           {**outcome.data, "parse_error": refusal})
     return outcome
 
 
@@ -319,7 +523,8 @@ def check_hostname(ctx: Context) -> Outcome:
 
 
 def check_chain(ctx: Context) -> Outcome:
-    return evaluate_chain(_chain(ctx), roots(ctx), ctx.options.now(), ctx.options.ca_file is not None)
+    return evaluate_chain(_chain(ctx), roots(ctx), ctx.options.now(),
+                          ctx.options.ca_file is not None, _chain_verdict(ctx))
 
 
 def check_strength(ctx: Context) -> Outcome:
@@ -329,13 +534,28 @@ def check_strength(ctx: Context) -> Outcome:
 def check_verify(ctx: Context) -> Outcome:
     chain = _chain(ctx)
     host = ctx.target.destination.host
-    error = verify(chain, host, roots(ctx), ctx.options.now())
-    legacy = legacy_hostname_error(chain[0], host) if error and error == hostname_error(
-        chain[0], host) else None
+    now = ctx.options.now()
+    error = verify(chain, host, roots(ctx), now)
+    leaf = chain[0]
+    legacy = legacy_hostname_error(leaf, host) if error and error == hostname_error(
+        leaf, host) else None
     skip = ctx.target.insecure_skip_verify
     if error and not skip:
         ctx.facts.record_go_error(TLS_VERIFY_PREFIX + error)
         if legacy:
             ctx.facts.legacy_error = legacy
+    key_refusal = leaf_key_refusal(leaf, ctx.facts.tls.version if ctx.facts.tls else None)
+    if key_refusal is not None:
+        ctx.facts.record_go_error(key_refusal)
     ctx.facts.tls_verified = error is None
-    return evaluate_verify(error, skip, legacy)
+    failing = [name for name, failed in (
+        ("tls.validity", now < leaf.not_before or now > leaf.not_after),
+        ("tls.hostname", hostname_error(leaf, host) is not None),
+        ("tls.chain", _chain_verdict(ctx).error is not None)) if failed]
+    outcome = evaluate_verify(error, skip, legacy, failing)
+    if key_refusal is not None and outcome.status is not Status.FAIL:
+        return Outcome(Status.FAIL, f"Logpush will fail: {key_refusal}",
+                       "Go refuses the server's key itself, whatever insecure-skip-verify says.",
+                       "Reissue the certificate with an RSA 2048+ or ECDSA P-256 key.",
+                       {**outcome.data, "key_refusal": key_refusal})
+    return outcome
