@@ -602,6 +602,31 @@ def _parse(raw: bytes) -> ParsedCert:
         public_key=public_key, **fields)  # type: ignore[arg-type]
 
 
+def outer_signature(der: bytes) -> tuple[tuple[int, ...], bytes | None, bool] | None:
+    """A certificate's outer signature algorithm (OID and parameters' DER) and whether it is
+    self-issued (subject equals issuer), read without judging anything else; None when the DER
+    is too broken to tell."""
+    body = Der(der).read(SEQUENCE)
+    outer = Der(body) if body is not None else None
+    tbs = outer.read(SEQUENCE) if outer is not None else None
+    algorithm = outer.read(SEQUENCE) if outer is not None and tbs is not None else None
+    if tbs is None or algorithm is None:
+        return None
+    fields = Der(tbs)
+    if fields.peek(context(0, constructed=True)):
+        fields.read_any()
+    fields.read_any()  # serial
+    fields.read_any()  # signature algorithm
+    issuer = fields.read(SEQUENCE, with_header=True)
+    fields.read_any()  # validity
+    subject = fields.read(SEQUENCE, with_header=True)
+    try:
+        oid, params = _parse_ai(algorithm)
+    except GoParseError:
+        return None
+    return oid, params, issuer is not None and issuer == subject
+
+
 def _right_align(data: bytes, bit_length: int) -> bytes:
     shift = len(data) * 8 - bit_length
     if shift == 0 or not data:

@@ -8,6 +8,9 @@ Pure strings: ``explain`` uses them without loading any TLS code.
 
 from __future__ import annotations
 
+# The Go release whose crypto/x509 and crypto/tls hec-doctor ports, with the GODEBUG defaults of
+# a module whose go line is that release (how a pusher built today is built).
+GO_VERSION = "1.27"
 TLS_VERIFY_PREFIX = "tls: failed to verify certificate: "
 TLS_PARSE_PREFIX = "tls: failed to parse certificate from server: "
 PLAIN_HTTP = "http: server gave HTTP response to HTTPS client"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 from hec_doctor.checks.base import Context
+from hec_doctor.gotext import GO_VERSION
 from hec_doctor.models import CheckResult, LogpushPrediction, Status
 
 
@@ -31,8 +32,12 @@ def predict(results: Sequence[CheckResult], ctx: Context) -> LogpushPrediction:
             would_deliver=False,
             predicted_error=go_error,
             legacy_error=ctx.facts.legacy_error,
-            basis="the error text Go's HTTP client (1.20 and later) gives for what was found; "
-            "Logpush shows it inside the job's error_message",
+            basis=f"the error text Go {GO_VERSION}'s HTTP client gives for what was found (a "
+            "client built from a module with a current go line); Logpush shows it inside the "
+            "job's error_message" + (
+                "; predicted for an OpenSSL-based server such as Splunk's, which refuses the "
+                "handshake (another TLS stack may send the certificate, and Go would then judge "
+                "it)" if ctx.facts.server_refuses_go else ""),
         )
     if ctx.options.offline:
         return LogpushPrediction(basis="live checks did not run")

@@ -14,6 +14,14 @@ _SCRUBBED = (
     "HEC_TOKEN", "NO_COLOR", "GITHUB_STEP_SUMMARY", "CLOUDFLARE_API_TOKEN",
 )
 
+@pytest.fixture(scope="session")
+def go_client(tmp_path_factory) -> str:
+    """The Go reference client, built once per session (skips when no Go toolchain)."""
+    from tests.goclient import build_go_client
+
+    return build_go_client(tmp_path_factory)
+
+
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in _SCRUBBED:

@@ -41,7 +41,8 @@ def check_live(host: str, port: int, ca_file: str | None = None, *, skip_verify:
                timeout_s: float = 3.0) -> Report:
     """The engine against a loopback server, with ``host`` pinned to 127.0.0.1 and the test
     clock; no token (so nothing is sent beyond health)."""
-    target = build_target(f"https://{host}:{port}/services/collector/raw",
+    written = f"[{host}]" if ":" in host else host
+    target = build_target(f"https://{written}:{port}/services/collector/raw",
                           skip_verify_flag=skip_verify or None)
     pins = () if host == "127.0.0.1" else (ResolveOverride(host, port, "127.0.0.1"),)
     return run(target, Options(ca_file=ca_file, resolve=pins, timeout_s=timeout_s,

@@ -269,3 +269,76 @@ def test_a_megabyte_of_anything_ends_quickly(text):
 def test_a_megabyte_token_is_refused_in_one_line():
     with pytest.raises(InputError, match="1000000 characters long"):
         build_target("hec.example.com", token_flag="a" * 1_000_000)
+
+
+# --- certificates: Go's parser and verifier, ported, on anything a server could send ---------
+
+def _seed_certificates() -> list[bytes]:
+    from tests import derforge as f
+
+    r = f.ca("Fuzz Root")
+    i = f.ca("Fuzz Intermediate", r, extra=(f.name_constraints((f.subtree("dns", "test"),)),
+                                            f.policies("1.2.3.4"), f.policy_constraints(0, 0)))
+    return [r.der, i.der, f.leaf("hec.test", i, names=f.san(
+        dns=("hec.test",), ips=("127.0.0.1",), emails=("a@hec.test",),
+        uris=("https://hec.test/x",))).der]
+
+
+SEEDS = _seed_certificates()
+
+
+@st.composite
+def mutated_certificates(draw):
+    der = bytearray(draw(st.sampled_from(SEEDS)))
+    for _ in range(draw(st.integers(1, 6))):
+        where = draw(st.integers(0, len(der) - 1))
+        kind = draw(st.sampled_from(["flip", "set", "cut", "insert"]))
+        if kind == "flip":
+            der[where] ^= 1 << draw(st.integers(0, 7))
+        elif kind == "set":
+            der[where] = draw(st.integers(0, 255))
+        elif kind == "cut":
+            del der[where:where + draw(st.integers(1, 8))]
+        else:
+            der[where:where] = draw(st.binary(min_size=1, max_size=8))
+        if not der:
+            break
+    return bytes(der)
+
+
+@MANY
+@given(st.one_of(mutated_certificates(), st.binary(max_size=300)))
+def test_any_certificate_bytes_parse_or_are_refused_with_go_words(der):
+    from hec_doctor.goparse import GoParseError, parse_certificate
+
+    try:
+        cert = parse_certificate(der)
+    except GoParseError as exc:
+        text = str(exc)
+        assert text and "\n" not in text
+        return
+    assert cert.raw == der
+
+
+@SOME
+@given(st.lists(mutated_certificates(), min_size=1, max_size=3))
+def test_any_parsed_chain_gets_a_verdict_and_a_cause(ders):
+    import datetime as dt
+
+    from hec_doctor.checks.tls import evaluate_chain, evaluate_hostname, evaluate_strength
+    from hec_doctor.goparse import GoParseError, parse_certificate
+    from hec_doctor.gox509 import CertPool, verify
+
+    chain = []
+    for der in ders:
+        try:
+            chain.append(parse_certificate(der))
+        except GoParseError:
+            return
+    roots = CertPool([parse_certificate(SEEDS[0])])
+    now = dt.datetime.now(dt.timezone.utc)
+    error = verify(chain, "hec.test", roots, now)
+    assert error is None or error.startswith(("x509: ", "crypto/rsa: "))
+    for outcome in (evaluate_chain(chain, roots, now, True), evaluate_hostname(chain, "hec.test"),
+                    evaluate_strength(chain)):
+        assert outcome.summary

@@ -38,6 +38,8 @@ class Facts:
         tls_verified: whether Go's verification of the chain passed (None: not judged).
         health, token_reply, event_reply: the HEC probes' replies.
         silent_http: the server gave no HTTP reply, so later probes are not sent.
+        server_refuses_go: the server would end Go's handshake (predicted, not seen: our own
+            handshake offers more than Go's).
     """
 
     guid: str | None = None
@@ -55,6 +57,7 @@ class Facts:
     token_reply: Reply | None = None
     event_reply: Reply | None = None
     silent_http: bool = False
+    server_refuses_go: bool = False
 
     def record_go_error(self, text: str) -> None:
         """Keep the first error Go would report; later ones never show (Go stops there)."""

@@ -16,7 +16,7 @@ from hec_doctor import gotext
 from hec_doctor.advice import SKIP_VERIFY_TRADE_OFF, SPLUNK_CERT_FIX
 from hec_doctor.checks.base import Context
 from hec_doctor.gotext import TLS_VERIFY_PREFIX
-from hec_doctor.goparse import GoParseError, Name
+from hec_doctor.goparse import GoParseError, Name, outer_signature
 from hec_doctor.gox509 import (
     LEAF,
     ROOT,
@@ -269,9 +269,17 @@ def _rejection_cause(rejection: Rejection) -> ChainCause | None:
                           "basicConstraints CA:TRUE.",
                           "Issue the intermediate as X.509 v3 with basicConstraints CA:TRUE.")
     if "parent certificate cannot sign" in error:
-        return ChainCause(f"the {role} {candidate!r} may not sign certificates",
-                          "Its basicConstraints or keyUsage (no keyCertSign) forbid it.",
-                          "Use a CA certificate with CA:TRUE and keyCertSign.")
+        parent = rejection.candidate
+        if parent.basic_constraints_valid and not parent.is_ca:
+            what = "is not a CA (basicConstraints CA:FALSE)"
+        elif not parent.basic_constraints_valid:
+            what = "is not a CA (a v3 certificate without basicConstraints)"
+        else:
+            what = "may not sign certificates (its keyUsage lacks keyCertSign)"
+        return ChainCause(f"the {role} {candidate!r} {what}",
+                          "RFC 5280 4.2.1.9: only a CA certificate with keyCertSign may verify "
+                          "certificate signatures, and Go checks it.",
+                          "Use a CA certificate with basicConstraints CA:TRUE and keyCertSign.")
     if "too many intermediates" in error:
         return ChainCause(f"the path length limit of {candidate!r} "
                           f"(pathlen {rejection.candidate.max_path_len}) is exceeded",
@@ -453,6 +461,58 @@ def _chain_verdict(ctx: Context) -> Verdict:
     return ctx.facts.chain_verdict
 
 
+# The certificate signature algorithms Go lists in signature_algorithms_cert (crypto/tls
+# common.go supportedSignatureAlgorithmsCert: every default scheme, SHA-1 included, no MD5, no
+# SHA-224, no DSA, no rsa_pss_pss). An OpenSSL server (Splunk's TLS stack) will not present a
+# certificate signed otherwise and ends the handshake with a handshake_failure alert (seen in
+# the parity corpus for TLS 1.2 and 1.3; only the server's own certificate is checked).
+_GO_CERT_SIGNATURES = {
+    (1, 2, 840, 113549, 1, 1, 5), (1, 3, 14, 3, 2, 29), (1, 2, 840, 113549, 1, 1, 11),
+    (1, 2, 840, 113549, 1, 1, 12), (1, 2, 840, 113549, 1, 1, 13), (1, 2, 840, 10045, 4, 1),
+    (1, 2, 840, 10045, 4, 3, 2), (1, 2, 840, 10045, 4, 3, 3), (1, 2, 840, 10045, 4, 3, 4),
+    (1, 3, 101, 112),
+}
+_PSS_HASHES = {(2, 16, 840, 1, 101, 3, 4, 2, 1), (2, 16, 840, 1, 101, 3, 4, 2, 2),
+               (2, 16, 840, 1, 101, 3, 4, 2, 3)}
+
+
+def _pss_listed(params: bytes | None) -> bool:
+    """An RSASSA-PSS signature OpenSSL maps to an rsa_pss_rsae scheme Go lists: parameters it
+    can read, trailer field 1, and a SHA-2 hash of 256 bits or more (salt and MGF1 hash not
+    checked, as OpenSSL does not check them there)."""
+    from hec_doctor.goparse import SEQUENCE, Der, context
+
+    body = Der(params or b"").read(SEQUENCE)
+    if body is None:
+        return False
+    fields, hash_oid = Der(body), None
+    while not fields.empty():
+        read = fields.read_any()
+        if read is None:
+            return False
+        tag, value = read
+        if tag == context(0, constructed=True):
+            ai = Der(value).read(SEQUENCE)
+            hash_oid = Der(ai).read_oid() if ai is not None else None
+        elif tag == context(3, constructed=True) and Der(value).read_int64() != 1:
+            return False
+    return hash_oid in _PSS_HASHES
+
+
+def openssl_refusal(ders: Sequence[bytes]) -> str | None:
+    """What Go reports when an OpenSSL-based server refuses its handshake because its own
+    certificate (the leaf; the rest of the chain is sent as it is) is signed with an algorithm
+    Go does not list in signature_algorithms_cert. Seen in TLS 1.2 and 1.3 alike."""
+    found = outer_signature(ders[0]) if ders else None
+    if found is None:
+        return None
+    oid, params, self_issued = found
+    if self_issued or oid in _GO_CERT_SIGNATURES or (
+            oid == (1, 2, 840, 113549, 1, 1, 10) and _pss_listed(params)):
+        return None
+    return gotext.remote_alert(40)
+
+
 # crypto/tls handshake_client.go: the largest RSA key a client accepts (tlsmaxrsasize default).
 MAX_RSA_BITS = 8192
 
@@ -504,6 +564,20 @@ def check_handshake(ctx: Context) -> Outcome:
         ctx.facts.record_go_error(go_error)
     outcome = evaluate_handshake(facts)
     if facts.failure is None and facts.chain:
+        refused = openssl_refusal(facts.chain)
+        if refused is not None:
+            ctx.facts.record_go_error(refused)
+            ctx.facts.server_refuses_go = True
+            return Outcome(Status.FAIL, "the server will refuse Go's handshake: its certificate "
+                           "is signed with an algorithm Go does not list",
+                           "An OpenSSL-based server (Splunk's TLS stack) presents its "
+                           "certificate only when the client lists the certificate's signature "
+                           "algorithm in signature_algorithms_cert; Go lists SHA-256/384/512 "
+                           "RSA, RSA-PSS "
+                           "and ECDSA, Ed25519 and SHA-1, not MD5, SHA-224, DSA or RSA-PSS "
+                           f"with other parameters. Go reports: {refused}",
+                           "Reissue the chain with SHA256-RSA or ECDSA-SHA256 signatures.",
+                           {**outcome.data, "go_error": refused})
         refusal = parse_refusal(facts.chain)
         if refusal is not None:
             ctx.facts.record_go_error(refusal)

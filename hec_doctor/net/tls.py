@@ -20,6 +20,17 @@ from hec_doctor.net.http import TlsStream
 from hec_doctor.net.tcp import TcpAttempt, connect
 
 MAX_HANDSHAKE_BYTES = 256 * 1024  # a real chain is a few KB; more is a misbehaving server
+# What Go 1.27's client offers in TLS 1.2 (crypto/tls cipher_suites.go: the preference order
+# minus disabledCipherSuites: no RSA key exchange, no 3DES, no CBC-SHA256, no RC4), in OpenSSL's
+# names. TLS 1.3's three suites are OpenSSL's defaults already. A server that only speaks what
+# Go does not offer refuses this handshake as it refuses Go's.
+GO_TLS12_CIPHERS = ":".join((
+    "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
+    "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
+    "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+    "ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA",
+    "ECDHE-ECDSA-AES256-SHA", "ECDHE-RSA-AES256-SHA",
+))
 
 
 @dataclass(frozen=True)
@@ -58,9 +69,9 @@ def inspecting_context() -> ssl.SSLContext:
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE  # verification is Go's, ported: gox509 judges the chain
     context.minimum_version = ssl.TLSVersion.TLSv1_2
-    # Let OpenSSL accept what Go accepts (RSA-1024 keys, SHA-1 certificates): the verdict on the
-    # chain is gox509's, and it must first see the chain to judge it.
-    context.set_ciphers("DEFAULT:@SECLEVEL=0")
+    # Offer Go's suites; security level 0 lets OpenSSL take whatever chain the server sends
+    # (RSA-1024 keys, SHA-1 signatures): the verdict on it is gox509's, which must see it first.
+    context.set_ciphers(GO_TLS12_CIPHERS + ":@SECLEVEL=0")
     return context
 
 
