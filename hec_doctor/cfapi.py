@@ -63,13 +63,26 @@ def fetch_jobs(url: str, api_token: str, *, timeout_s: float, ca_file: str | Non
         raise FetchError(redact_echo(f"cannot reach the Cloudflare API at {url}: "
                                f"{type(exc).__name__}: {exc}", secrets)) from None
     text = body.decode("utf-8", "replace")
-    if status in (401, 403):
-        raise InputError(redact_echo(f"the Cloudflare API refused the token (HTTP {status}"
-                               f"{_api_errors(text)}); it needs Logs Read", secrets))
+    if status in (400, 401, 403):
+        raise InputError(redact_echo(f"the Cloudflare API refused the request (HTTP {status}"
+                                     f"{_api_errors(text)}): {_refusal_fix(text)}", secrets))
     if status != 200:
         raise FetchError(redact_echo(f"the Cloudflare API answered HTTP {status}{_api_errors(text)}",
                                secrets))
     return redact_echo(text, secrets)
+
+
+def _refusal_fix(text: str) -> str:
+    """What to do about a refused API request, from the API's own error (explain's catalog)."""
+    from hec_doctor.error_messages import explain_message
+
+    explanation = explain_message(text, destination="api")
+    if explanation.matched is not None and explanation.matched.family == "cloudflare":
+        return explanation.fix[:1].lower() + explanation.fix[1:]
+    # cloudflare-docs logs/logpush/permissions.mdx: "all Logpush API operations require Logs:
+    # Write permission", zone-scoped for zone datasets, account-scoped for account datasets.
+    return ("the token needs Logs: Write on this zone or account (every Logpush API operation "
+            "requires it)")
 
 
 def _api_errors(text: str) -> str:

@@ -153,22 +153,24 @@ class JobSummary:
     """The Logpush job a report is about (``hec-doctor job``), as read from its JSON.
 
     Attributes:
-        id: the job's id (as given: a number, or text when the JSON held text).
-        name: its name, or "".
+        id: the job's id as given (a JSON number, text, or boolean; anything else as short JSON
+            text).
+        name: its name, or "" (long values shortened, as every text here).
         dataset: its dataset, or "".
-        enabled: the ``enabled`` field.
-        version: ``v2`` when ``"logstream": true``, else ``v1``.
+        enabled: the ``enabled`` field when it is a boolean, else None.
+        version: ``v1`` for ``"logstream": false``, ``v2`` for ``"logstream": true``, None when
+            the job does not say (current jobs carry no logstream) or is an edge job.
         kind: ``""`` or ``edge``.
         destination_scheme: the destination_conf's scheme (``splunk``, ``s3``, ...).
         last_complete, last_error: the timestamps as given, or None.
         error_message: the last error message, verbatim (secrets redacted), or None.
     """
 
-    id: int | str | None
+    id: int | float | str | bool | None
     name: str
     dataset: str
     enabled: bool | None
-    version: str
+    version: str | None
     kind: str
     destination_scheme: str
     last_complete: str | None
@@ -256,10 +258,12 @@ class Tally:
         verdict: the worst verdict so far.
         exit_code: the worst exit code so far (see ``batch_exit_code``).
         all_jobs: every report was about a Logpush job.
+        noun: what the run went over ("target", or "job"), for a run with no reports.
     """
 
-    def __init__(self, *, strict: bool = False) -> None:
+    def __init__(self, *, strict: bool = False, noun: str = "target") -> None:
         self.strict = strict
+        self.noun = noun
         self.total = 0
         self.counts = {s: 0 for s in (Status.PASS, Status.WARN, Status.FAIL, Status.ERROR)}
         self.verdict = Status.PASS

@@ -42,8 +42,9 @@ destination_conf's query string:
     header_Authorization=Splunk%20e6d94e8c-5792-4ad1-be3c-29bcaee0197d
 
 The word Splunk, then %20 (an encoded space), then the token. Without "Splunk" HEC answers code 3
-"Invalid authorization"; a raw space or other unencoded special characters may be decoded wrongly
-("+" becomes a space, "&" ends the parameter). "Bearer" is not accepted by HEC."""),
+"Invalid authorization". Cloudflare refuses a raw space when the job is saved ("invalid
+destination_conf: config string must match ..."), and other unencoded characters may be decoded
+wrongly ("+" becomes a space, "&" ends the parameter). "Bearer" is not accepted by HEC."""),
     Topic("ports", "ports: 443 or 8088", """\
 Cloudflare documents two ports for Splunk destinations: 443 and 8088 (Splunk's HEC default).
 Other ports may work today but are not documented. Two are always wrong: 8089 is splunkd's
@@ -62,16 +63,33 @@ Logpush, rejects it:
 Fix: install a certificate from a public CA whose subjectAltName holds the HEC host name, with
 its intermediates, as serverCert in inputs.conf [http] (then restart splunkd). curl may accept a
 certificate Go rejects (CN-only); test with hec-doctor check, which judges as Go does."""),
-    Topic("logpush-versions", "logpush-versions: v1 and v2 jobs", """\
-A job whose JSON has "logstream": true is Logpush v2; a job without it is v1 (legacy). Upgrade a
-v1 job with:
+    Topic("logpush-versions", "logpush-versions: v1, v2, and jobs today", """\
+Before mid-2020 Logpush pushed five-minute batches read through the Logpull API ("v1"); since
+then it pushes batches as soon as they are ready ("v2"). Cloudflare dropped v1 and v2 from its
+documentation in 2024, and job objects the API returns today carry no "logstream" field at all
+(neither of Cloudflare's SDK types has it): a job without it is a current job. Only an explicit
+"logstream": false marks an old v1 job, and Edge Log Delivery jobs ("kind": "edge") are
+neither. The Logpush FAQ's upgrade for such a job:
 
     curl -X PUT https://api.cloudflare.com/client/v4/zones/<ZONE_ID>/logpush/jobs/<JOB_ID> \\
       -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" -H "Content-Type: application/json" \\
       -d '{"logstream": true}'
 
-Logpush pushes each batch once and never backfills. A job that was off or failing misses that
-window; logs are kept at least 72 hours for the Logpull API, and after 168 hours (7 days) a job
-that fell that far behind fails with "too early: logs older than 168h0m0s are not available".
-The fields frequency and logpull_options are deprecated (use max_upload_* and output_options)."""),
+(use /accounts/<ACCOUNT_ID> for an account dataset; every Logpush API call needs a token with
+Logs: Write). "too early: logs older than 168h0m0s are not available" is the Logpull API's
+7-day limit: a job shows it only when it reads through Logpull (v1) and fell more than 7 days
+behind. frequency and logpull_options are deprecated: use max_upload_* and output_options.
+See also: hec-doctor explain backfill."""),
+    Topic("backfill", "backfill: what a failing or disabled job loses", """\
+Logpush pushes each batch once and never backfills. While a destination fails, Logpush retries
+a batch for as long as its logs are kept, and it disables the job after 24 hours without a
+successful push (Cloudflare's Logpush health documentation, 2026; the older "about five times
+over five minutes" is no longer what Cloudflare documents). A job disabled sooner was switched
+off by a person. New jobs are created disabled until enabled.
+
+What was not pushed can be fetched again only for a zone's HTTP request logs (http_requests),
+with the Logpull API, only if log retention was switched on beforehand (off by default:
+GET /zones/<ZONE_ID>/logs/control/retention/flag), and only back at least 3 and up to 7 days.
+Logs of every other dataset that were not pushed are lost. hec-doctor job says, for each job,
+which window is lost and what can still be fetched."""),
 )}

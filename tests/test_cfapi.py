@@ -25,6 +25,7 @@ class Api:
     def __init__(self) -> None:
         self.requests: list[tuple[str, str | None]] = []
         self.redirect = False
+        self.reply: tuple[int, object] | None = None  # (status, body) instead of the jobs
 
 
 @contextlib.contextmanager
@@ -46,7 +47,9 @@ def api_server(tmp_path: Path) -> Iterator[tuple[str, str, Api]]:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            if self.headers.get("Authorization") != f"Bearer {API_TOKEN}":
+            if state.reply is not None:
+                status, body = state.reply
+            elif self.headers.get("Authorization") != f"Bearer {API_TOKEN}":
                 body = {"result": None, "success": False,
                         "errors": [{"code": 10000, "message": "Authentication error"}]}
                 status = 403
@@ -102,7 +105,8 @@ def test_refused_token_is_exit_2_and_never_echoed(api):
     result = job("--zone", ZONE, "--api-base", base, "--api-ca-file", ca_file,
                  env={"CLOUDFLARE_API_TOKEN": "wrong-" + API_TOKEN})
     assert result.exit_code == 2
-    assert "refused the token (HTTP 403: Authentication error [10000])" in result.stderr
+    assert ("refused the request (HTTP 403: Authentication error [10000]): create an API token "
+            "with Logs: Write") in result.stderr
     assert API_TOKEN not in result.stderr
 
 
@@ -135,3 +139,32 @@ def test_api_usage_errors(args, env, words):
     assert result.exit_code == 2
     assert words in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_fetched_jobs_fixes_name_the_real_zone(api):
+    base, ca_file, _ = api
+    result = job("--zone", ZONE, "--api-base", base, "--api-ca-file", ca_file, "--format",
+                 "json")
+    faq_job = json.loads(result.stdout)["reports"][2]
+    enabled = next(c for c in faq_job["checks"] if c["id"] == "job.enabled")
+    assert (f"PUT https://api.cloudflare.com/client/v4/zones/{ZONE}/logpush/jobs/3139"
+            in enabled["remediation"])
+
+
+def test_a_zone_without_jobs_is_a_normal_answer(api):
+    base, ca_file, state = api
+    # The API's envelope with an empty result: what a zone without jobs answers.
+    state.reply = (200, {"errors": [], "messages": [], "result": [], "success": True})
+    result = job("--zone", ZONE, "--api-base", base, "--api-ca-file", ca_file)
+    assert result.exit_code == 0
+    assert "no jobs" in result.stderr
+
+
+def test_zero_trust_permission_refusal_names_both_permissions(api):
+    base, ca_file, state = api
+    # The envelope shape of every API error; the words are cloudflare-docs permissions.mdx's.
+    state.reply = (403, {"result": None, "success": False, "errors": [
+        {"code": 1004, "message": "reading job for product 'gateway' is not allowed"}]})
+    result = job("--account", ACCOUNT, "--api-base", base, "--api-ca-file", ca_file)
+    assert result.exit_code == 2
+    assert "Logs: Write" in result.stderr and "Zero Trust: PII Read" in result.stderr

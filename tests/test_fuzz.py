@@ -212,9 +212,13 @@ def test_any_job_gets_a_report_in_every_format(job):
 
 
 @MANY
-@given(st.text(max_size=500))
-def test_any_message_is_explained(message):
-    explanation = explain_message(message)
+@given(st.one_of(st.text(max_size=500), json_values.map(json.dumps),
+                 st.text(max_size=100).map(lambda t: json.dumps(json.dumps(t)))),
+       st.sampled_from(["splunk", "s3", "datadog", ""]))
+def test_any_message_is_explained(message, destination):
+    # Messages come quoted, in envelopes, and in envelopes quoted again: unwrapping any of it
+    # never fails and never loses the message.
+    explanation = explain_message(message, destination=destination)
     assert explanation.message == message and explanation.cause and explanation.fix
 
 

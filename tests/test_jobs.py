@@ -1,5 +1,5 @@
-"""``hec-doctor job`` and ``hec-doctor explain``: job JSON in every shape, health in time, the
-error-message catalog, and the jobs API read from a local stand-in."""
+"""``hec-doctor job``: real job shapes (``tests/jobdata.py`` names where each was published)
+judged as Cloudflare documents jobs today, and the command in every output format."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ from pathlib import Path
 import pytest
 
 from hec_doctor.errors import InputError
-from hec_doctor.jobs import judge_job, parse_jobs
-from hec_doctor.error_messages import CLASSES, explain_message
+from hec_doctor.job_checks import judge_job
+from hec_doctor.jobs import parse_jobs
 from hec_doctor.models import Status
-from hec_doctor.topics import TOPICS
-from tests.helpers import P as TLS_PREFIX
-from tests.tlscases import EXPECTED as GO_TEXTS
+from tests import jobdata
 from tests.helpers import invoke
 
 JOBS = Path(__file__).parent.parent / "fixtures" / "jobs"
@@ -55,136 +53,295 @@ def test_bad_json_is_one_clear_error(text, words):
         parse_jobs(text)
 
 
-# --- the FAQ's two jobs -------------------------------------------------------------------
+# --- the FAQ's two jobs (logpush-faq.md, "How can I check my Logpush version") -----------
 
-def test_faq_v2_job():
+def test_faq_job_with_logstream_true():
     assert statuses(FAQ_V2) == {
-        "job.enabled": Status.WARN,  # turned off, no error recorded
+        "job.enabled": Status.WARN,  # turned off by a person: no error recorded
         "job.version": Status.PASS,
-        "job.options": Status.WARN,  # frequency and logpull_options
+        "job.dataset": Status.PASS,
         "job.kind": Status.PASS,
+        "job.options": Status.WARN,  # frequency and logpull_options
+        "job.upload": Status.PASS,
+        "job.output": Status.PASS,  # timestamps=rfc3339 from logpull_options
         "job.health": Status.PASS,
         "job.error_message": Status.PASS,
         "job.destination": Status.SKIP,  # cos://, not Splunk
     }
 
 
-def test_faq_v1_job_failing_with_the_168h_error():
+def test_faq_failing_job_with_the_168h_error():
     judged = judge_job(FAQ_V1, NOW)
     assert {k: o.status for k, o in judged.items()} == {
-        "job.enabled": Status.FAIL, "job.version": Status.WARN, "job.options": Status.WARN,
-        "job.kind": Status.PASS, "job.health": Status.FAIL, "job.error_message": Status.FAIL,
+        "job.enabled": Status.FAIL, "job.version": Status.PASS, "job.dataset": Status.PASS,
+        "job.kind": Status.PASS, "job.options": Status.WARN, "job.upload": Status.PASS,
+        "job.output": Status.PASS, "job.health": Status.FAIL, "job.error_message": Status.FAIL,
         "job.destination": Status.SKIP,
     }
-    assert 'PUT https://api.cloudflare.com/client/v4/zones/<ZONE_ID>/logpush/jobs/2 with ' \
-           '{"logstream": true}' in judged["job.version"].remediation
+    # No logstream field: the FAQ called that v1, but current jobs never carry it.
+    assert judged["job.version"].summary == "a current job (no logstream field)"
     assert judged["job.options"].data["deprecated"] == ["frequency", "logpull_options"]
+    assert "after failing for about 7 days, as Logpush does after 24 hours" in \
+        judged["job.enabled"].summary
     health = judged["job.health"]
-    assert health.summary.startswith("failing: last error at 2021-03-24T20:56:44Z")
-    assert "7 days before the last error" in health.summary
-    assert ("Logs from 2021-03-17T20:50:00Z to 2026-11-24T12:00:00Z are lost for good; Logpull "
-            "can still fetch those since 2026-11-24T12:00:00Z") in health.detail
+    assert health.summary.startswith("failing now: last error at 2021-03-24T20:56:44Z (")
+    assert "logs were pushed up to 2021-03-17T20:50:00Z" in health.summary
+    assert "those since 2026-11-24T12:00:00Z can be fetched, perhaps back to " \
+           "2026-11-20T12:00:00Z; older ones are lost" in health.detail
+    assert "only if log retention was switched on beforehand" in health.detail
     message = judged["job.error_message"]
     assert message.data["class"] == "logpush.too-early"
+    assert message.data["producer"] == "the Logpull API"
     assert message.data["age"] == "168h0m0s"
     assert FAQ_V1["error_message"] in message.summary  # verbatim, never dropped
 
 
-# --- health in time -----------------------------------------------------------------------
+# --- v1 only when the job says so; edge jobs are neither -----------------------------------
 
-def _job(**fields):
-    base = {"id": 7, "enabled": True, "logstream": True, "kind": "",
-            "destination_conf": "s3://bucket", "last_complete": None, "last_error": None}
-    return {**base, **fields}
+@pytest.mark.parametrize("shape", [jobdata.DOC_SPLUNK_ENABLED, jobdata.TF_GATEWAY_DNS,
+                                   jobdata.TF_DATADOG, jobdata.DOC_EDGE],
+                         ids=["doc-splunk", "tf-gateway-dns", "tf-datadog", "doc-edge"])
+def test_jobs_as_the_api_returns_them_today_are_not_called_v1(shape):
+    outcome = judge_job(shape, NOW)["job.version"]
+    assert outcome.status is Status.PASS
+    assert "old" not in outcome.summary
 
+
+def test_only_logstream_false_is_an_old_job_and_its_fix_uses_the_scope():
+    outcome = judge_job(jobdata.job(logstream=False), NOW)["job.version"]
+    assert outcome.status is Status.WARN
+    assert outcome.remediation.startswith(
+        "Upgrade as the Logpush FAQ documented: PUT https://api.cloudflare.com/client/v4/zones/"
+        '<ZONE_ID>/logpush/jobs/146 with {"logstream": true}')
+
+
+def test_edge_jobs_are_not_v1_or_v2_and_only_carry_http_requests():
+    assert judge_job({**jobdata.DOC_EDGE, "logstream": False}, NOW)["job.version"].summary == \
+        "an Edge Log Delivery job: not a Logpush v1 or v2 job"
+    wrong = judge_job({**jobdata.DOC_EDGE, "dataset": "firewall_events"}, NOW)["job.kind"]
+    assert wrong.status is Status.FAIL
+    assert "supports only http_requests" in wrong.summary
+
+
+def test_strict_does_not_fail_a_healthy_job_without_logstream(tmp_path):
+    path = tmp_path / "job.json"
+    path.write_text(json.dumps(jobdata.job(last_complete="2026-11-27T11:58:00Z")))
+    result = invoke("job", str(path), "--strict", "--format", "json")
+    report = json.loads(result.stdout)["reports"][0]
+    version = next(c for c in report["checks"] if c["id"] == "job.version")
+    assert version["status"] == "pass"
+    assert report["job"]["version"] is None
+
+
+# --- scope: /zones or /accounts in every fix ----------------------------------------------
+
+def test_account_dataset_fixes_use_accounts():
+    judged = judge_job({**jobdata.TF_GATEWAY_DNS, "enabled": False}, NOW)
+    assert "/accounts/<ACCOUNT_ID>/logpush/jobs/3186 with" in judged["job.enabled"].remediation
+    assert judged["job.dataset"].summary.startswith("gateway_dns: an account dataset")
+    assert "Zero Trust: PII Read" in judged["job.dataset"].detail
+
+
+def test_zone_dataset_fixes_use_zones_and_a_fetched_scope_gives_the_real_id():
+    disabled = jobdata.job(enabled=False, last_complete="2026-11-27T10:00:00Z")
+    assert "/zones/<ZONE_ID>/logpush/jobs/146" in judge_job(disabled, NOW)[
+        "job.enabled"].remediation
+    fetched = judge_job(disabled, NOW, scope=("zones", "a" * 32))
+    assert f"/zones/{'a' * 32}/logpush/jobs/146" in fetched["job.enabled"].remediation
+
+
+def test_a_dataset_under_both_scopes_and_an_unknown_one_are_said_as_such():
+    both = judge_job(jobdata.job(dataset="firewall_events", enabled=False), NOW)
+    assert "<zones/ZONE_ID or accounts/ACCOUNT_ID" in both["job.enabled"].remediation
+    unknown = judge_job(jobdata.job(dataset="brand_new_events"), NOW)["job.dataset"]
+    assert unknown.status is Status.SKIP and "not judged" in unknown.summary
+
+
+# --- enabled, and who disabled it ---------------------------------------------------------
+
+def test_a_job_as_created_was_never_switched_on():
+    judged = judge_job(jobdata.DOC_SPLUNK_CREATED, NOW)
+    assert judged["job.enabled"].summary == ("the job is disabled and never completed a push: "
+                                             "most likely it was never switched on")
+    assert judged["job.health"].status is Status.SKIP
+
+
+@pytest.mark.parametrize(("last_complete", "last_error", "words"), [
+    ("2026-11-27T09:00:00Z", "2026-11-27T11:00:00Z",
+     "after failing for about 2 hours: a person disabled it"),
+    ("2026-11-26T02:00:00Z", "2026-11-27T08:00:00Z",
+     "after failing for about 30 hours, as Logpush does after 24 hours"),
+    (None, "2026-11-27T08:00:00Z", "whether Logpush or a person disabled it is not judged"),
+])
+def test_who_disabled_a_failing_job(last_complete, last_error, words):
+    outcome = judge_job(jobdata.job(enabled=False, last_complete=last_complete,
+                                    last_error=last_error, error_message="EOF"), NOW)
+    assert outcome["job.enabled"].status is Status.FAIL
+    assert words in outcome["job.enabled"].summary
+
+
+def test_disabled_without_error_was_turned_off_by_a_person():
+    outcome = judge_job(jobdata.job(enabled=False, last_complete="2026-11-27T06:00:00Z"),
+                        NOW)["job.enabled"]
+    assert outcome.status is Status.WARN
+    assert "a person (or an API client) turned it off" in outcome.detail
+
+
+# --- health in time: last_error means failing now ------------------------------------------
 
 @pytest.mark.parametrize(("fields", "status", "words"), [
-    ({"last_complete": "2026-11-27T11:59:00Z"}, Status.PASS, "(1 minutes ago); no error"),
-    ({"last_complete": "2026-11-25T11:00:00Z"}, Status.WARN, "no push completed for 2 days"),
+    ({"last_complete": "2026-11-27T11:59:00Z"}, Status.PASS,
+     "logs pushed up to 2026-11-27T11:59:00Z (1 minute ago); no error"),
+    ({"last_complete": "2026-11-25T11:00:00Z"}, Status.WARN, "nothing pushed for 2 days"),
     ({}, Status.WARN, "no push has completed yet"),
     ({"last_complete": "2026-11-27T10:00:00Z", "last_error": "2026-11-27T11:30:00Z"},
-     Status.FAIL, "failing: last error at 2026-11-27T11:30:00Z (30 minutes ago)"),
+     Status.FAIL, "failing now: last error at 2026-11-27T11:30:00Z (30 minutes ago)"),
+    # An error older than the last completed log time: SDK-go says non-null last_error is
+    # failing now, so there is no "recovered" state.
     ({"last_complete": "2026-11-27T11:50:00Z", "last_error": "2026-11-27T11:00:00Z"},
-     Status.WARN, "recovered"),
+     Status.FAIL, "failing now: last error at 2026-11-27T11:00:00Z"),
     ({"last_error": "2026-11-27T11:00:00Z"}, Status.FAIL, "no push has ever completed"),
     ({"last_complete": "yesterday"}, Status.WARN, "is not an RFC 3339 time"),
+    ({"last_complete": "2026-11-30T12:00:00Z"}, Status.WARN,
+     "last_complete is 2026-11-30T12:00:00Z (3 days in the future)"),
+    ({"last_complete": "2026-11-27T12:03:00+00:00"}, Status.PASS, "(0 minutes ago)"),
 ])
 def test_health_in_time(fields, status, words):
-    outcome = judge_job(_job(**fields), NOW)["job.health"]
+    outcome = judge_job(jobdata.job(**fields), NOW)["job.health"]
     assert outcome.status is status
     assert words in outcome.summary
+    assert "recovered" not in outcome.summary
 
 
-def test_recent_gap_is_still_fetchable_with_logpull():
-    outcome = judge_job(_job(last_complete="2026-11-27T06:00:00Z",
-                             last_error="2026-11-27T11:00:00Z"), NOW)["job.health"]
-    assert "All of them are younger than 72 hours" in outcome.detail
+def test_failing_job_retry_behaviour_is_pr_32514s():
+    detail = judge_job(jobdata.job(last_complete="2026-11-27T10:00:00Z",
+                                   last_error="2026-11-27T11:30:00Z"), NOW)["job.health"].detail
+    assert "disables the job after 24 hours without a successful push (PR-32514)" in detail
+    assert "five times" not in detail
 
 
-@pytest.mark.parametrize(("fields", "status"), [
-    ({"kind": "edge"}, Status.PASS), ({"kind": "bogus"}, Status.WARN),
-    ({"enabled": None}, Status.WARN),
+@pytest.mark.parametrize(("shape", "last_complete", "words"), [
+    (jobdata.job(), "2026-11-27T06:00:00Z",
+     "All of them are less than 3 days old: the Logpull API can fetch them, only if log "
+     "retention was switched on beforehand"),
+    (jobdata.job(), "2026-11-22T06:00:00Z", "those since 2026-11-24T12:00:00Z can be fetched"),
+    (jobdata.TF_GATEWAY_DNS, "2026-11-27T06:00:00Z",
+     "Only a zone's http_requests logs can be fetched again (with Logpull); gateway_dns logs "
+     "that were not pushed are lost."),
 ])
-def test_kind_and_enabled_edges(fields, status):
-    judged = statuses(_job(**fields))
-    key = "job.kind" if "kind" in fields else "job.enabled"
-    assert judged[key] is status
+def test_what_can_be_fetched_again_depends_on_the_dataset(shape, last_complete, words):
+    failing = {**shape, "last_complete": last_complete, "last_error": "2026-11-27T11:00:00Z",
+               "error_message": "EOF"}
+    assert words in judge_job(failing, NOW)["job.health"].detail
 
 
-def test_output_options_replaces_logpull_options():
-    assert statuses(_job(logpull_options="fields=A", output_options={"field_names": ["A"]}))[
-        "job.options"] is Status.PASS
+# --- upload limits and output options -----------------------------------------------------
 
-
-# --- error_message catalog ----------------------------------------------------------------
-
-@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.id)
-def test_every_catalog_entry_explains_its_own_example(cls):
-    explanation = explain_message(cls.example)
-    assert explanation.matched is cls
-    assert explanation.cause and explanation.fix
-
-
-@pytest.mark.parametrize(("scenario", "class_id"), [
-    ("wrong_host", "tls.hostname-mismatch"), ("wildcard_two_labels", "tls.hostname-mismatch"),
-    ("cn_only", "tls.legacy-cn"), ("splunk_default", "tls.no-names"),
-    ("missing_intermediate", "tls.unknown-authority"), ("sha1_leaf", "tls.unknown-authority"),
-    ("v1_intermediate", "tls.not-ca"), ("client_auth_only", "tls.key-usage"),
-    ("ip_without_ip_san", "tls.ip-sans"),
+@pytest.mark.parametrize(("fields", "status", "words"), [
+    ({}, Status.PASS, "no max_upload_* set"),
+    ({"max_upload_bytes": 5_000_000, "max_upload_records": 1000}, Status.PASS, "within"),
+    ({"max_upload_bytes": 0, "max_upload_records": 0}, Status.PASS, "within"),
+    ({"max_upload_bytes": 1_000}, Status.WARN, "max_upload_bytes 1000 is outside 5 MB to 1 GB"),
+    ({"max_upload_records": 2_000_000}, Status.WARN, "outside 1,000 to 1,000,000 lines"),
+    ({"max_upload_interval_seconds": 10}, Status.WARN, "outside 30 to 300 seconds"),
+    ({"max_upload_records": "1000"}, Status.WARN, "is not a whole number"),
+    ({"max_upload_records": True}, Status.WARN, "is not a whole number"),
+    ({"max_upload_records": 5000.0}, Status.PASS, "max_upload_records=5000"),
 ])
-def test_go_texts_verified_by_the_parity_tests_are_classified(scenario, class_id):
-    # These texts are the ones test_go_parity.py checks against a real Go client.
-    message = f'Post "https://hec.test:8088/services/collector/raw": {TLS_PREFIX}{GO_TEXTS[scenario]}'
-    assert explain_message(message).matched.id == class_id
+def test_upload_limits(fields, status, words):
+    outcome = judge_job(jobdata.job(**fields), NOW)["job.upload"]
+    assert outcome.status is status and words in outcome.summary
 
 
-@pytest.mark.parametrize(("message", "code", "words"), [
-    ('{"text":"Invalid token","code":4}', 4, "Splunk does not know this token"),
-    ('error 403: {"text":"Token disabled","code":1}', 1, "disabled"),
-    ('{"text":"Data channel is missing","code":10}', 10, "acknowledgement"),
-    ("error 400: Incorrect index", 7, "index"),
+def test_edge_jobs_take_no_byte_or_record_limit():
+    outcome = judge_job({**jobdata.DOC_EDGE, "max_upload_bytes": 5_000_000,
+                         "max_upload_interval_seconds": 60}, NOW)["job.upload"]
+    assert outcome.status is Status.WARN
+    assert outcome.summary == "max_upload_bytes is not available for edge jobs"
+
+
+@pytest.mark.parametrize(("shape", "status", "words"), [
+    (jobdata.DOC_SPLUNK_ENABLED, Status.PASS, "ndjson records, timestamps rfc3339"),
+    (jobdata.DOC_LOGPULL_OPTIONS, Status.WARN, "sample_rate 0.1 keeps 10% of records"),
+    (jobdata.job(output_options={"output_type": "csv", "timestamp_format": "rfc3339"}),
+     Status.WARN, "CSV records sent with sourcetype=cloudflare:json"),
+    (jobdata.job(output_options={"field_names": ["RayID"]}), Status.WARN,
+     "timestamp_format unixnano (the API default): Cloudflare's Splunk guide recommends "
+     "rfc3339"),
+    (jobdata.job(output_options={"sample_rate": 0}), Status.WARN, "outside 0 (exclusive) to 1"),
+    (jobdata.job(output_options="ndjson"), Status.WARN, "not an object"),
+    (jobdata.TF_DATADOG, Status.PASS, "ndjson records, timestamps rfc3339"),
 ])
-def test_hec_codes_in_error_bodies(message, code, words):
-    explanation = explain_message(message)
-    assert explanation.cause.startswith(f"HEC code {code} ")
-    assert words in explanation.cause
+def test_output_options(shape, status, words):
+    outcome = judge_job(shape, NOW)["job.output"]
+    assert outcome.status is status and words in outcome.summary
 
 
-def test_splunk_not_found_body_is_a_404_not_a_hec_code():
-    body = '{"text":"The requested URL was not found on this server.","code":404}'
-    assert explain_message(body).matched.id == "http.not-found"
+# --- other destinations: no Splunk advice ---------------------------------------------------
 
-
-@pytest.mark.parametrize(("message", "family"), [
-    ("x509: something new and strange", "tls"),
-    ("dial tcp: weird socket thing", "net"),
-    ("completely unrelated words", ""),
+@pytest.mark.parametrize(("shape", "message"), [
+    (jobdata.TF_GATEWAY_DNS, "tls: failed to verify certificate: x509: certificate signed by "
+                             "unknown authority"),
+    (jobdata.TF_DATADOG, '{"text":"Invalid token","code":4}'),
+    ({**jobdata.TF_GATEWAY_DNS, "destination_conf": "azure://container/dir?sv=x"},
+     jobdata.AZURE_SAS_ERROR),
+    (jobdata.TF_GATEWAY_DNS, "dial tcp 203.0.113.7:443: connect: connection refused"),
 ])
-def test_unknown_messages_keep_their_text_and_get_the_nearest_family(message, family):
-    explanation = explain_message(message)
-    assert explanation.matched is None
-    assert explanation.message == message
-    assert explanation.nearest_family == family
+def test_other_destinations_get_no_splunk_advice(shape, message):
+    judged = judge_job({**shape, "last_error": "2026-11-27T11:00:00Z",
+                        "error_message": message}, NOW)
+    explained = judged["job.error_message"]
+    words = f"{explained.summary} {explained.detail} {explained.remediation}"
+    for splunk_word in ("Splunk", "HEC", "serverCert", "inputs.conf"):
+        assert splunk_word not in words.replace(message, "")
+    assert "does not deep-check" in judged["job.destination"].summary
+
+
+# --- odd values ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["true", 1, None, [True]])
+def test_enabled_that_is_not_a_boolean_is_one_finding(value):
+    judged = judge_job(jobdata.job(enabled=value, last_complete="2026-11-20T00:00:00Z"), NOW)
+    assert judged["job.enabled"].status is Status.WARN
+    assert "cannot tell whether the job runs" in judged["job.enabled"].summary
+    # Nothing else reads it as true: no "nothing pushed for N days while enabled" warning.
+    assert judged["job.health"].status is Status.PASS
+
+
+@pytest.mark.parametrize(("given", "json_id", "text_id"), [
+    (7, 7, "7"), ("7", "7", "7"), (7.5, 7.5, "7.5"), (True, True, "true"),
+    ([1, 2], "[1, 2]", "[1, 2]"),
+])
+def test_ids_of_any_json_type_are_shown_as_given(tmp_path, given, json_id, text_id):
+    path = tmp_path / "job.json"
+    path.write_text(json.dumps({**FAQ_V2, "id": given}))
+    assert json.loads(invoke("job", str(path), "--format", "json").stdout)["reports"][0][
+        "job"]["id"] == json_id
+    assert f"Logpush job {text_id} " in invoke("job", str(path), "--color", "never").stdout
+
+
+def test_huge_strings_are_shortened(tmp_path):
+    path = tmp_path / "job.json"
+    path.write_text(json.dumps({**FAQ_V1, "name": "n" * 100_000,
+                                "error_message": "e" * 100_000}))
+    result = invoke("job", str(path), "--color", "never")
+    assert max(len(line) for line in result.stdout.splitlines()) < 1000
+    assert "more characters)" in result.stdout
+
+
+@pytest.mark.parametrize("text", ["[]", '{"result": [], "success": true, "errors": [], '
+                                        '"messages": []}', '{"result": null, "success": true}'])
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "github", "markdown"])
+def test_no_jobs_is_a_normal_answer(tmp_path, text, fmt):
+    path = tmp_path / "jobs.json"
+    path.write_text(text)
+    result = invoke("job", str(path), "--format", fmt)
+    assert result.exit_code == 0
+    assert "no jobs" in result.stderr
+    if fmt == "json":
+        assert json.loads(result.stdout)["reports"] == []
+    if fmt == "text":
+        assert result.stdout == "Summary: no jobs; verdict PASS\n"
 
 
 # --- the command --------------------------------------------------------------------------
@@ -193,7 +350,7 @@ def test_job_command_on_a_list_exits_1_and_names_both_jobs():
     result = invoke("job", str(JOBS / "list.json"), "--color", "never")
     assert result.exit_code == 1
     assert "Logpush job 3139 'theburritobot.com-cos' (http_requests, v2, disabled)" in result.stdout
-    assert "Logpush job 2 'theburritobot.com-gcs' (http_requests, v1, disabled)" in result.stdout
+    assert "Logpush job 2 'theburritobot.com-gcs' (http_requests, disabled)" in result.stdout
     assert "Summary: 2 jobs: 1 warn, 1 fail" in result.stdout
 
 
@@ -220,8 +377,8 @@ def test_splunk_job_is_linted_and_its_token_never_shown():
 
 
 def test_non_splunk_destinations_are_reported_with_credentials_hidden(tmp_path):
-    job = _job(destination_conf="https://endpoint.collection.sumologic.com/receiver/v1/http/"
-                                "SECRETSECRETSECRET?header_X-Key=K3Y")
+    job = jobdata.job(destination_conf="https://endpoint.collection.sumologic.com/receiver/v1/"
+                                       "http/SECRETSECRETSECRET?header_X-Key=K3Y")
     path = tmp_path / "sumo.json"
     path.write_text(json.dumps(job))
     result = invoke("job", str(path), "--format", "json")
@@ -252,42 +409,14 @@ def test_malformed_job_file_exits_2(tmp_path):
 
 def test_live_job_checks_its_destination(hec_server, tmp_path):
     path = tmp_path / "job.json"
-    path.write_text(json.dumps(_job(destination_conf=hec_server.destination_conf,
-                                    last_complete="2026-11-27T11:59:00Z")))
+    path.write_text(json.dumps(jobdata.job(destination_conf=hec_server.destination_conf,
+                                           last_complete="2026-11-27T11:59:00Z")))
     result = invoke("job", str(path), "--live", "--ca-file", hec_server.ca_file,
                     "--color", "never")
     assert "PASS  hec.token" in result.stdout
     assert hec_server.token not in result.stdout + result.stderr
     offline = invoke("job", str(path), "--color", "never")
     assert "SKIP  hec.token                  not run: --offline" in offline.stdout
-
-
-# --- explain ------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("topic", list(TOPICS))
-def test_every_topic_is_explained(topic):
-    result = invoke("explain", topic)
-    assert result.exit_code == 0
-    assert result.stdout.startswith(TOPICS[topic].title)
-
-
-def test_explain_message_unquoted_and_as_json():
-    words = "x509: certificate relies on legacy Common Name field, use SANs instead".split()
-    assert "(tls.legacy-cn)" in invoke("explain", *words).stdout
-    document = json.loads(invoke("explain", "--format", "json", "dial tcp 192.0.2.1:8088: "
-                                 "connect: connection refused").stdout)
-    assert document["class"] == "net.refused"
-
-
-def test_explain_unknown_topic_exits_2_and_lists_topics():
-    result = invoke("explain", "insecure")
-    assert result.exit_code == 2
-    assert "topics: insecure-skip-verify, channel" in result.stderr
-
-
-def test_explain_without_argument_lists_topics():
-    result = invoke("explain")
-    assert all(name in result.stdout for name in TOPICS)
 
 
 class CliInput:

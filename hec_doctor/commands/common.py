@@ -141,7 +141,7 @@ class Output:
 
 def run_and_write(items: Any, work: Any, failed: Any, *, concurrency: int, fmt: str,
                   single: bool, output: str | None, color: str, strict: bool,
-                  progress_label: str = "checking") -> int:
+                  progress_label: str = "checking", noun: str = "target") -> int:
     """Run ``work`` over the items (``run_many``), write each report as it comes, and return
     the exit code: the worst over all reports, or 130 when the run was interrupted.
 
@@ -156,7 +156,7 @@ def run_and_write(items: Any, work: Any, failed: Any, *, concurrency: int, fmt: 
     out = Output(fmt, single=single, output=output, color=color)
     progress = (Progress(sys.stderr, label=progress_label)
                 if len(items) > 1 and Progress.wanted(sys.stderr) else None)
-    tally = Tally(strict=strict)
+    tally = Tally(strict=strict, noun=noun)
     runs = RunMany(items, work, failed, concurrency=concurrency,
                    on_done=progress.update if progress else None,
                    on_interrupt=lambda: click.echo(

@@ -19,7 +19,7 @@ def explain(words: tuple[str, ...], fmt: str, color: str) -> int:
 
     \b
     Topics: insecure-skip-verify, channel, token-encoding, ports, splunk-default-cert,
-    logpush-versions. Without an argument, the topics are listed.
+    logpush-versions, backfill. Without an argument, the topics are listed.
     """
     from hec_doctor.error_messages import explain_message
     from hec_doctor.errors import InputError

@@ -40,9 +40,10 @@ def job(source: str | None, zone_id: str | None, account_id: str | None, api_bas
         timeout_s: float) -> int:
     """Explain Logpush jobs: one job, a list, or the API's envelope, from FILE or - (stdin).
 
-    Each job gets: enabled or not, v1 or v2, deprecated fields, kind, health in time (what is
-    missing and what Logpull can still fetch), its error_message explained, and the full offline
-    lint of a Splunk destination_conf (--live: the live checks too).
+    Each job gets: enabled or not (and by whom it was disabled), old v1 or current, dataset and
+    scope, kind, deprecated fields, upload limits, output options, health in time (what is lost
+    and what Logpull can still fetch), its error_message explained, and the full offline lint
+    of a Splunk destination_conf (--live: the live checks too). No jobs is a normal answer.
     """
     from hec_doctor.jobs import bare_report, check_job, destination_secrets, parse_jobs
     from hec_doctor.run_many import error_report
@@ -53,7 +54,10 @@ def job(source: str | None, zone_id: str | None, account_id: str | None, api_bas
     text, origin = _read(source, zone_id, account_id, api_base, api_ca_file, timeout_s)
     jobs = parse_jobs(text, origin)
     if not jobs:
-        raise InputError(f"{origin} holds no Logpush job")
+        # An empty list is the API's normal answer for a zone or account without jobs.
+        click.echo(f"hec-doctor: no jobs: {origin} holds no Logpush job", err=True)
+    scope = (("zones", zone_id) if zone_id else ("accounts", account_id)) if (
+        zone_id or account_id) else None
     if ca_file is not None and live:
         from hec_doctor.trust import load_roots
 
@@ -61,7 +65,7 @@ def job(source: str | None, zone_id: str | None, account_id: str | None, api_bas
     options = Options(timeout_s=timeout_s, ca_file=ca_file, resolve=resolve)
 
     def work(one: Any) -> Any:
-        return check_job(one, options, live=live)
+        return check_job(one, options, live=live, scope=scope)
 
     def failed(one: Any, exc: BaseException) -> Any:
         return error_report(bare_report(one), exc,
@@ -70,7 +74,7 @@ def job(source: str | None, zone_id: str | None, account_id: str | None, api_bas
 
     return run_and_write(jobs, work, failed, concurrency=concurrency if live else 1, fmt=fmt,
                          single=False, output=output, color=color, strict=strict,
-                         progress_label="judging")
+                         progress_label="judging", noun="job")
 
 
 def _read(source: str | None, zone_id: str | None, account_id: str | None, api_base: str,
@@ -91,7 +95,8 @@ def _read(source: str | None, zone_id: str | None, account_id: str | None, api_b
 
         token = os.environ.get("CLOUDFLARE_API_TOKEN")
         if not token:
-            raise InputError("set CLOUDFLARE_API_TOKEN (a token with Logs Read) to fetch jobs")
+            raise InputError("set CLOUDFLARE_API_TOKEN (a token with Logs: Write, which every Logpush "
+                             "API operation needs) to fetch jobs")
         scope, scope_id = ("zones", zone_id) if zone_id else ("accounts", account_id)
         url = jobs_url(api_base, scope, scope_id or "")
         return fetch_jobs(url, token, timeout_s=timeout_s, ca_file=api_ca_file), url

@@ -32,6 +32,10 @@ def render_topic(topic: "Topic", fmt: str) -> str:
     return f"{topic.title}\n\n{topic.text}\n"
 
 
+# Detail names that read better spelt out.
+_LABELS = {"go_example": "in Go", "api_code": "API code"}
+
+
 def render_explanation(explanation: "Explanation", fmt: str, *, color: bool = False) -> str:
     """An explained message: its kind, what was read from it, cause and fix."""
     matched = explanation.matched
@@ -42,17 +46,21 @@ def render_explanation(explanation: "Explanation", fmt: str, *, color: bool = Fa
             "nearest_family": explanation.nearest_family or None,
             "title": explanation.title, "cause": explanation.cause, "fix": explanation.fix,
             "details": dict(explanation.details), "topic": matched.topic if matched else None,
+            "producer": explanation.producer or None, "context": list(explanation.context),
         })
 
     def label(name: str) -> str:
-        padded = f"{name + ':':8}"
+        padded = f"{name + ':':9}"
         return f"\x1b[1m{padded}\x1b[0m" if color else padded
 
     kind = explanation.title + (f" ({matched.id})" if matched else "")
     if color:
         kind = f"\x1b[{'33' if matched else '35'}m{kind}\x1b[0m"
     lines = [f"{label('message')} {explanation.message}", f"{label('kind')} {kind}"]
-    lines += [f"{label(name)} {value}" for name, value in explanation.details]
+    if explanation.producer:
+        lines.append(f"{label('said by')} {explanation.producer}")
+    lines += [f"{label('within')} {layer}" for layer in explanation.context]
+    lines += [f"{label(_LABELS.get(name, name))} {value}" for name, value in explanation.details]
     lines += [f"{label('cause')} {explanation.cause}", f"{label('fix')} {explanation.fix}"]
     if matched and matched.topic:
         lines.append(f"{label('more')} hec-doctor explain {matched.topic}")

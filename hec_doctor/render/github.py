@@ -39,6 +39,7 @@ class Writer:
         return "".join(lines)
 
     def finish(self, tally: Tally) -> str:
-        said = ", ".join(f"{n} {s.value}" for s, n in tally.counts.items() if n)
+        said = ", ".join(f"{n} {s.value}" for s, n in tally.counts.items() if n) or (
+            f"no {tally.noun}s")
         verdict = f"verdict {tally.verdict.value}: {said}"
         return f"::notice title=hec-doctor::{escape_data(verdict)}\n"

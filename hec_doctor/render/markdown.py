@@ -56,4 +56,6 @@ class Writer:
         lines = [f"## hec-doctor: {_ICON[tally.verdict]}", "",
                  "| target | verdict | failed | warnings | Logpush |", "|---|---|---|---|---|",
                  *self._rows, *self._sections]
+        if not self._rows:
+            lines[2:4] = [f"No {tally.noun}s."]
         return "\n".join(lines) + "\n"

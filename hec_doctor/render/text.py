@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 from hec_doctor.models import Report, Status, Tally
@@ -39,9 +40,11 @@ def render(report: Report, *, color: bool = False) -> str:
     job = report.job
     if job is not None:
         state = {True: "enabled", False: "disabled", None: "enabled?"}[job.enabled]
-        lines = [f"hec-doctor {report.version}: Logpush job {job.id}"
-                 + (f" {job.name!r}" if job.name else "")
-                 + f" ({job.dataset or 'no dataset'}, {job.version}, {state})",
+        what = ", ".join(x for x in (job.dataset or "no dataset", job.kind, job.version, state)
+                         if x)
+        job_id = job.id if isinstance(job.id, str) else json.dumps(job.id)
+        lines = [f"hec-doctor {report.version}: Logpush job {job_id}"
+                 + (f" {job.name!r}" if job.name else "") + f" ({what})",
                  f"destination: {target.input}"]
     else:
         lines = [f"hec-doctor {report.version}: {target.form.replace('_', ' ')} {target.input}"]
@@ -129,7 +132,9 @@ def summary(tally: Tally) -> str:
     """The closing summary of a batch (also what goes to stderr for other formats)."""
     said = ", ".join(f"{n} {status.value}" for status, n in tally.counts.items() if n)
     total = tally.total
-    noun = "job" if total and tally.all_jobs else "target"
+    if not total:
+        return f"Summary: no {tally.noun}s; verdict {tally.verdict.value.upper()}\n"
+    noun = "job" if tally.all_jobs else "target"
     lines = [f"Summary: {total} {noun}{'s' if total != 1 else ''}: {said}; "
              f"verdict {tally.verdict.value.upper()}"]
     problems = tally.problems
