@@ -23,8 +23,16 @@ def _fault(ctx: click.Context, param: click.Parameter, value: str | None) -> str
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8088, show_default=True,
               help="Port to listen on (0: any free port).")
-@click.option("--token", "tokens", multiple=True, metavar="TOKEN",
-              help="A token HEC accepts (repeatable; default: a new GUID, printed at start).")
+@click.option("--token", "tokens", multiple=True, metavar="TOKEN[:OPTIONS]",
+              help="A token HEC accepts (repeatable; default: a new GUID, printed at start). "
+                   "OPTIONS, comma-separated: ack, disabled, query-auth (allowQueryStringAuth), "
+                   "index=NAME (its default index), indexes=A|B (the only ones it may use).")
+@click.option("--index", "indexes", multiple=True, metavar="NAME",
+              help="An index that exists besides main (repeatable); others get code 7.")
+@click.option("--max-content-length", "max_body", type=click.IntRange(1), metavar="BYTES",
+              help="Largest body accepted (Splunk's max_content_length; default 838860800).")
+@click.option("--retry-after", type=click.IntRange(1), metavar="SECONDS",
+              help="Send Retry-After on busy replies (Splunk documents none: off by default).")
 @click.option("--ack", is_flag=True,
               help="Indexer acknowledgement on: a channel is required, replies carry ackId, "
                    "/services/collector/ack answers.")
@@ -45,7 +53,8 @@ def _fault(ctx: click.Context, param: click.Parameter, value: str | None) -> str
               help="Append received events to this file as JSON lines (default: stdout).")
 @click.option("--allow-remote", is_flag=True,
               help="Allow listening on an address other machines can reach.")
-def serve(host: str, port: int, tokens: tuple[str, ...], ack: bool, fault: str | None,
+def serve(host: str, port: int, tokens: tuple[str, ...], indexes: tuple[str, ...],
+          max_body: int | None, retry_after: int | None, ack: bool, fault: str | None,
           slow_seconds: float, cert_file: str | None, key_file: str | None, ca_out: str | None,
           names: tuple[str, ...], events_file: Any, allow_remote: bool) -> int:
     """Run a local Splunk HEC look-alike until Ctrl-C.
@@ -63,7 +72,8 @@ def serve(host: str, port: int, tokens: tuple[str, ...], ack: bool, fault: str |
         click.echo(f"warning: listening on {host}: anyone who can reach it can send events, "
                    "and the tokens are test tokens", err=True)
     settings = ServeSettings(host=host, port=port, tokens=tokens, ack=ack, fault=fault,
-                             slow_s=slow_seconds, cert_file=cert_file, key_file=key_file,
+                             slow_s=slow_seconds, indexes=indexes, max_body=max_body,
+                             retry_after=retry_after, cert_file=cert_file, key_file=key_file,
                              ca_out=ca_out, names=names)
     stop = threading.Event()
     # Handlers first: a Ctrl-C that comes the moment the banner is out must still stop cleanly.

@@ -42,7 +42,11 @@ class ServeSettings:
     Attributes:
         host: the address to bind.
         port: the port to bind (0: any free port).
-        tokens: the tokens HEC knows; empty means "make one up and print it".
+        tokens: the tokens HEC knows, each ``TOKEN[:OPTION,...]`` (see
+            ``protocol.parse_token_spec``); empty means "make one up and print it".
+        indexes: the indexes that exist besides Splunk's ``main``.
+        max_body: Splunk's max_content_length (None: Splunk's default).
+        retry_after: seconds for a Retry-After header on busy replies, or None.
         ack: indexer acknowledgement on for every token.
         fault: a fault of ``hec_doctor.lookalike.server.FAULTS``, or None.
         slow_s: the delay of the ``slow`` fault.
@@ -57,6 +61,9 @@ class ServeSettings:
     ack: bool = False
     fault: str | None = None
     slow_s: float = 2.0
+    indexes: tuple[str, ...] = ()
+    max_body: int | None = None
+    retry_after: int | None = None
     cert_file: str | None = None
     key_file: str | None = None
     ca_out: str | None = None
@@ -147,13 +154,20 @@ def start(settings: ServeSettings, on_event: Callable[[dict[str, object]], None]
     """Bind and start the look-alike; raises InputError for anything the user must change."""
     import uuid
 
+    from hec_doctor.lookalike.protocol import parse_token_spec
     from hec_doctor.lookalike.server import HecConfig
 
-    tokens = settings.tokens or (str(uuid.uuid4()),)
-    state = "ack" if settings.ack else "enabled"
-    config = HecConfig(tokens={token: state for token in tokens},
-                       fault=settings.fault,
-                       slow_s=settings.slow_s)
+    try:
+        table = dict(parse_token_spec(spec, ack=settings.ack)
+                     for spec in settings.tokens or (str(uuid.uuid4()),))
+    except ValueError as exc:
+        raise InputError(f"--token: {exc}") from None
+    tokens = tuple(table)
+    config = HecConfig(tokens=dict(table), fault=settings.fault, slow_s=settings.slow_s,
+                       indexes=tuple(dict.fromkeys(("main", *settings.indexes))),
+                       retry_after=settings.retry_after)
+    if settings.max_body is not None:
+        config.max_body = settings.max_body
     context, ca_file = _tls(settings)
     server = start_server(config, context, host=settings.host, port=settings.port,
                           on_event=on_event)

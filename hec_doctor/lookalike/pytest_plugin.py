@@ -12,8 +12,12 @@ the fixture::
 
 ``hec_server`` is a fresh HTTPS server on 127.0.0.1 for each test; its certificate is signed by a
 CA made once per session (``hec_ca_file``). ``hec_server_factory`` starts more, each with its own
-settings. Settings: ``tokens`` (token -> enabled/disabled/ack), ``ack`` (every token has indexer
-acknowledgement on), ``fault`` (see ``hec_doctor.lookalike.server.FAULTS``), ``slow_s``.
+settings. Settings: ``tokens`` (token -> enabled/disabled/ack, or a ``TokenSettings`` with
+query-string authentication, a default index and allowed indexes), ``ack`` (every token has
+indexer acknowledgement on), ``fault`` (see ``hec_doctor.lookalike.server.FAULTS``), ``slow_s``,
+``indexes`` (the indexes that exist; default ``main``), ``max_body`` (Splunk's
+max_content_length; default Splunk's 800 MiB), ``retry_after`` (seconds for a Retry-After
+header on busy replies; default none, as Splunk documents none).
 """
 
 from __future__ import annotations
@@ -107,8 +111,8 @@ class _SessionCA:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "hec_server(tokens=None, ack=False, fault=None, slow_s=2.0): settings of "
-        "the hec_server fixture for this test")
+        "markers", "hec_server(tokens=None, ack=False, fault=None, slow_s=2.0, indexes=None, "
+        "max_body=None, retry_after=None): settings of the hec_server fixture for this test")
 
 
 @pytest.fixture(scope="session")
@@ -133,13 +137,19 @@ def hec_server_factory(_hec_session_ca: _SessionCA) -> Iterator[Callable[..., He
 
     started: list[HecServer] = []
 
-    def start(tokens: dict[str, str] | None = None, ack: bool = False,
-              fault: str | None = None, slow_s: float = 2.0) -> HecEndpoint:
-        table = dict(tokens) if tokens else {str(uuid.uuid4()): "enabled"}
+    def start(tokens: dict[str, Any] | None = None, ack: bool = False,
+              fault: str | None = None, slow_s: float = 2.0,
+              indexes: tuple[str, ...] | list[str] | None = None, max_body: int | None = None,
+              retry_after: int | None = None) -> HecEndpoint:
+        table: dict[str, Any] = dict(tokens) if tokens else {str(uuid.uuid4()): "enabled"}
         if ack:
             table = {token: "ack" for token in table}
-        server = start_server(HecConfig(tokens=table, slow_s=slow_s), _hec_session_ca.context,
-                              host=LOOPBACK)
+        config = HecConfig(tokens=table, slow_s=slow_s, retry_after=retry_after)
+        if indexes is not None:
+            config.indexes = tuple(dict.fromkeys(("main", *indexes)))
+        if max_body is not None:
+            config.max_body = max_body
+        server = start_server(config, _hec_session_ca.context, host=LOOPBACK)
         started.append(server)
         endpoint = HecEndpoint(server, next(iter(table)), _hec_session_ca.ca_file,
                                str(uuid.uuid4()))

@@ -10,6 +10,7 @@ import socket
 import ssl
 import threading
 import time
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,13 +21,30 @@ from hec_doctor.lookalike.protocol import (
     AckBook,
     HecConfig,
     HecReply,
+    TokenSettings,
     answer,
     fault_name,
 )
 from hec_doctor.redact import fingerprint
 
+# What splunkd sends with every reply (a captured splunkd reply: Date, X-Content-Type-Options,
+# X-Frame-Options, Server: Splunkd); Date and Server come from the handler itself.
+SPLUNKD_HEADERS = (("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "SAMEORIGIN"))
+
+
+def _gunzip(data: bytes, limit: int) -> bytes | None:
+    """A gzip body decompressed, or None when it inflates past ``limit`` (a bomb stops there)."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    plain = inflater.decompress(data, limit + 1)
+    if len(plain) > limit:
+        return None
+    if not inflater.eof:
+        raise EOFError("truncated gzip body")
+    return plain
+
+
 __all__ = ["FAULTS", "AckBook", "HecConfig", "HecReply", "HecRequestHandler", "HecServer",
-           "ReceivedRequest", "answer", "fault_name"]
+           "ReceivedRequest", "TokenSettings", "answer", "fault_name"]
 
 
 @dataclass(frozen=True)
@@ -65,30 +83,88 @@ class HecRequestHandler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         hec = self.server.hec
         config = hec.config
-        try:
-            length = max(0, int(self.headers.get("Content-Length") or 0))
-        except ValueError:
-            length = 0
-        body = self.rfile.read(min(length, config.max_body + 1)) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
+        body, refusal = self._body(headers, config.max_body)
         authorization = headers.get("authorization")
         hec.received.append(ReceivedRequest(self.command, self.path, authorization, body))
-        if fault_name(config.fault) == "slow":
+        if refusal is None and fault_name(config.fault) == "slow":
             time.sleep(config.slow_s)
-        reply = answer(self.command, self.path, headers, body, config, hec.acks)
+        reply = refusal or answer(self.command, self.path, headers, body, config, hec.acks)
         # Kept before the reply leaves: a client that reads its reply can rely on finding its
         # events already recorded (and written to --events).
         token = (authorization or "").partition(" ")[2]
         for event in reply.events:
             hec.keep({"received": _utc_now(), "token": fingerprint(token), **event})
+        if reply.close:
+            self.close_connection = True
         self.send_response(reply.status)
-        for name, value in reply.headers:
+        for name, value in (*reply.headers, *SPLUNKD_HEADERS):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(reply.body)))
+        if reply.close:
+            self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(reply.body)
+        if self.command != "HEAD":
+            self.wfile.write(reply.body)
 
-    do_GET = do_POST = do_PUT = do_DELETE = _handle  # noqa: N815
+    def version_string(self) -> str:
+        return "Splunkd"
+
+    def _body(self, headers: dict[str, str], limit: int) -> tuple[bytes, HecReply | None]:
+        """The request body, de-chunked and decompressed, or the reply refusing it.
+
+        A body over ``limit`` is refused with 413 before it is read, and the connection is then
+        closed (the unread bytes must not be taken for the next request). gzip bodies are
+        decompressed (Splunk indexes them on /event and /raw); other encodings get 415, as
+        Splunk answers deflate (both measured on splunk/splunk:10.4.3 by a public HEC
+        conformance suite, 2026-09-25).
+        """
+        too_large = HecReply(413, b"Content-Length of request exceeds max_content_length",
+                             (("Content-Type", "text/plain"),), close=True)
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            body = self._chunks(limit)
+            if body is None:
+                return b"", too_large
+        else:
+            try:
+                length = max(0, int(headers.get("content-length") or 0))
+            except ValueError:
+                length = 0
+            if length > limit:
+                return b"", too_large
+            body = self.rfile.read(length) if length else b""
+        encoding = headers.get("content-encoding", "identity").strip().lower()
+        if encoding in ("", "identity"):
+            return body, None
+        if encoding != "gzip":
+            return body, HecReply(415, b"<html><body>Unsupported Media Type</body></html>",
+                                  (("Content-Type", "text/html"),))
+        try:
+            plain = _gunzip(body, limit)
+        except (OSError, EOFError, zlib.error):
+            return body, HecReply(400, b'{"text":"Invalid data format","code":6}',
+                                  (("Content-Type", "application/json; charset=UTF-8"),))
+        return (plain, None) if plain is not None else (b"", too_large)
+
+    def _chunks(self, limit: int) -> bytes | None:
+        """A chunked body (RFC 9112 section 7.1), or None once it passes ``limit``."""
+        body = bytearray()
+        while True:
+            size_line = self.rfile.readline(1024)
+            try:
+                size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
+            except ValueError:
+                size = 0
+            if size == 0:
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass  # trailer fields
+                return bytes(body)
+            if len(body) + size > limit:
+                return None
+            body += self.rfile.read(size)
+            self.rfile.readline(8)  # the CRLF after the chunk
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = _handle  # noqa: N815
 
 
 class _QuietServer(ThreadingHTTPServer):
