@@ -21,9 +21,7 @@ def explain(words: tuple[str, ...], fmt: str, color: str) -> int:
     Topics: insecure-skip-verify, channel, token-encoding, ports, splunk-default-cert,
     logpush-versions, backfill. Without an argument, the topics are listed.
     """
-    from hec_doctor.error_messages import explain_message
-    from hec_doctor.errors import InputError
-    from hec_doctor.render.explanation import render_explanation, render_topic, render_topics
+    from hec_doctor.render.explanation import render_topic, render_topics
     from hec_doctor.topics import TOPICS
 
     text = " ".join(words).strip()
@@ -34,6 +32,11 @@ def explain(words: tuple[str, ...], fmt: str, color: str) -> int:
     if topic is not None:
         click.echo(render_topic(topic, fmt), nl=False)
         return 0
+    # A message needs the catalog; a topic does not (start-up is what a user pays).
+    from hec_doctor.error_messages import explain_message
+    from hec_doctor.errors import InputError
+    from hec_doctor.render.explanation import render_explanation
+
     explanation = explain_message(text)
     if explanation.matched is None and re.fullmatch(r"[a-z][a-z0-9-]*", text):
         raise InputError(f"unknown topic {text!r}; topics: {', '.join(TOPICS)} (or paste a "
