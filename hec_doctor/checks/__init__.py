@@ -5,12 +5,40 @@ Adding a check means adding its function to a family module and one row here.
 
 from __future__ import annotations
 
+import importlib
+from typing import Callable
+
 from hec_doctor.checks import destination_lint as dest
-from hec_doctor.checks import dns, hec, tcp, tls
 from hec_doctor.checks import token_lint as token
 from hec_doctor.checks.base import CheckSpec, Context
+from hec_doctor.models import Outcome
 
 __all__ = ["CHECKS", "CheckSpec", "Context"]
+
+
+def _live(module: str, name: str) -> Callable[[Context], Outcome]:
+    """A live check, imported when it first runs: an offline run never loads the TLS, x509 and
+    HTTP code (start-up is what a user pays for every command)."""
+    def run(ctx: Context) -> Outcome:
+        check: Callable[[Context], Outcome] = getattr(
+            importlib.import_module(f"hec_doctor.checks.{module}"), name)
+        return check(ctx)
+
+    run.__qualname__ = run.__name__ = f"{module}.{name}"
+    return run
+
+
+class _Family:
+    """``tls.check_handshake`` and the like, resolved lazily (see ``_live``)."""
+
+    def __init__(self, module: str) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Callable[[Context], Outcome]:
+        return _live(self._module, name)
+
+
+dns, tcp, tls, hec = (_Family(name) for name in ("dns", "tcp", "tls", "hec"))
 
 CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec("dest.parse", "Target", dest.check_parse),
