@@ -67,8 +67,8 @@ def fetch_jobs(url: str, api_token: str, *, timeout_s: float, ca_file: str | Non
         raise InputError(redact_echo(f"the Cloudflare API refused the request (HTTP {status}"
                                      f"{_api_errors(text)}): {_refusal_fix(text)}", secrets))
     if status != 200:
-        raise FetchError(redact_echo(f"the Cloudflare API answered HTTP {status}{_api_errors(text)}",
-                               secrets))
+        raise FetchError(redact_echo(
+            f"the Cloudflare API answered HTTP {status}{_api_errors(text)}", secrets))
     return redact_echo(text, secrets)
 
 

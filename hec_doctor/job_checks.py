@@ -41,6 +41,8 @@ SCHEMES = {
 CLOCK_SLACK = timedelta(minutes=5)
 # How much of a long value a summary shows.
 SHOWN_CHARS = 300
+# A field the job JSON does not have (None is a value: JSON null).
+_ABSENT = object()
 
 
 @dataclass(frozen=True)
@@ -201,9 +203,6 @@ def _enabled(facts: JobFacts) -> Outcome:
     return Outcome(Status.FAIL, _who_disabled(facts),
                    "A disabled job is not retried; job.health says which logs it did not push "
                    "and what can still fetch them.", enable)
-
-
-_ABSENT = object()
 
 
 def _who_disabled(facts: JobFacts) -> str:

@@ -135,7 +135,7 @@ def _document(status: int, document: Mapping[str, object],
                                    *headers))
 
 
-def _code(code: int, *headers: tuple[str, str], **extra: object) -> HecReply:
+def code_reply(code: int, *headers: tuple[str, str], **extra: object) -> HecReply:
     """Splunk's reply for a HEC code: its HTTP status and ``{"text", "code"}`` from the table."""
     entry = CODES[code]
     return _document(entry.http, {"text": entry.text, "code": code, **extra}, headers)
@@ -199,7 +199,7 @@ def answer(method: str, target: str, headers: Mapping[str, str], body: bytes,
         return HecReply(200, b"", (("Allow", allow),))
     if path in HEALTH_PATHS:
         # Health checks no token (measured: no token, the token and a bogus one alike).
-        return _code(18) if fault == "unhealthy" else _code(17)
+        return code_reply(18) if fault == "unhealthy" else code_reply(17)
     if method != "POST":
         return _document(405, NOT_FOUND)  # measured: GET on /event is 405 with this body
     token, token_error = _authorise(headers, query, config)
@@ -211,16 +211,18 @@ def answer(method: str, target: str, headers: Mapping[str, str], body: bytes,
     if path == ACK_PATH:
         return _ack(settings, token, channel, body, acks)
     if settings.state == "ack" and not channel:
-        return _code(10)
+        return code_reply(10)
     if channel and not GUID.fullmatch(channel):
-        return _code(11)
+        return code_reply(11)
     if fault in ("busy", "unhealthy"):
         # Real busy replies carry invalid-event-number: Splunk had accepted the token and was
         # taking events when its queues refused them (splunk-connect-for-kubernetes #474, #555).
         extra = (("Retry-After", str(config.retry_after)),) if config.retry_after else ()
-        return _code(9, *extra, **{"invalid-event-number": 0})
+        return code_reply(9, *extra, **{"invalid-event-number": 0})
     if not body.strip():
-        return _code(5)
+        return code_reply(5)
+    if fault == "incorrect-index":
+        return code_reply(7, **{"invalid-event-number": 0})
     defaults = {name: query[name][0] for name in ("index", "sourcetype", "source", "host")
                 if name in query}
     defaults.setdefault("index", settings.index)
@@ -229,29 +231,27 @@ def answer(method: str, target: str, headers: Mapping[str, str], body: bytes,
         if failure is not None:
             return failure
     else:
-        if fault == "incorrect-index" or not _index_allowed(defaults["index"], settings, config):
-            return _code(7, **{"invalid-event-number": 0})
+        if not _index_allowed(defaults["index"], settings, config):
+            return code_reply(7, **{"invalid-event-number": 0})
         events = _raw_events(body, defaults)
-    if fault == "incorrect-index":
-        return _code(7, **{"invalid-event-number": 0})
     if channel:
         events = [{"channel": channel, **event} for event in events]
     extra = {"ackId": acks.issue(token, channel)} if settings.state == "ack" else {}
-    reply = _code(0, **extra)
+    reply = code_reply(0, **extra)
     return HecReply(reply.status, reply.body, reply.headers, tuple(events))
 
 
 def _ack(settings: TokenSettings, token: str, channel: str, body: bytes,
          acks: AckBook) -> HecReply:
     if settings.state != "ack":
-        return _code(14)
+        return code_reply(14)
     if not channel:
-        return _code(10)
+        return code_reply(10)
     try:
         ack_ids = json.loads(body)["acks"]
         assert isinstance(ack_ids, list)
     except (ValueError, TypeError, KeyError, AssertionError):
-        return _code(6)
+        return code_reply(6)
     return _document(200, {"acks": acks.status(token, channel, ack_ids)})
 
 
@@ -293,25 +293,25 @@ def _json_events(body: bytes, defaults: dict[str, str], settings: TokenSettings,
         try:
             document, position = decoder.raw_decode(text, position)
         except ValueError:
-            return [], _code(6, **number)
+            return [], code_reply(6, **number)
         if not isinstance(document, dict) or "event" not in document:
-            return [], _code(12, **number)
+            return [], code_reply(12, **number)
         event = document["event"]
         if event is None or event is False:
-            return [], _code(6, **number)
+            return [], code_reply(6, **number)
         if isinstance(event, str) and not event.strip():
-            return [], _code(13, **number)
+            return [], code_reply(13, **number)
         fields = document.get("fields")
         if isinstance(fields, dict) and any(
                 isinstance(v, dict) or (isinstance(v, list) and any(isinstance(x, (dict, list))
                                                                      for x in v))
                 for v in fields.values()):
-            return [], _code(15, **number)
+            return [], code_reply(15, **number)
         meta = {k: document[k] for k in ("index", "sourcetype", "source", "host", "time",
                                          "fields") if k in document}
         merged = {**defaults, **meta}
         if not _index_allowed(merged.get("index"), settings, config):
-            return [], _code(7, **number)
+            return [], code_reply(7, **number)
         events.append({"endpoint": "event", **merged, "event": event})
 
 
@@ -329,28 +329,28 @@ def _authorise(headers: Mapping[str, str], query: Mapping[str, list[str]],
         token = query["token"][0]
         settings = config.token(token)
         if settings is None:
-            return None, _code(4)
+            return None, code_reply(4)
         if not settings.query_auth:
-            return None, _code(16)
+            return None, code_reply(16)
     else:
         value = headers.get("authorization")
         if value is None:
-            return None, _code(2)
+            return None, code_reply(2)
         scheme, _, credentials = value.strip().partition(" ")
         if scheme == "Basic":
             try:
                 token = base64.b64decode(credentials, validate=True).decode().partition(":")[2]
             except (ValueError, UnicodeDecodeError):
-                return None, _code(3)
+                return None, code_reply(3)
         elif scheme == "Splunk":
             token = credentials.strip()
         else:
-            return None, _code(3)
+            return None, code_reply(3)
         if not token:
-            return None, _code(3)
+            return None, code_reply(3)
         settings = config.token(token)
         if settings is None:
-            return None, _code(4)
+            return None, code_reply(4)
     if settings.state == "disabled" or fault == "disabled-token":
-        return None, _code(1)
+        return None, code_reply(1)
     return token, None

@@ -23,6 +23,7 @@ from hec_doctor.lookalike.protocol import (
     HecReply,
     TokenSettings,
     answer,
+    code_reply,
     fault_name,
 )
 from hec_doctor.redact import fingerprint
@@ -142,8 +143,9 @@ class HecRequestHandler(BaseHTTPRequestHandler):
         try:
             plain = _gunzip(body, limit)
         except (OSError, EOFError, zlib.error):
-            return body, HecReply(400, b'{"text":"Invalid data format","code":6}',
-                                  (("Content-Type", "application/json; charset=UTF-8"),))
+            # What Splunk answers a corrupt gzip body was not measured; code 6 ("Invalid data
+            # format") is the look-alike's choice, from the shared code table.
+            return body, code_reply(6)
         return (plain, None) if plain is not None else (b"", too_large)
 
     def _chunks(self, limit: int) -> bytes | None:
