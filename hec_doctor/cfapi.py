@@ -31,7 +31,53 @@ def jobs_url(api_base: str, scope: str, scope_id: str) -> str:
 
 
 def fetch_jobs(url: str, api_token: str, *, timeout_s: float, ca_file: str | None) -> str:
-    """The API's reply body (JSON text) for GET ``url``.
+    """The API's reply body (JSON text) for GET ``url`` (see ``api_call``)."""
+    return api_call("GET", url, api_token, timeout_s=timeout_s, ca_file=ca_file)
+
+
+def validate_url(api_base: str, scope: str, scope_id: str) -> str:
+    """``<api_base>/<zones|accounts>/<id>/logpush/validate/destination``: Cloudflare's own check
+    of a destination_conf (POST ``{"destination_conf": ...}``; the reply's ``result`` is
+    ``{"valid": bool, "message": str}``, both nullable). Sources: cloudflare-python
+    ``resources/logpush/validate.py`` (``destination``), and the API schema's
+    DestinationValidateResponse; the operation needs Logs Write."""
+    return jobs_url(api_base, scope, scope_id).removesuffix("/jobs") + "/validate/destination"
+
+
+def validate_destination(url: str, destination_conf: str, api_token: str, *, timeout_s: float,
+                         ca_file: str | None) -> tuple[bool | None, str | None]:
+    """Cloudflare's ``(valid, message)`` for a destination_conf (message redacted of the API
+    token; the caller redacts the destination's own secrets).
+
+    Raises:
+        InputError, FetchError: as ``api_call``, and FetchError for a reply without a result.
+    """
+    import json
+
+    text = api_call("POST", url, api_token, timeout_s=timeout_s, ca_file=ca_file,
+                    body={"destination_conf": destination_conf}, accept=(200, 400))
+    try:
+        document = json.loads(text)
+        result = document.get("result")
+    except (ValueError, AttributeError):
+        document, result = {}, None
+    if not isinstance(result, dict) and document.get("success") is False:
+        # The schema answers 4XX with the common failure envelope ("Validate destination
+        # response failure"): its errors are Cloudflare's reasons for refusing the destination.
+        errors = document.get("errors") if isinstance(document.get("errors"), list) else []
+        said = "; ".join(str(e.get("message")) for e in errors if isinstance(e, dict))
+        return False, said or None
+    if not isinstance(result, dict):
+        raise FetchError("the Cloudflare API's validation reply has no result object")
+    valid, message = result.get("valid"), result.get("message")
+    return (valid if isinstance(valid, bool) else None,
+            message if isinstance(message, str) and message else None)
+
+
+def api_call(method: str, url: str, api_token: str, *, timeout_s: float, ca_file: str | None,
+             body: object = None, accept: tuple[int, ...] = (200,)) -> str:
+    """The API's reply body (JSON text) for ``method url`` (with a JSON ``body``), when its
+    status is one of ``accept``.
 
     Raises:
         InputError: the token is unusable or the API refused it (401/403).
@@ -50,26 +96,26 @@ def fetch_jobs(url: str, api_token: str, *, timeout_s: float, ca_file: str | Non
             raise InputError(f"cannot load --api-ca-file {ca_file}: {exc}") from None
     try:
         with httpx.Client(verify=verify, follow_redirects=False, timeout=timeout_s) as client:
-            with client.stream("GET", url, headers={
+            with client.stream(method, url, json=body, headers={
                     "Authorization": f"Bearer {api_token}", "Accept": "application/json",
                     "User-Agent": "hec-doctor"}) as reply:
-                body = b""
+                received = b""
                 for chunk in reply.iter_bytes():
-                    body += chunk
-                    if len(body) > MAX_REPLY_BYTES:
+                    received += chunk
+                    if len(received) > MAX_REPLY_BYTES:
                         raise FetchError(f"the API's reply exceeds {MAX_REPLY_BYTES} bytes")
                 status = reply.status_code
     except httpx.HTTPError as exc:
         raise FetchError(redact_echo(f"cannot reach the Cloudflare API at {url}: "
                                f"{type(exc).__name__}: {exc}", secrets)) from None
-    text = body.decode("utf-8", "replace")
+    text = received.decode("utf-8", "replace")
+    if status in accept:
+        return redact_echo(text, secrets)
     if status in (400, 401, 403):
         raise InputError(redact_echo(f"the Cloudflare API refused the request (HTTP {status}"
                                      f"{_api_errors(text)}): {_refusal_fix(text)}", secrets))
-    if status != 200:
-        raise FetchError(redact_echo(
-            f"the Cloudflare API answered HTTP {status}{_api_errors(text)}", secrets))
-    return redact_echo(text, secrets)
+    raise FetchError(redact_echo(
+        f"the Cloudflare API answered HTTP {status}{_api_errors(text)}", secrets))
 
 
 def _refusal_fix(text: str) -> str:

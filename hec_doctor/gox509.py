@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Sequence
 
@@ -67,11 +68,15 @@ _ALGORITHM_NAMES = {"RSA": "RSA", "ECDSA": "ECDSA", "Ed25519": "Ed25519", "DSA":
                     "MLDSA": "ML-DSA"}
 
 
+@lru_cache(maxsize=1024)
 def go_cert(der: bytes) -> GoCert:
     """Go's ``x509.ParseCertificate``.
 
+    A fleet meets the same few certificates again and again, and the parse is a pure function
+    of the bytes (the result is frozen), so each distinct certificate is parsed once.
+
     Raises:
-        GoParseError (a ValueError): with Go's text.
+        GoParseError (a ValueError): with Go's text (not cached: raised afresh each time).
     """
     return parse_certificate(der)
 
@@ -192,7 +197,17 @@ def check_signature(child: GoCert, parent: GoCert) -> str | None:
     if have == "RSA" and key.rsa_bits < 1024:  # crypto/rsa checkKeySize, rsa1024min=1
         return (f"crypto/rsa: {key.rsa_bits}-bit keys are insecure (see "
                 "https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)")
-    return _verify(child, key.spki, have)
+    # The answer depends only on the child's bytes and the parent's key, so a fleet behind one
+    # certificate verifies it once.
+    cache_key = (child.raw, key.spki, have)
+    if cache_key not in _VERIFIED:
+        if len(_VERIFIED) >= 1024:
+            _VERIFIED.clear()
+        _VERIFIED[cache_key] = _verify(child, key.spki, have)
+    return _VERIFIED[cache_key]
+
+
+_VERIFIED: dict[tuple[bytes, bytes, str], str | None] = {}
 
 
 def _verify(child: GoCert, spki: bytes, algorithm: str) -> str | None:

@@ -19,6 +19,7 @@ from hec_doctor.models import (
     JobSummary,
     LogpushPrediction,
     Options,
+    Outcome,
     Report,
     Status,
     TargetSummary,
@@ -171,3 +172,85 @@ def _outline(conf: str) -> str:
     host = rest.split("/", 1)[0].split("?", 1)[0].rpartition("@")[2]
     outline = f"{scheme}://{host}/…" if rest != host else f"{scheme}://{host}"
     return shown(outline, 200)
+
+
+# The job fields each job check reads (``job_checks``): a check whose fields are unknown until
+# apply is not judged instead of judging their absence.
+FIELDS_READ = {
+    "job.enabled": ("enabled",),
+    "job.dataset": ("dataset", "zone_id", "account_id"),
+    "job.kind": ("kind", "dataset"),
+    "job.options": ("frequency", "logpull_options", "output_options"),
+    "job.upload": ("kind", "max_upload_bytes", "max_upload_records", "max_upload_interval_seconds"),
+    "job.output": ("output_options", "logpull_options", "destination_conf"),
+    "job.destination": ("destination_conf",),
+}
+def _planned_enabled(result: CheckResult, enabled: object) -> CheckResult:
+    """A plan's ``enabled``: the state the job is put in, not a history to explain."""
+    if enabled is True:
+        return result
+    if enabled is False:
+        summary = "the plan sets enabled = false: the job will push nothing"
+    else:
+        # The Splunk guide's create response shows "enabled": false: a job is created disabled
+        # unless the request enables it (see job_checks._enabled).
+        summary = ("enabled is not set: Cloudflare creates a job disabled unless the request "
+                   "enables it, so it will push nothing")
+    return replace(result, status=Status.WARN, summary=summary, detail="", data={},
+                   remediation="Set enabled = true once hec-doctor passes on the destination.")
+
+
+# What a plan cannot tell: a job that does not run yet has no history.
+NOT_RUN = {"job.health", "job.error_message"}
+
+
+def check_planned_job(planned: Any, options: Options, *, live: bool = False) -> Report:
+    """One ``cloudflare_logpush_job`` of a Terraform plan (``terraform.PlannedJob``): a
+    ``tf.resource`` result saying what the plan does, then the job's checks (those that read a
+    value unknown until apply are skipped, saying so) and its destination's. Values the plan
+    marks sensitive never reach the report."""
+    from hec_doctor.runner import result_of
+
+    if "destination_conf" in planned.unknown:
+        report = _without_destination(planned.job, tuple(
+            result_of(check_id, title, outcome) for (check_id, title), outcome in zip(
+                JOB_CHECKS, judge_job(planned.job, options.now(), planned.scope).values())),
+            "", "")
+        report = replace(report, target=replace(report.target, input="(known after apply)"),
+                         logpush=LogpushPrediction(
+                             basis="destination_conf is known only after apply: not judged"))
+    else:
+        report = check_job(planned.job, options, live=live, scope=planned.scope)
+    checks = tuple(_plan_aware(result, planned) for result in report.checks)
+    schema = f" (provider {planned.schema} schema)" if planned.schema else ""
+    notes = []
+    if planned.unknown:
+        notes.append("known only after apply: " + ", ".join(planned.unknown))
+    if planned.sensitive:
+        notes.append("sensitive, never shown: " + ", ".join(planned.sensitive))
+    if planned.defaults:
+        notes.append("provider defaults, not set in the configuration: "
+                     + ", ".join(planned.defaults))
+    resource = result_of("tf.resource", "Terraform resource", Outcome(
+        Status.PASS, f"{planned.address} will be {planned.action}{schema}",
+        detail="; ".join(notes),
+        data={"address": planned.address, "action": planned.action,
+              "provider_schema": planned.schema, "unknown": list(planned.unknown),
+              "sensitive": list(planned.sensitive), "defaults": list(planned.defaults)}))
+    labelled = replace(report, checks=(resource,) + checks,
+                       job=replace(report.job, address=planned.address))
+    scrubbed: Report = scrub_value(labelled, planned.secrets)  # type: ignore[assignment]
+    return scrubbed
+
+
+def _plan_aware(result: CheckResult, planned: Any) -> CheckResult:
+    if result.id == "job.enabled" and "enabled" not in planned.unknown:
+        return _planned_enabled(result, planned.job.get("enabled"))
+    if result.id in NOT_RUN:
+        return replace(result, status=Status.SKIP, detail="", remediation="", data={},
+                       summary="not judged: a planned job has not run yet")
+    unknown = [f for f in FIELDS_READ.get(result.id, ()) if f in planned.unknown]
+    if unknown:
+        return replace(result, status=Status.SKIP, detail="", remediation="", data={},
+                       summary=f"not judged: {', '.join(unknown)} known only after apply")
+    return result

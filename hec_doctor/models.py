@@ -40,6 +40,14 @@ class Status(str, Enum):
 _VERDICT_RANK = {Status.PASS: 0, Status.SKIP: 0, Status.WARN: 1, Status.ERROR: 2, Status.FAIL: 3}
 
 
+def _reduce_with_plain_data(self: Any) -> tuple[Any, tuple[Any, ...]]:
+    """Pickle support for a result whose ``data`` is a read-only view (which cannot pickle on
+    its own): rebuilt from a plain dict. Reports cross process boundaries in a fleet run."""
+    values = tuple(dict(value) if isinstance(value, MappingProxyType) else value
+                   for value in (getattr(self, name) for name in self.__dataclass_fields__))
+    return type(self), values
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a check function returns; the runner adds id, title and duration.
@@ -60,6 +68,8 @@ class Outcome:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
+
+    __reduce__ = _reduce_with_plain_data
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,8 @@ class CheckResult:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
+
+    __reduce__ = _reduce_with_plain_data
 
 
 @dataclass(frozen=True)
@@ -164,6 +176,8 @@ class JobSummary:
         destination_scheme: the destination_conf's scheme (``splunk``, ``s3``, ...).
         last_complete, last_error: the timestamps as given, or None.
         error_message: the last error message, verbatim (secrets redacted), or None.
+        address: the Terraform resource address of a planned job (``hec-doctor terraform``),
+            else "".
     """
 
     id: int | float | str | bool | None
@@ -176,6 +190,7 @@ class JobSummary:
     last_complete: str | None
     last_error: str | None
     error_message: str | None
+    address: str = ""
 
 
 @dataclass(frozen=True)
@@ -224,6 +239,8 @@ class Report:
     @property
     def label(self) -> str:
         """A short name for this report among others: the job, or the target as given."""
+        if self.job is not None and self.job.address:
+            return self.job.address
         if self.job is not None:
             name = f" {self.job.name}" if self.job.name else ""
             return f"job {self.job.id}{name}"[:120]

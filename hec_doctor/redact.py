@@ -58,13 +58,23 @@ def scrubbable(secret: str) -> bool:
 
 def scrub_long(text: str, secrets: Iterable[str]) -> str:
     """Replace every spelling of every scrubbable secret in ``text`` by its placeholder."""
+    return _replace_all(text, _replacements(secrets))
+
+
+def _replacements(secrets: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """(spelling, placeholder) for every scrubbable secret, longest spelling first."""
+    pairs = []
     for secret in secrets:
-        if not scrubbable(secret):
-            continue
-        stand_in = placeholder(secret)
-        for form in secret_forms(secret):
-            if form in text:
-                text = text.replace(form, stand_in)
+        if scrubbable(secret):
+            stand_in = placeholder(secret)
+            pairs += [(form, stand_in) for form in secret_forms(secret)]
+    return tuple(pairs)
+
+
+def _replace_all(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    for form, stand_in in pairs:
+        if form in text:
+            text = text.replace(form, stand_in)
     return text
 
 
@@ -88,23 +98,56 @@ def redact_echo(text: str, secrets: Iterable[str]) -> str:
 
 def scrub_value(value: object, secrets: tuple[str, ...]) -> object:
     """``value`` (a report, or any part of one) with ``scrub_long`` applied to every string in
-    it: dataclass fields, tuples, lists and mappings alike. Dataclasses are rebuilt, not changed."""
-    if not any(scrubbable(s) for s in secrets):
+    it: dataclass fields, tuples, lists and mappings alike. Dataclasses are rebuilt, not changed.
+
+    The spellings are worked out once per call and a part is rebuilt only when a string in it
+    changed: this runs on every report of a fleet, so it must cost little when nothing matches.
+    """
+    pairs = _replacements(secrets)
+    if not pairs or not _may_hold(value, pairs):
         return value
-    return _scrub(value, secrets)
+    return _scrub(value, pairs)
 
 
-def _scrub(value: object, secrets: tuple[str, ...]) -> object:
+def _may_hold(value: object, pairs: tuple[tuple[str, str], ...]) -> bool:
+    """False only when no spelling can occur in any string inside ``value``.
+
+    A pickle holds every string of the object as UTF-8, and a substring's UTF-8 is a substring
+    of the whole's, so a spelling absent from the pickle is absent from every string: the walk
+    (which rebuilds objects) is needed only for the rare report that holds a secret.
+    """
+    import pickle
+
+    try:
+        flat = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # something that does not pickle: walk it to be sure
+        return True
+    return any(form.encode("utf-8", "surrogatepass") in flat for form, _ in pairs)
+
+
+def _scrub(value: object, pairs: tuple[tuple[str, str], ...]) -> object:
     from dataclasses import fields, is_dataclass, replace
 
     if isinstance(value, str):
-        return scrub_long(value, secrets)
+        return _replace_all(value, pairs)
     if isinstance(value, (tuple, list)):
-        return type(value)(_scrub(v, secrets) for v in value)
+        items = [_scrub(v, pairs) for v in value]
+        if all(new is old for new, old in zip(items, value)):
+            return value
+        return type(value)(items)
     if isinstance(value, dict) or (hasattr(value, "items") and hasattr(value, "keys")):
-        return {k: _scrub(v, secrets) for k, v in value.items()}  # type: ignore[attr-defined]
+        scrubbed = {k: _scrub(v, pairs) for k, v in value.items()}  # type: ignore[attr-defined]
+        if all(scrubbed[k] is v for k, v in value.items()):  # type: ignore[attr-defined]
+            return value
+        return scrubbed
     if is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _scrub(getattr(value, f.name), secrets) for f in fields(value)
-                   if f.init and not callable(getattr(value, f.name))}
-        return replace(value, **changes)
+        changes = {}
+        for field in fields(value):
+            if field.init:
+                old = getattr(value, field.name)
+                if not callable(old):
+                    new = _scrub(old, pairs)
+                    if new is not old:
+                        changes[field.name] = new
+        return replace(value, **changes) if changes else value
     return value

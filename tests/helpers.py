@@ -32,9 +32,9 @@ def good_conf(**overrides: str | None) -> str:
     return f"splunk://hec.example.com:8088/services/collector/raw?{query}"
 
 
-def invoke(*args: str, env: dict[str, str] | None = None):
+def invoke(*args: str, env: dict[str, str] | None = None, input_text: str | None = None):
     """The command line, in process: a click result with stdout and stderr apart."""
-    return CliRunner().invoke(cli, list(args), env=env)
+    return CliRunner().invoke(cli, list(args), env=env, input=input_text)
 
 
 def check_live(host: str, port: int, ca_file: str | None = None, *, skip_verify: bool = False,

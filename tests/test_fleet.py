@@ -6,6 +6,7 @@ import json
 import os
 import pty
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -48,6 +49,20 @@ def test_results_keep_input_order_whatever_finishes_first():
 
     reports = run_all(list(range(5)), work, lambda i, e: _report("x"), concurrency=5)
     assert [r.label for r in reports] == ["t0", "t1", "t2", "t3", "t4"]
+
+
+def test_waiting_for_a_slow_first_target_costs_no_cpu():
+    # The first target takes a second while the others are done at once: the consumer must
+    # sleep on the first, not spin on the finished ones (a spin took the GIL from every worker
+    # and made fleets CPU-bound).
+    def work(position: int) -> Report:
+        time.sleep(1.0 if position == 0 else 0.0)
+        return _report(f"t{position}")
+
+    started = time.process_time()
+    reports = run_all(list(range(20)), work, lambda i, e: _report("x"), concurrency=4)
+    assert len(reports) == 20
+    assert time.process_time() - started < 0.3
 
 
 def test_one_failure_never_sinks_the_others():
@@ -267,3 +282,84 @@ def test_progress_wanted_only_for_terminals():
             return self.tty
 
     assert Progress.wanted(Fake(True)) and not Progress.wanted(Fake(False))
+
+
+# --- worker processes ---------------------------------------------------------------------
+
+def _fleet_run(listing, ca_file: str, fmt: str, workers: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "hec_doctor", "check", "--file", str(listing), "--ca-file",
+         ca_file, "--format", fmt, "--timeout", "5", "--workers", workers],
+        capture_output=True, text=True, timeout=120,
+        env={k: v for k, v in os.environ.items() if k != "HEC_TOKEN"})
+
+
+def _comparable(text: str) -> str:
+    """The output without what differs between any two runs: timings and fresh channel GUIDs."""
+    text = re.sub(r'"(duration|elapsed)_ms": [0-9.e-]+', r'"\1_ms": 0', text)
+    text = re.sub(r'\b(in |time=")[0-9.]+( ms|")', r"\1 N\2", text)
+    return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "GUID", text)
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "junit"])
+def test_worker_processes_give_the_output_order_and_exit_code_of_one(hec_server_factory,
+                                                                     tmp_path, fmt):
+    healthy, unhealthy = hec_server_factory(), hec_server_factory(fault="unhealthy")
+    ack = hec_server_factory(ack=True)
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    refused = healthy.destination_conf.replace(f":{healthy.port}/",
+                                               f":{closed.getsockname()[1]}/")
+    closed.close()
+    confs = [healthy.destination_conf, unhealthy.destination_conf, ack.destination_conf, refused]
+    listing = tmp_path / "fleet.txt"
+    listing.write_text("".join(f"{confs[i % 4]}\n" for i in range(70)))
+    one = _fleet_run(listing, healthy.ca_file, fmt, "1")
+    two = _fleet_run(listing, healthy.ca_file, fmt, "2")
+    assert one.returncode == two.returncode == 1, (one.stderr, two.stderr)
+    assert _comparable(two.stdout) == _comparable(one.stdout)
+    if fmt == "json":
+        verdicts = [r["logpush"]["would_deliver"] for r in json.loads(two.stdout)["reports"]]
+        assert verdicts == [True, False, False, False] * 17 + [True, False]
+
+
+def test_auto_workers_use_every_core_only_for_fleets_worth_it():
+    from hec_doctor.commands.check import worker_count
+
+    cores = len(os.sched_getaffinity(0))
+    assert worker_count("auto", 1, offline=False) == 1
+    assert worker_count("auto", 99, offline=False) == 1
+    assert worker_count("auto", 10_000, offline=False) == cores
+    assert worker_count("auto", 10_000, offline=True) == 1
+    assert worker_count("3", 5, offline=False) == 3
+
+
+def test_workers_must_be_auto_or_a_number():
+    result = invoke("check", GOOD, "--offline", "--workers", "many")
+    assert result.exit_code == 2 and "--workers" in result.stderr
+
+
+def _labelled(position: int) -> Report:
+    return _report(f"t{position}", Status.FAIL if position % 7 == 0 else Status.PASS)
+
+
+def _never(position: int, exc: BaseException) -> Report:
+    return _report(f"failed {position}: {exc!r}", Status.ERROR)
+
+
+def test_worker_processes_from_a_threaded_program_keep_order():
+    # pytest holds threads here (the session's servers), so the workers come from a fork
+    # server rather than a fork of this process; the reports still come back in input order.
+    from hec_doctor.run_many import RunMany
+
+    alive = threading.Event()
+    holder = threading.Thread(target=alive.wait, daemon=True)
+    holder.start()
+    try:
+        runs = RunMany(list(range(100)), _labelled, _never, concurrency=8, processes=2)
+        assert runs.processes == 2
+        reports = list(runs)
+    finally:
+        alive.set()
+    assert [r.label for r in reports] == [f"t{i}" for i in range(100)]
+    assert [r.verdict for r in reports].count(Status.FAIL) == 15

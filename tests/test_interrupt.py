@@ -31,17 +31,24 @@ def _start(tmp_path, port: int, *extra: str) -> subprocess.Popen:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_one_ctrl_c_stops_every_target_within_a_second(tmp_path):
+def _interrupted_run(tmp_path, *extra: str, wait_s: float = CUT_AFTER_S):
+    """(stdout, stderr, seconds from the signal to the exit) of a run over silent servers
+    interrupted once by SIGINT, sent to the main process only (as `kill -INT` does)."""
     with raw_server(silent) as port:
-        process = _start(tmp_path, port, "--format", "json")
-        time.sleep(CUT_AFTER_S)
+        process = _start(tmp_path, port, "--format", "json", *extra)
+        time.sleep(wait_s)
         assert process.poll() is None  # still waiting on silent servers
         sent = time.monotonic()
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=30)
         elapsed = time.monotonic() - sent
     assert process.returncode == 130, stderr
+    return stdout, stderr, elapsed
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_one_ctrl_c_stops_every_target_within_a_second(tmp_path):
+    stdout, stderr, elapsed = _interrupted_run(tmp_path)
     assert elapsed < 1.0, f"took {elapsed:.2f} s to stop"
     assert "interrupted" in stderr and "Traceback" not in stderr
     batch = json.loads(stdout)
@@ -82,3 +89,20 @@ def test_an_interrupted_run_leaves_no_half_written_output_file(tmp_path):
     assert process.returncode == 130
     assert len(json.loads(target.read_text())["reports"]) == TARGETS
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".hec-doctor-")] == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_stops_worker_processes_the_same_way(tmp_path):
+    # With --workers 2 the targets run in two worker processes; the signal goes to the main
+    # process only, which must pass it on. (The workers start from a fork server first.)
+    stdout, stderr, elapsed = _interrupted_run(tmp_path, "--workers", "2",
+                                               wait_s=CUT_AFTER_S + 0.5)
+    assert elapsed < 1.0, f"took {elapsed:.2f} s to stop"
+    assert "Traceback" not in stderr
+    batch = json.loads(stdout)
+    assert len(batch["reports"]) == TARGETS
+    summaries = [c["summary"] for r in batch["reports"] for c in r["checks"]
+                 if c["status"] == "error"]
+    # Two workers with 4 threads each: 8 under way, the rest never started.
+    assert summaries.count("interrupted (Ctrl-C)") == 8
+    assert summaries.count("interrupted (Ctrl-C) before this target was checked") == TARGETS - 8

@@ -25,6 +25,10 @@ from hec_doctor.models import Options, Report
 @click.option("--file", "target_file", type=click.File("r", encoding="utf-8"),
               help="Read targets from FILE, one per line ('#' starts a comment; '-' is stdin).")
 @concurrency_option
+@click.option("--workers", default="auto", show_default=True, metavar="N|auto",
+              callback=lambda ctx, param, value: _workers(value),
+              help="Processes that share the targets (auto: one per core once there are "
+                   "100 targets or more per core). Output and exit code do not change.")
 @click.option("--offline", is_flag=True, help="Lint the destination only; no network access.")
 @click.option("--token", "token_flag", metavar="TOKEN",
               help="HEC token (prefer the HEC_TOKEN environment variable: no shell history).")
@@ -37,10 +41,24 @@ from hec_doctor.models import Options, Report
               help="Post a Logpush-shaped test event (writes one event to the index).")
 @click.option("--event-file", type=click.File("rb"),
               help="The test event's body (default: the FAQ's sample line).")
-def check(targets: tuple[str, ...], target_file: Any, concurrency: int, offline: bool,
+@click.option("--cloudflare-validate", is_flag=True,
+              help="Also ask Cloudflare's API to validate each destination_conf (needs --zone "
+                   "or --account and CLOUDFLARE_API_TOKEN). Sends the destination_conf, HEC "
+                   "token included, to Cloudflare.")
+@click.option("--zone", "zone_id", metavar="ZONE_ID", help="The zone for --cloudflare-validate.")
+@click.option("--account", "account_id", metavar="ACCOUNT_ID",
+              help="The account for --cloudflare-validate.")
+@click.option("--api-base", default=None, metavar="URL",
+              help="The Cloudflare API's base URL (https only; default the public API).")
+@click.option("--api-ca-file", type=click.Path(dir_okay=False),
+              help="Trust this PEM CA for the API (for a local stand-in).")
+def check(targets: tuple[str, ...], target_file: Any, concurrency: int, workers: str,
+          offline: bool,
           token_flag: str | None, skip_verify: bool | None, strict: bool, fmt: str,
           output: str | None, color: str, ca_file: str | None, resolve: tuple[Any, ...],
-          timeout_s: float, expiry_warn_days: int, send_event: bool, event_file: Any) -> int:
+          timeout_s: float, expiry_warn_days: int, send_event: bool, event_file: Any,
+          cloudflare_validate: bool, zone_id: str | None, account_id: str | None,
+          api_base: str | None, api_ca_file: str | None) -> int:
     """Check each TARGET: a HEC URL, a Logpush destination_conf (splunk://...), or host[:port].
 
     Several targets (and --file, and '-' for stdin) are checked concurrently; reports come in
@@ -72,17 +90,77 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, offline:
     options = Options(offline=offline, timeout_s=timeout_s, ca_file=ca_file, resolve=resolve,
                       expiry_warn_days=expiry_warn_days, send_event=send_event or event is not None,
                       event=event)
-    from hec_doctor.run_many import error_report
-    from hec_doctor.runner import run, summarise
+    from functools import partial
 
-    def failed(target: Any, exc: BaseException) -> Report:
-        base = Report(target=summarise(target), checks=())
-        return error_report(base, exc, "hec-doctor failed on this target; others went on",
-                            target.secrets)
+    from hec_doctor.runner import run
 
-    return run_and_write(parsed, lambda target: run(target, options), failed,
+    work: Any = partial(run, options=options)
+    validation = _validation(cloudflare_validate, zone_id, account_id, api_base, api_ca_file,
+                             timeout_s)
+    if validation is not None:
+        from hec_doctor.cf_validate import run_and_validate
+
+        work = partial(run_and_validate, options=options, validation=validation)
+    return run_and_write(parsed, work, failed_target,
                          concurrency=concurrency, fmt=fmt, single=len(parsed) == 1,
-                         output=output, color=color, strict=strict)
+                         output=output, color=color, strict=strict,
+                         processes=worker_count(workers, len(parsed), offline))
+
+
+def failed_target(target: Any, exc: BaseException) -> Report:
+    """The report of a target whose run raised, or never started (module-level: it crosses into
+    worker processes)."""
+    from hec_doctor.run_many import error_report
+    from hec_doctor.runner import summarise
+
+    base = Report(target=summarise(target), checks=())
+    return error_report(base, exc, "hec-doctor failed on this target; others went on",
+                        target.secrets)
+
+
+# Below this many targets a second process costs more to start (about 0.2 s) than it saves.
+MIN_TARGETS_PER_EXTRA_WORKER = 100
+
+
+def worker_count(workers: str, targets: int, offline: bool) -> int:
+    """How many processes check the targets: ``--workers N``, or with ``auto`` one per usable
+    core once there are enough targets to share (offline lint is too cheap to be worth it)."""
+    if workers != "auto":
+        return int(workers)
+    if offline:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, targets // MIN_TARGETS_PER_EXTRA_WORKER))
+
+
+def _validation(wanted: bool, zone_id: str | None, account_id: str | None,
+                api_base: str | None, api_ca_file: str | None, timeout_s: float) -> Any:
+    """Where to ask Cloudflare, or None without --cloudflare-validate."""
+    if not wanted:
+        if zone_id or account_id or api_base or api_ca_file:
+            raise click.UsageError("--zone, --account, --api-base and --api-ca-file go with "
+                                   "--cloudflare-validate")
+        return None
+    from hec_doctor.cf_validate import Validation
+    from hec_doctor.cfapi import validate_url
+    from hec_doctor.spec import CLOUDFLARE_API_BASE
+
+    if (zone_id is None) == (account_id is None):
+        raise click.UsageError("--cloudflare-validate needs exactly one of --zone or --account")
+    token = os.environ.get("CLOUDFLARE_API_TOKEN")
+    if not token:
+        raise InputError("set CLOUDFLARE_API_TOKEN (a token with Logs: Write) for "
+                         "--cloudflare-validate")
+    scope, scope_id = ("zones", zone_id) if zone_id else ("accounts", account_id)
+    url = validate_url(api_base or CLOUDFLARE_API_BASE, scope, scope_id or "")
+    return Validation(url=url, api_token=token, timeout_s=timeout_s, ca_file=api_ca_file)
+
+
+def _workers(value: str) -> str:
+    if value == "auto" or (value.isdigit() and 1 <= int(value) <= 64):
+        return value
+    raise click.BadParameter(f"{value!r} is neither 'auto' nor a number from 1 to 64",
+                             param_hint="--workers")
 
 
 def _gather(targets: tuple[str, ...], target_file: Any) -> list[tuple[str, str]]:

@@ -7,7 +7,6 @@ import ipaddress
 import os
 import signal
 import sys
-import tempfile
 import threading
 from typing import Any, Iterator
 
@@ -80,6 +79,8 @@ class Output:
         self.file: Any = None
         if output is not None:
             folder = os.path.dirname(os.path.abspath(output))
+            import tempfile
+
             try:
                 self.file = tempfile.NamedTemporaryFile(
                     "w", encoding="utf-8", dir=folder, prefix=".hec-doctor-", delete=False)
@@ -141,7 +142,8 @@ class Output:
 
 def run_and_write(items: Any, work: Any, failed: Any, *, concurrency: int, fmt: str,
                   single: bool, output: str | None, color: str, strict: bool,
-                  progress_label: str = "checking", noun: str = "target") -> int:
+                  progress_label: str = "checking", noun: str = "target",
+                  processes: int = 1) -> int:
     """Run ``work`` over the items (``run_many``), write each report as it comes, and return
     the exit code: the worst over all reports, or 130 when the run was interrupted.
 
@@ -157,7 +159,7 @@ def run_and_write(items: Any, work: Any, failed: Any, *, concurrency: int, fmt: 
     progress = (Progress(sys.stderr, label=progress_label)
                 if len(items) > 1 and Progress.wanted(sys.stderr) else None)
     tally = Tally(strict=strict, noun=noun)
-    runs = RunMany(items, work, failed, concurrency=concurrency,
+    runs = RunMany(items, work, failed, concurrency=concurrency, processes=processes,
                    on_done=progress.update if progress else None,
                    on_interrupt=lambda: click.echo(
                        "\nhec-doctor: interrupted; reporting what was done (Ctrl-C again to quit "

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from typing import Any
 
 import click
@@ -68,6 +67,8 @@ class _OneLineErrors(click.Group):
         except Exception as exc:  # a bug: one line, and no message text that could hold a secret
             if os.environ.get("HEC_DOCTOR_DEBUG"):
                 raise
+            import traceback
+
             frame = traceback.extract_tb(exc.__traceback__)[-1]
             click.echo(f"hec-doctor: internal error: {type(exc).__name__} at "
                        f"{os.path.basename(frame.filename)}:{frame.lineno} (set "

@@ -8,6 +8,8 @@ SUMMARY = "Check a Splunk HEC destination before Cloudflare Logpush (or anything
 COMMANDS: dict[str, str] = {
     "check": "Check HEC destinations: URL, destination_conf or host[:port].",
     "job": "Explain Logpush jobs from JSON (file, stdin or the Cloudflare API).",
+    "terraform": "Check the Logpush jobs a Terraform plan creates or changes.",
+    "lint": "Lint destination files and Terraform files offline (pre-commit).",
     "explain": "Explain a topic, or an error message from a job's error_message.",
     "demo": "Check built-in HEC look-alikes on loopback (no Splunk needed).",
     "serve": "Run a local Splunk HEC look-alike until Ctrl-C.",

@@ -16,7 +16,8 @@ Schema ``hec-doctor.report/1`` (documented in README.md; pinned by ``fixtures/re
       "suggested_destination_conf": str | null,
       "notices": [str],
       "job": {"id", "name", "dataset", "enabled", "version", "kind", "destination_scheme",
-              "last_complete", "last_error", "error_message"}     (hec-doctor job only)
+              "last_complete", "last_error", "error_message",
+              "address"}        (hec-doctor job and terraform; address: the resource address)
     }
 
 Several targets, or ``hec-doctor job``, give the envelope ``hec-doctor.batch/1``::
@@ -39,7 +40,6 @@ bumps the schema number.
 from __future__ import annotations
 
 import json
-import textwrap
 from dataclasses import asdict
 from typing import Any
 
@@ -141,7 +141,8 @@ class Writer:
             return render(report)
         self._count += 1
         document = json.dumps(to_dict(report), indent=2, ensure_ascii=False)
-        return ("\n" if self._count == 1 else ",\n") + textwrap.indent(document, "    ")
+        # json.dumps(indent=2) writes no blank lines, so every line is indented alike.
+        return ("\n    " if self._count == 1 else ",\n    ") + document.replace("\n", "\n    ")
 
     def finish(self, tally: Tally) -> str:
         if self.single:

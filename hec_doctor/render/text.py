@@ -42,7 +42,7 @@ def render(report: Report, *, color: bool = False) -> str:
         state = {True: "enabled", False: "disabled", None: "enabled?"}[job.enabled]
         what = ", ".join(x for x in (job.dataset or "no dataset", job.kind, job.version, state)
                          if x)
-        job_id = job.id if isinstance(job.id, str) else json.dumps(job.id)
+        job_id = job.address or (job.id if isinstance(job.id, str) else json.dumps(job.id))
         lines = [f"hec-doctor {report.version}: Logpush job {job_id}"
                  + (f" {job.name!r}" if job.name else "") + f" ({what})",
                  f"destination: {target.input}"]

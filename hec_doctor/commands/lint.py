@@ -1,0 +1,120 @@
+"""``hec-doctor lint``: destination files and Terraform files, offline (the pre-commit hook)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import click
+
+from hec_doctor.commands.common import report_options, run_and_write
+from hec_doctor.errors import InputError
+from hec_doctor.models import Options, Report
+
+MAX_FILE_BYTES = 20_000_000
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to lint: a destination (``text``) or a reason it cannot be linted."""
+
+    label: str
+    text: str | None
+    reason: str = ""
+
+
+@click.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False), metavar="FILE...")
+@report_options
+def lint(files: tuple[str, ...], strict: bool, fmt: str, output: str | None,
+         color: str) -> int:
+    """Lint the destinations in FILEs offline: no network access.
+
+    A .tf file: the destination_conf of every cloudflare_logpush_job written as a plain string;
+    one built from variables or functions (interpolated) is listed as not checkable until plan
+    time (use `hec-doctor terraform` on the plan). Any other file: one destination per line, as
+    `check --file` reads it. Files without destinations pass.
+
+    \b
+    Exit codes: as `check`: 0 no failure, 1 a check failed (or warned with --strict), 2 bad
+    input.
+    """
+    items: list[Item] = []
+    for path in files:
+        items += _items(path, _read(path))
+    if not items:
+        click.echo("hec-doctor: no destination found in the files given", err=True)
+    return run_and_write(items, _lint_one, _failed, concurrency=1, fmt=fmt, single=False,
+                         output=output, color=color, strict=strict, progress_label="linting",
+                         noun="destination")
+
+
+def _items(path: str, text: str) -> list[Item]:
+    if path.endswith(".tf"):
+        from hec_doctor.hcl_scan import destinations
+
+        found = []
+        for destination in destinations(text):
+            label = f"{path}:{destination.line} {destination.address}"
+            if destination.value is None:
+                found.append(Item(label, None, f"destination_conf is interpolated "
+                                               f"({destination.expression}): it can be checked "
+                                               "once known, with hec-doctor terraform on a plan"))
+            elif not destination.value.lower().startswith("splunk://"):
+                found.append(Item(label, None, "not a Splunk destination: hec-doctor does not "
+                                               "check it"))
+            else:
+                found.append(Item(label, destination.value))
+        return found
+    from hec_doctor.commands.check import _lines
+
+    return [Item(origin, line) for origin, line in _lines(text.splitlines(True), path)]
+
+
+def _lint_one(item: Item) -> Report:
+    from dataclasses import replace
+
+    from hec_doctor.runner import run
+    from hec_doctor.target import build_target
+
+    if item.text is None:
+        return _not_checked(item)
+    try:
+        target = build_target(item.text, origin=item.label)
+    except InputError as exc:
+        return _not_checked(item, f"unreadable: {exc}", failed=True)
+    report = run(target, Options(offline=True))
+    return replace(report, target=replace(report.target, label=item.label))
+
+
+def _not_checked(item: Item, reason: str = "", failed: bool = False) -> Report:
+    from hec_doctor import __version__
+    from hec_doctor.models import LogpushPrediction, Outcome, Status, TargetSummary
+    from hec_doctor.runner import result_of
+
+    reason = reason or item.reason
+    status = Status.FAIL if failed else Status.SKIP
+    check = result_of("lint.destination", "Destination in file", Outcome(status, reason))
+    target = TargetSummary(input=item.label, form="other", url="", host="", port=0, path="",
+                           token=None, insecure_skip_verify=False, label=item.label)
+    return Report(target=target, checks=(check,), logpush=LogpushPrediction(basis=reason),
+                  version=__version__)
+
+
+def _failed(item: Item, exc: BaseException) -> Report:
+    from hec_doctor.run_many import error_report
+
+    return error_report(_not_checked(item), exc, "hec-doctor failed on this destination")
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"{path} is larger than 20 MB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text") from None

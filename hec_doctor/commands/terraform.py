@@ -1,0 +1,85 @@
+"""``hec-doctor terraform``: the Logpush jobs a Terraform plan creates or changes."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from hec_doctor.commands.common import (
+    concurrency_option,
+    live_options,
+    report_options,
+    run_and_write,
+)
+from hec_doctor.errors import InputError
+from hec_doctor.models import Options
+
+MAX_PLAN_BYTES = 200_000_000
+
+
+@click.command()
+@click.argument("plan_file", metavar="PLAN.json|-")
+@click.option("--live", is_flag=True,
+              help="Also run the live checks against each known Splunk destination.")
+@concurrency_option
+@report_options
+@live_options
+def terraform(plan_file: str, live: bool, concurrency: int, strict: bool, fmt: str,
+              output: str | None, color: str, ca_file: str | None, resolve: tuple[Any, ...],
+              timeout_s: float) -> int:
+    """Check every cloudflare_logpush_job a Terraform plan creates, updates or replaces.
+
+    PLAN.json is `terraform show -json tfplan` (or - for stdin); the Cloudflare provider's 5.x
+    and 4.x schemas are both read. Each job is labelled by its resource address; values unknown
+    until apply are reported as such, and values the plan marks sensitive are never shown. A
+    plan without such a resource exits 0.
+
+    \b
+    Exit codes: as `check`: 0 no failure, 1 a check failed (or warned with --strict), 2 bad
+    input, 3 hec-doctor could not complete a check.
+    """
+    from hec_doctor.jobs import bare_report, check_planned_job
+    from hec_doctor.run_many import error_report
+    from hec_doctor.terraform import parse_plan, planned_jobs
+
+    origin = "stdin" if plan_file == "-" else plan_file
+    planned = planned_jobs(parse_plan(_read(plan_file), origin))
+    if not planned:
+        click.echo(f"hec-doctor: {origin} creates or changes no cloudflare_logpush_job; "
+                   "nothing to check", err=True)
+    if ca_file is not None and live:
+        from hec_doctor.trust import load_roots
+
+        load_roots(ca_file)
+    options = Options(timeout_s=timeout_s, ca_file=ca_file, resolve=resolve)
+
+    def work(one: Any) -> Any:
+        return check_planned_job(one, options, live=live)
+
+    def failed(one: Any, exc: BaseException) -> Any:
+        return error_report(bare_report(one.job), exc,
+                            "hec-doctor failed on this resource; the others went on",
+                            one.secrets)
+
+    return run_and_write(planned, work, failed, concurrency=concurrency if live else 1,
+                         fmt=fmt, single=False, output=output, color=color, strict=strict,
+                         progress_label="checking", noun="job")
+
+
+def _read(plan_file: str) -> str:
+    try:
+        if plan_file == "-":
+            data = sys.stdin.buffer.read(MAX_PLAN_BYTES + 1)
+        else:
+            with open(plan_file, "rb") as handle:
+                data = handle.read(MAX_PLAN_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read {plan_file}: {exc.strerror}") from None
+    if len(data) > MAX_PLAN_BYTES:
+        raise InputError(f"{plan_file} is larger than 200 MB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{plan_file} is not UTF-8 text") from None
