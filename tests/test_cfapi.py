@@ -26,6 +26,12 @@ class Api:
         self.requests: list[tuple[str, str | None]] = []
         self.redirect = False
         self.reply: tuple[int, object] | None = None  # (status, body) instead of the jobs
+        # POST .../logpush/validate/destination: the bodies received, and the answer to give
+        # (the API envelope around DestinationValidateResponse {valid, message}).
+        self.posted: list[dict[str, object]] = []
+        self.validation: tuple[int, object] = (200, {
+            "errors": [], "messages": [], "success": True,
+            "result": {"valid": True, "message": ""}})
 
 
 @contextlib.contextmanager
@@ -59,6 +65,25 @@ def api_server(tmp_path: Path) -> Iterator[tuple[str, str, Api]]:
             else:
                 body, status = {"success": False, "errors": [{"code": 7003,
                                                                "message": "No route"}]}, 404
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self) -> None:  # noqa: N802
+            length = int(self.headers.get("Content-Length") or 0)
+            state.posted.append(json.loads(self.rfile.read(length) or b"null"))
+            state.requests.append((self.path, self.headers.get("Authorization")))
+            if self.headers.get("Authorization") != f"Bearer {API_TOKEN}":
+                status, body = 403, {"result": None, "success": False, "errors": [
+                    {"code": 10000, "message": "Authentication error"}]}
+            elif self.path in (f"/client/v4/zones/{ZONE}/logpush/validate/destination",
+                               f"/client/v4/accounts/{ACCOUNT}/logpush/validate/destination"):
+                status, body = state.validation
+            else:
+                status, body = 404, {"success": False, "errors": [{"code": 7003,
+                                                                   "message": "No route"}]}
             data = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Length", str(len(data)))
