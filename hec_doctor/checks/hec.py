@@ -289,7 +289,7 @@ def check_event(ctx: Context) -> Outcome:
 def check_addresses(ctx: Context) -> Outcome:
     """Every address behind the name: the same certificate and the same token answer?"""
     from hec_doctor.checks.tls import roots
-    from hec_doctor.gox509 import go_cert, verify
+    from hec_doctor.gox509 import go_cert, rfc3339, verify
     from hec_doctor.net.tls import open_tls
 
     assert ctx.facts.dns is not None
@@ -313,7 +313,9 @@ def check_addresses(ctx: Context) -> Outcome:
             continue
         stream = ctx.own(opened.stream)
         row["certificate"] = hashlib.sha256(opened.tls.chain[0]).hexdigest()[:16]
-        error = verify([go_cert(d) for d in opened.tls.chain], dest.host, trusted, options.now())
+        chain = [go_cert(d) for d in opened.tls.chain]
+        row["not_after"] = rfc3339(chain[0].not_after)
+        error = verify(chain, dest.host, trusted, options.now())
         row["state"] = "verified" if error is None else error
         if token_sent and token and (error is None or ctx.target.insecure_skip_verify):
             try:

@@ -177,10 +177,16 @@ def server_context(chain: list[Issued], key: Issued, *,
             warnings.simplefilter("ignore", DeprecationWarning)
             context.minimum_version = ssl.TLSVersion.TLSv1
             context.maximum_version = max_version
+    load_chain(context, chain, key)
+    return context
+
+
+def load_chain(context: ssl.SSLContext, chain: list[Issued], key: Issued) -> None:
+    """Make ``context`` send ``chain`` with ``key``: handshakes from now on use it (a running
+    look-alike can change its certificate this way)."""
     with tempfile.TemporaryDirectory() as folder:
         cert_path, key_path = Path(folder, "chain.pem"), Path(folder, "key.pem")
         cert_path.write_bytes(b"".join(c.pem for c in chain))
         key_path.touch(mode=0o600)
         key_path.write_bytes(key.key_pem)
         context.load_cert_chain(cert_path, key_path)
-    return context

@@ -14,7 +14,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
+from typing import Any, Callable
 
 from hec_doctor.lookalike.protocol import (
     FAULTS,
@@ -216,6 +216,15 @@ class HecServer:
         self.events.append(event)
         if self._on_event is not None:
             self._on_event(event)
+
+    def use_certificate(self, chain: list[Any], key: Any) -> None:
+        """Serve ``chain`` (leaf first, ``pki.Issued``) from the next handshake on."""
+        from hec_doctor.lookalike.pki import load_chain
+
+        context = getattr(self._httpd.socket, "context", None)
+        if context is None:
+            raise ValueError("a plain-HTTP look-alike has no certificate")
+        load_chain(context, chain, key)
 
     @property
     def host(self) -> str:
