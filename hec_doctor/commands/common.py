@@ -22,6 +22,29 @@ from hec_doctor.models import (
 from hec_doctor.render import OutputFormat
 
 
+def read_text_input(path: str, limit_bytes: int) -> str:
+    """A file's (or, for ``-``, stdin's) UTF-8 text, at most ``limit_bytes`` long.
+
+    Raises:
+        InputError: unreadable, too large, or not UTF-8 (one line, exit code 2).
+    """
+    name = "stdin" if path == "-" else path
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read(limit_bytes + 1)
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read(limit_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    if len(data) > limit_bytes:
+        raise InputError(f"{name} is larger than {limit_bytes // 1_000_000} MB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{name} is not UTF-8 text") from None
+
+
 def parse_resolve(value: str) -> Any:
     """``HOST:PORT:ADDRESS`` (ADDRESS may be an IPv6 address, bracketed or not)."""
     host, _, rest = value.partition(":")

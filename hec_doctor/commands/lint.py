@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import click
 
-from hec_doctor.commands.common import report_options, run_and_write
+from hec_doctor.commands.common import read_text_input, report_options, run_and_write
 from hec_doctor.errors import InputError
 from hec_doctor.models import Options, Report
 
@@ -40,7 +40,7 @@ def lint(files: tuple[str, ...], strict: bool, fmt: str, output: str | None,
     """
     items: list[Item] = []
     for path in files:
-        items += _items(path, _read(path))
+        items += _items(path, read_text_input(path, MAX_FILE_BYTES))
     if not items:
         click.echo("hec-doctor: no destination found in the files given", err=True)
     return run_and_write(items, _lint_one, _failed, concurrency=1, fmt=fmt, single=False,
@@ -105,16 +105,3 @@ def _failed(item: Item, exc: BaseException) -> Report:
 
     return error_report(_not_checked(item), exc, "hec-doctor failed on this destination")
 
-
-def _read(path: str) -> str:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"{path} is larger than 20 MB")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{path} is not UTF-8 text") from None

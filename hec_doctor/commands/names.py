@@ -10,7 +10,7 @@ COMMANDS: dict[str, str] = {
     "job": "Explain Logpush jobs from JSON (file, stdin or the Cloudflare API).",
     "terraform": "Check the Logpush jobs a Terraform plan creates or changes.",
     "lint": "Lint destination files and Terraform files offline (pre-commit).",
-    "watch": "Keep checking destinations; serve the results as Prometheus metrics.",
+    "watch": "Keep checking destinations; export Prometheus metrics.",
     "explain": "Explain a topic, or an error message from a job's error_message.",
     "demo": "Check built-in HEC look-alikes on loopback (no Splunk needed).",
     "serve": "Run a local Splunk HEC look-alike until Ctrl-C.",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
@@ -10,10 +9,10 @@ import click
 from hec_doctor.commands.common import (
     concurrency_option,
     live_options,
+    read_text_input,
     report_options,
     run_and_write,
 )
-from hec_doctor.errors import InputError
 from hec_doctor.models import Options
 
 MAX_PLAN_BYTES = 200_000_000
@@ -45,7 +44,7 @@ def terraform(plan_file: str, live: bool, concurrency: int, strict: bool, fmt: s
     from hec_doctor.terraform import parse_plan, planned_jobs
 
     origin = "stdin" if plan_file == "-" else plan_file
-    planned = planned_jobs(parse_plan(_read(plan_file), origin))
+    planned = planned_jobs(parse_plan(read_text_input(plan_file, MAX_PLAN_BYTES), origin))
     if not planned:
         click.echo(f"hec-doctor: {origin} creates or changes no cloudflare_logpush_job; "
                    "nothing to check", err=True)
@@ -67,19 +66,3 @@ def terraform(plan_file: str, live: bool, concurrency: int, strict: bool, fmt: s
                          fmt=fmt, single=False, output=output, color=color, strict=strict,
                          progress_label="checking", noun="job")
 
-
-def _read(plan_file: str) -> str:
-    try:
-        if plan_file == "-":
-            data = sys.stdin.buffer.read(MAX_PLAN_BYTES + 1)
-        else:
-            with open(plan_file, "rb") as handle:
-                data = handle.read(MAX_PLAN_BYTES + 1)
-    except OSError as exc:
-        raise InputError(f"cannot read {plan_file}: {exc.strerror}") from None
-    if len(data) > MAX_PLAN_BYTES:
-        raise InputError(f"{plan_file} is larger than 200 MB")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{plan_file} is not UTF-8 text") from None
