@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from typing import Any
 
 import click
@@ -11,6 +10,7 @@ import click
 from hec_doctor.commands.common import (
     concurrency_option,
     live_options,
+    read_text_input,
     report_options,
     run_and_write,
 )
@@ -79,30 +79,14 @@ def job(source: str | None, zone_id: str | None, account_id: str | None, api_bas
 
 def _read(source: str | None, zone_id: str | None, account_id: str | None, api_base: str,
           api_ca_file: str | None, timeout_s: float) -> tuple[str, str]:
+    if source is not None:
+        return read_text_input(source, 50_000_000), "stdin" if source == "-" else source
+    from hec_doctor.cfapi import fetch_jobs, jobs_url
 
-    if source == "-":
-        data = sys.stdin.buffer.read(50_000_001)
-        origin = "stdin"
-    elif source is not None:
-        try:
-            with open(source, "rb") as handle:
-                data = handle.read(50_000_001)
-        except OSError as exc:
-            raise InputError(f"cannot read {source}: {exc.strerror}") from None
-        origin = source
-    else:
-        from hec_doctor.cfapi import fetch_jobs, jobs_url
-
-        token = os.environ.get("CLOUDFLARE_API_TOKEN")
-        if not token:
-            raise InputError("set CLOUDFLARE_API_TOKEN (a token with Logs: Write, which every Logpush "
-                             "API operation needs) to fetch jobs")
-        scope, scope_id = ("zones", zone_id) if zone_id else ("accounts", account_id)
-        url = jobs_url(api_base, scope, scope_id or "")
-        return fetch_jobs(url, token, timeout_s=timeout_s, ca_file=api_ca_file), url
-    if len(data) > 50_000_000:
-        raise InputError(f"{origin} is larger than 50 MB")
-    try:
-        return data.decode("utf-8"), origin
-    except UnicodeDecodeError:
-        raise InputError(f"{origin} is not UTF-8 text") from None
+    token = os.environ.get("CLOUDFLARE_API_TOKEN")
+    if not token:
+        raise InputError("set CLOUDFLARE_API_TOKEN (a token with Logs: Write, which every Logpush "
+                         "API operation needs) to fetch jobs")
+    scope, scope_id = ("zones", zone_id) if zone_id else ("accounts", account_id)
+    url = jobs_url(api_base, scope, scope_id or "")
+    return fetch_jobs(url, token, timeout_s=timeout_s, ca_file=api_ca_file), url
