@@ -149,17 +149,22 @@ class RunMany(Generic[Item]):
             pending: dict[int, Future[list[Report]]] = {}
             next_out = next_in = 0
             finished = 0
+            broken: BaseException | None = None
             while next_out < len(batches):
-                while (not self.interrupted and next_in < len(batches)
+                while (not self.interrupted and broken is None and next_in < len(batches)
                        and next_in < next_out + window):
                     batch = [self.items[i] for i in batches[next_in]]
-                    pending[next_in] = pool.submit(_run_batch, batch, self.work, self.failed,
-                                                   threads)
+                    try:
+                        pending[next_in] = pool.submit(_run_batch, batch, self.work,
+                                                       self.failed, threads)
+                    except Exception as exc:  # a dead worker broke the pool: report the rest
+                        broken = exc
+                        break
                     next_in += 1
                 head = pending.pop(next_out, None)
-                if head is None:  # interrupted before this batch was sent
-                    reports = [self.failed(self.items[i], KeyboardInterrupt())
-                               for i in batches[next_out]]
+                if head is None:  # interrupted (or the pool broke) before this batch was sent
+                    reason = broken if broken is not None else KeyboardInterrupt()
+                    reports = [self.failed(self.items[i], reason) for i in batches[next_out]]
                 elif not self._arrived(head):
                     pending[next_out] = head
                     continue
@@ -167,6 +172,7 @@ class RunMany(Generic[Item]):
                     try:
                         reports = head.result()
                     except Exception as exc:  # the worker died: its batch is reported, not lost
+                        broken = broken or exc
                         reports = [self.failed(self.items[i], exc) for i in batches[next_out]]
                 next_out += 1
                 for report in reports:

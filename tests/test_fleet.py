@@ -363,3 +363,30 @@ def test_worker_processes_from_a_threaded_program_keep_order():
         alive.set()
     assert [r.label for r in reports] == [f"t{i}" for i in range(100)]
     assert [r.verdict for r in reports].count(Status.FAIL) == 15
+
+
+def _dies_at_40(position: int) -> Report:
+    if position == 40:
+        os._exit(9)  # a worker killed mid-run (out of memory, a signal)
+    return _labelled(position)
+
+
+def test_a_worker_that_dies_costs_reports_not_the_run():
+    from hec_doctor.run_many import RunMany
+
+    alive = threading.Event()
+    holder = threading.Thread(target=alive.wait, daemon=True)
+    holder.start()
+    try:
+        reports = list(RunMany(list(range(100)), _dies_at_40, _never, concurrency=4,
+                               processes=2))
+    finally:
+        alive.set()
+    # Every target accounted for, in order: done, or (whatever was in flight or still to go
+    # when the pool broke) failed with the reason.
+    assert len(reports) == 100
+    for position, report in enumerate(reports):
+        assert report.label == f"t{position}" or report.label.startswith(f"failed {position}: ")
+    lost = [r for r in reports if r.label.startswith("failed")]
+    assert reports[40] in lost
+    assert all("BrokenProcessPool" in r.label for r in lost)
