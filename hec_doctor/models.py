@@ -7,7 +7,6 @@ and renderers can only read.
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
@@ -411,6 +410,8 @@ def _utc_now() -> datetime:
 
 
 def _new_guid() -> str:
+    import uuid  # not at import: it loads platform, and most runs never need a GUID
+
     return str(uuid.uuid4())
 
 
