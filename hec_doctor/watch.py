@@ -251,7 +251,12 @@ class Watcher:
     def _record(self, name: str, report: Report, seconds: float) -> None:
         if self.stopping.is_set():
             return  # a round cut short by shutdown says nothing about the target
-        self.metrics.update(name, observe(report, seconds, time.time()))
+        try:
+            seen = observe(report, seconds, time.time())
+        except Exception:  # an odd report must not stop the watch: count it, keep the rest
+            self.metrics.failed_runs.labels(name).inc()
+            return
+        self.metrics.update(name, seen)
 
     def run(self, interval_s: float) -> None:
         """Rounds until ``stop``: each starts ``interval_s`` after the previous one started,

@@ -75,32 +75,38 @@ def test_a_valid_destination_beside_our_prediction(cf_api, hec_server_factory):
     assert API_TOKEN not in result.stdout + result.stderr
 
 
-def test_a_refusal_with_our_differing_prediction(cf_api):
+def test_a_refusal_beside_our_differing_prediction(cf_api, hec_server_factory):
     base, ca_file, state = cf_api
+    server = hec_server_factory()
     state.validation = (200, {"success": True, "errors": [], "messages": [],
                               "result": {"valid": False, "message": REFUSAL}})
-    result, document = _check(base, ca_file, good_conf(), scope=("--account", ACCOUNT),
-                              extra=("--offline",))
+    result, document = _check(base, ca_file, server.destination_conf,
+                              scope=("--account", ACCOUNT), extra=("--ca-file", server.ca_file))
     validation = _validation(document)
     assert result.exit_code == 1
     assert validation["status"] == "fail" and "SplunkServerDefaultCert" in validation["summary"]
-    assert validation["data"]["agrees"] is None  # offline: no prediction to compare
+    assert validation["data"]["agrees"] is False  # we predicted delivery
+    assert "they differ" in validation["detail"]
     assert state.requests[-1][0] == f"/client/v4/accounts/{ACCOUNT}/logpush/validate/destination"
 
 
-def test_a_4xx_refusal_envelope_is_cloudflares_verdict(cf_api):
+def test_a_4xx_refusal_envelope_is_cloudflares_verdict(cf_api, hec_server_factory):
     base, ca_file, state = cf_api
-    token = good_conf().split("Splunk%20")[1]
+    server = hec_server_factory()
     state.validation = (400, {"success": False, "result": None, "messages": [], "errors": [
-        {"code": 1002, "message": f"error validating destination: token {token} refused"}]})
-    result, document = _check(base, ca_file, good_conf(), extra=("--offline",))
+        {"code": 1002, "message": f"error validating destination: token {server.token} "
+                                  "refused"}]})
+    result, document = _check(base, ca_file, server.destination_conf,
+                              extra=("--ca-file", server.ca_file))
     validation = _validation(document)
     assert validation["data"]["valid"] is False and "refused" in validation["summary"]
-    assert token not in result.stdout + result.stderr  # Cloudflare's message is redacted
+    assert server.token not in result.stdout + result.stderr  # Cloudflare's message, redacted
 
 
-def test_an_unreachable_api_is_an_error_result_not_a_crash(tmp_path):
-    result = invoke("check", good_conf(), "--offline", "--cloudflare-validate", "--zone", ZONE,
+def test_an_unreachable_api_is_an_error_result_not_a_crash(hec_server_factory):
+    server = hec_server_factory()
+    result = invoke("check", server.destination_conf, "--ca-file", server.ca_file,
+                    "--cloudflare-validate", "--zone", ZONE,
                     "--api-base", "https://127.0.0.1:9/client/v4", "--format", "json",
                     env={"CLOUDFLARE_API_TOKEN": API_TOKEN})
     validation = _validation(json.loads(result.stdout))
@@ -108,21 +114,23 @@ def test_an_unreachable_api_is_an_error_result_not_a_crash(tmp_path):
     assert result.exit_code == 3 and API_TOKEN not in result.stdout + result.stderr
 
 
-def test_a_url_target_is_not_sent(cf_api):
+def test_a_url_target_is_not_sent(cf_api, hec_server_factory):
     base, ca_file, state = cf_api
-    result, document = _check(base, ca_file, "https://hec.example.com:8088/services/collector/raw",
-                              extra=("--offline",))
+    server = hec_server_factory()
+    result, document = _check(base, ca_file, server.url, extra=("--ca-file", server.ca_file))
     assert _validation(document)["status"] == "skip" and state.posted == []
 
 
 @pytest.mark.parametrize(("args", "env", "words"), [
     (("--cloudflare-validate",), {"CLOUDFLARE_API_TOKEN": API_TOKEN}, "exactly one of --zone"),
+    (("--cloudflare-validate", "--zone", ZONE, "--offline"),
+     {"CLOUDFLARE_API_TOKEN": API_TOKEN}, "--offline promises no network access"),
     (("--cloudflare-validate", "--zone", ZONE), {}, "set CLOUDFLARE_API_TOKEN"),
     (("--zone", ZONE), {"CLOUDFLARE_API_TOKEN": API_TOKEN}, "go with --cloudflare-validate"),
     (("--cloudflare-validate", "--zone", ZONE, "--api-base", "http://127.0.0.1:9"),
      {"CLOUDFLARE_API_TOKEN": API_TOKEN}, "https://"),
 ])
 def test_usage_errors(args, env, words):
-    result = invoke("check", good_conf(), "--offline", *args, env={"CLOUDFLARE_API_TOKEN": ""}
-                    | env)
+    # Each is refused before any network step (the target's host is not on loopback).
+    result = invoke("check", good_conf(), *args, env={"CLOUDFLARE_API_TOKEN": ""} | env)
     assert result.exit_code == 2 and words in result.stderr, result.stderr

@@ -95,6 +95,9 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, workers:
     from hec_doctor.runner import run
 
     work: Any = partial(run, options=options)
+    if cloudflare_validate and offline:
+        raise click.UsageError("--cloudflare-validate contacts Cloudflare's API; --offline "
+                               "promises no network access: choose one")
     validation = _validation(cloudflare_validate, zone_id, account_id, api_base, api_ca_file,
                              timeout_s)
     if validation is not None:
