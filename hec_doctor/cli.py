@@ -1,14 +1,15 @@
 """The ``hec-doctor`` console script.
 
-``--version`` and the top-level ``--help`` are answered before click or any command is imported,
-so they cost little more than starting Python; everything else goes to the click group in
-``hec_doctor.commands.group``.
+``--version``, the top-level ``--help`` and ``explain TOPIC|MESSAGE`` without options are
+answered before click or any command is imported, so they cost little more than starting Python;
+everything else goes to the click group in ``hec_doctor.commands.group``. Each fast answer is
+byte for byte what the click path prints (tests/test_cli.py compares them), and anything the
+fast path does not answer as the click path would (an error, an option) goes to click.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,13 +25,42 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(top_level_help())
         return 0
+    if len(args) > 1 and args[0] == "explain" and not any(a.startswith("-") for a in args):
+        answer = _explain(" ".join(args[1:]).strip())
+        if answer is not None:
+            sys.stdout.write(answer)
+            return 0
     from hec_doctor.commands.group import cli
 
     code: int = cli.main(args=args, prog_name="hec-doctor", standalone_mode=False)
     return code
 
 
-def __getattr__(name: str) -> Any:
+def _explain(text: str) -> str | None:
+    """What ``explain TEXT`` prints in text format, or None where click must answer (an empty
+    or unknown topic: a usage error)."""
+    from hec_doctor.topics import TOPICS
+
+    if not text:
+        return None
+    topic = TOPICS.get(text.lower())
+    if topic is not None:
+        from hec_doctor.render.explanation import render_topic
+
+        return render_topic(topic, "text")
+    import re
+
+    from hec_doctor.error_messages import explain_message
+    from hec_doctor.render.explanation import render_explanation
+    from hec_doctor.term import want_color
+
+    explanation = explain_message(text)
+    if explanation.matched is None and re.fullmatch(r"[a-z][a-z0-9-]*", text):
+        return None  # an unknown topic: click reports it
+    return render_explanation(explanation, "text", color=want_color("auto"))
+
+
+def __getattr__(name: str) -> object:
     if name == "cli":  # ``from hec_doctor.cli import cli`` for tests and embedding
         from hec_doctor.commands.group import cli
 

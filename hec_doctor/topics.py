@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import namedtuple
 
-
-@dataclass(frozen=True)
-class Topic:
-    name: str
-    title: str
-    text: str
+# A named tuple, not a dataclass: explain TOPIC answers before dataclasses (and the inspect
+# module they load) are imported, which is most of its start-up.
+Topic = namedtuple("Topic", "name title text")
+Topic.__doc__ = "One topic: its name (what the user types), a title, and the text."
 
 
 TOPICS: dict[str, Topic] = {t.name: t for t in (

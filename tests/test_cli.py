@@ -159,6 +159,42 @@ def test_fast_top_level_help_is_exactly_clicks(flag, capsys):
     assert fast == slow
 
 
+@pytest.mark.parametrize("words", [
+    ["insecure-skip-verify"], ["token-encoding"], ["Channel"], [" backfill "],
+    ["x509: certificate signed by unknown authority"],
+    ["tls:", "failed", "to", "verify", "certificate:", "x509:", "certificate", "is", "valid",
+     "for", "SplunkServerDefaultCert,", "not", "hec.example.com"],
+    ['{"errors":[{"code":1002,"message":"error validating destination: config string must '
+     'match"}]}'],
+    ["something nobody has ever printed"],
+])
+def test_fast_explain_is_exactly_clicks(words, capsys, monkeypatch):
+    from hec_doctor import cli as entry
+
+    def no_click(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the fast path must not reach click")
+
+    monkeypatch.setattr("hec_doctor.commands.group._OneLineErrors.main", no_click)
+    assert entry.main(["explain", *words]) == 0
+    fast = capsys.readouterr().out
+    monkeypatch.undo()
+    slow = CliRunner().invoke(cli, ["explain", *words], prog_name="hec-doctor")
+    assert slow.exit_code == 0 and fast == slow.stdout
+
+
+@pytest.mark.parametrize("args", [["explain", "no-such-topic"], ["explain", "--format", "json",
+                                                                  "channel"]])
+def test_what_the_fast_path_does_not_answer_goes_to_click(args, capsys):
+    from hec_doctor import cli as entry
+
+    code = entry.main(args)
+    said = capsys.readouterr()
+    if args[1] == "no-such-topic":
+        assert code == 2 and "unknown topic" in said.err
+    else:
+        assert code == 0 and json.loads(said.out)["topic"] == "channel"
+
+
 BUGGY_RUN = f"""
 import sys
 from hec_doctor.commands import check

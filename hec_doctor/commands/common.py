@@ -20,6 +20,7 @@ from hec_doctor.models import (
     ResolveOverride,
 )
 from hec_doctor.render import OutputFormat
+from hec_doctor.term import want_color  # noqa: F401 (the commands import it from here)
 
 
 def read_text_input(path: str, limit_bytes: int) -> str:
@@ -61,14 +62,6 @@ def parse_resolve(value: str) -> Any:
         raise click.BadParameter(f"{value!r}: need a host and a port from 1 to 65535",
                                  param_hint="--resolve")
     return ResolveOverride(host, port, address)
-
-
-def want_color(choice: str) -> bool:
-    if choice == "always":
-        return True
-    if choice == "never" or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()
 
 
 def summary_to_stderr(report: Any) -> None:

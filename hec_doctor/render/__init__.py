@@ -9,9 +9,21 @@ render one report on its own when one target was checked (``single``).
 from __future__ import annotations
 
 from enum import Enum
-from typing import Protocol
+from typing import TYPE_CHECKING
 
-from hec_doctor.models import Batch, Report, Tally
+if TYPE_CHECKING:  # the models load only when a report is rendered: explain TOPIC needs none
+    from typing import Protocol
+
+    from hec_doctor.models import Batch, Report, Tally
+
+    class Writer(Protocol):
+        """A format's renderer, one report at a time."""
+
+        def start(self) -> str: ...
+
+        def add(self, report: Report) -> str: ...
+
+        def finish(self, tally: Tally) -> str: ...
 
 
 class OutputFormat(str, Enum):
@@ -24,17 +36,7 @@ class OutputFormat(str, Enum):
     MARKDOWN = "markdown"
 
 
-class Writer(Protocol):
-    """A format's renderer, one report at a time."""
-
-    def start(self) -> str: ...
-
-    def add(self, report: Report) -> str: ...
-
-    def finish(self, tally: Tally) -> str: ...
-
-
-def writer(fmt: OutputFormat, *, single: bool = False, color: bool = False) -> Writer:
+def writer(fmt: OutputFormat, *, single: bool = False, color: bool = False) -> "Writer":
     """The renderer of ``fmt``.
 
     Args:
@@ -67,6 +69,8 @@ def writer(fmt: OutputFormat, *, single: bool = False, color: bool = False) -> W
 
 def render(fmt: OutputFormat, batch: Batch, *, single: bool = False, color: bool = False) -> str:
     """The whole batch in ``fmt`` (what the streamed output adds up to)."""
+    from hec_doctor.models import Tally
+
     out = writer(fmt, single=single, color=color)
     return (out.start() + "".join(out.add(report) for report in batch.reports)
             + out.finish(Tally.of(batch.reports)))

@@ -3,7 +3,6 @@ text or JSON. Pure: data in, text out."""
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:
@@ -12,6 +11,8 @@ if TYPE_CHECKING:
 
 
 def _json(document: object) -> str:
+    import json
+
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
