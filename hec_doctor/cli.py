@@ -26,7 +26,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(top_level_help())
         return 0
     if len(args) > 1 and args[0] == "explain" and not any(a.startswith("-") for a in args):
-        answer = _explain(" ".join(args[1:]).strip())
+        try:
+            answer = _explain(" ".join(args[1:]).strip())
+        except Exception:  # a bug: click's path reports it in one line, never a traceback
+            answer = None
         if answer is not None:
             sys.stdout.write(answer)
             return 0

@@ -218,3 +218,16 @@ def test_a_bug_is_one_line_without_the_message():
                            capture_output=True, text=True,
                            env={**os.environ, "HEC_DOCTOR_DEBUG": "1"})
     assert "Traceback" in debug.stderr
+
+
+def test_a_bug_on_the_fast_path_is_still_one_line(capsys, monkeypatch):
+    from hec_doctor import cli as entry
+
+    def broken(text: str) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("hec_doctor.error_messages.explain_message", broken)
+    code = entry.main(["explain", "x509: certificate signed by unknown authority"])
+    said = capsys.readouterr()
+    assert code == 3 and "internal error: RuntimeError" in said.err
+    assert "Traceback" not in said.err and len(said.err.strip().splitlines()) == 1
