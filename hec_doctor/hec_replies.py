@@ -4,7 +4,9 @@ non-HEC replies met in the field. Pure data and one pure classifier."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+# Not imported from typing, which explain would otherwise load for nothing (type checkers read
+# any TYPE_CHECKING as true).
+TYPE_CHECKING = False
 
 from hec_doctor.spec import TOKEN_PAGE
 

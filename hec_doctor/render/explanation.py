@@ -3,9 +3,12 @@ text or JSON. Pure: data in, text out."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
-
+# Not imported from typing, which explain would otherwise load for nothing (type checkers read
+# any TYPE_CHECKING as true).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from hec_doctor.error_messages import Explanation
     from hec_doctor.topics import Topic
 
