@@ -28,3 +28,21 @@ class TargetError(InputError):
 
 class FetchError(HecDoctorError):
     """Input hec-doctor had to fetch and could not (network, server); the CLI exits with 3."""
+
+
+def json_input(text: str, source: str, meant_to_be: str) -> object:
+    """``text`` parsed as JSON, or an InputError saying in one line why not.
+
+    Args:
+        source: where the text came from (a path, ``stdin``), for the message.
+        meant_to_be: what it should hold ("a Logpush job"), for the message about nesting.
+    """
+    import json
+
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        reason = (str(exc).splitlines() or [""])[0][:200]
+        raise InputError(f"{source} is not valid JSON: {reason}") from None
+    except RecursionError:
+        raise InputError(f"{source} is nested too deeply to be {meant_to_be}") from None

@@ -8,11 +8,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any, Mapping
 
-from hec_doctor.errors import InputError
+from hec_doctor.errors import InputError, json_input
 from hec_doctor.job_checks import JOB_CHECKS, judge_job, shown
 from hec_doctor.models import (
     CheckResult,
@@ -34,12 +33,7 @@ def parse_jobs(text: str, source: str = "input") -> list[dict[str, Any]]:
         InputError: for malformed JSON, an envelope that reports failure, or anything that is
             not a job (a job is an object with at least ``id`` or ``destination_conf``).
     """
-    try:
-        document = json.loads(text)
-    except ValueError as exc:
-        raise InputError(f"{source} is not valid JSON: {_first_line(str(exc))}") from None
-    except RecursionError:
-        raise InputError(f"{source} is nested too deeply to be a Logpush job") from None
+    document = json_input(text, source, "a Logpush job")
     if isinstance(document, dict) and "result" in document:
         if document.get("success") is False:
             errors = document.get("errors")
@@ -56,10 +50,6 @@ def parse_jobs(text: str, source: str = "input") -> list[dict[str, Any]]:
             raise InputError(f"{source}: item {position} is not a Logpush job (no id or "
                              "destination_conf)")
     return jobs
-
-
-def _first_line(text: str) -> str:
-    return (text.splitlines() or [""])[0][:200]
 
 
 def summarise_job(job: Mapping[str, Any], secrets: tuple[str, ...] = ()) -> JobSummary:

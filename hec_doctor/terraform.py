@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
-from hec_doctor.errors import InputError
+from hec_doctor.errors import InputError, json_input
 
 RESOURCE_TYPE = "cloudflare_logpush_job"
 # The actions that leave a job in place after apply ("delete" alone removes it, "no-op" and
@@ -88,12 +88,7 @@ def parse_plan(text: str, source: str = "plan") -> dict[str, Any]:
         InputError: not JSON, not a plan, or a plan format major version other than 1 (the
             format's rule: reject an unsupported major version).
     """
-    try:
-        document = json.loads(text)
-    except ValueError as exc:
-        raise InputError(f"{source} is not JSON: {str(exc).splitlines()[0][:200]}") from None
-    except RecursionError:
-        raise InputError(f"{source} is nested too deeply to be a Terraform plan") from None
+    document = json_input(text, source, "a Terraform plan")
     if not isinstance(document, dict) or "format_version" not in document:
         raise InputError(f"{source} is not a Terraform plan in JSON (make one with "
                          "`terraform show -json tfplan > plan.json`)")

@@ -81,7 +81,7 @@ def test_provider_defaults_are_not_read_as_choices_but_configured_values_are():
 
 
 @pytest.mark.parametrize(("text", "words"), [
-    ("{", "not JSON"),
+    ("{", "not valid JSON"),
     ('{"resources": []}', "not a Terraform plan"),
     ('{"format_version": "2.0", "resource_changes": []}', "plan format 2.0"),
     ('{"format_version": "1.0", "values": {}}', "a Terraform state, not a plan"),
@@ -155,7 +155,7 @@ def test_plan_from_stdin():
 
 
 @pytest.mark.parametrize(("content", "words"), [
-    (b"not json", "is not JSON"), (b"\xff\xfe", "not UTF-8"), (b"[]", "not a Terraform plan")])
+    (b"not json", "is not valid JSON"), (b"\xff\xfe", "not UTF-8"), (b"[]", "not a Terraform plan")])
 def test_bad_plans_are_one_line_and_exit_2(tmp_path, content, words):
     path = tmp_path / "plan.json"
     path.write_bytes(content)
