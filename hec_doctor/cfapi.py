@@ -12,7 +12,7 @@ import ssl
 from typing import Any
 
 from hec_doctor.errors import FetchError, InputError
-from hec_doctor.redact import redact_echo
+from hec_doctor.redact import bad_character, redact_echo
 
 MAX_REPLY_BYTES = 10 * 1024 * 1024
 _ID = re.compile(r"[0-9a-fA-F]{32}")
@@ -74,6 +74,24 @@ def validate_destination(url: str, destination_conf: str, api_token: str, *, tim
             message if isinstance(message, str) and message else None)
 
 
+def check_api_token(api_token: str | None) -> str:
+    """The API token from CLOUDFLARE_API_TOKEN, refused (exit code 2) when it is missing or
+    holds a character no API token has, named with its position, never the token.
+
+    Raises:
+        InputError: the token is missing, empty, or holds a control or non-ASCII character.
+    """
+    if not api_token:
+        raise InputError("set CLOUDFLARE_API_TOKEN (a token with Logs: Write, which every "
+                         "Logpush API operation needs)")
+    problem = bad_character(api_token)
+    if problem is not None:
+        raise InputError(f"CLOUDFLARE_API_TOKEN holds {problem}: an API token is printable "
+                         "ASCII; copy it again from the Cloudflare dashboard (My Profile > API "
+                         "Tokens)")
+    return api_token
+
+
 def api_call(method: str, url: str, api_token: str, *, timeout_s: float, ca_file: str | None,
              body: object = None, accept: tuple[int, ...] = (200,)) -> str:
     """The API's reply body (JSON text) for ``method url`` (with a JSON ``body``), when its
@@ -85,8 +103,7 @@ def api_call(method: str, url: str, api_token: str, *, timeout_s: float, ca_file
     """
     import httpx
 
-    if not api_token or any(c in api_token for c in "\r\n\0"):
-        raise InputError("CLOUDFLARE_API_TOKEN is empty or holds a line break")
+    check_api_token(api_token)
     secrets = (api_token,)
     verify: Any = True
     if ca_file is not None:
@@ -105,7 +122,8 @@ def api_call(method: str, url: str, api_token: str, *, timeout_s: float, ca_file
                     if len(received) > MAX_REPLY_BYTES:
                         raise FetchError(f"the API's reply exceeds {MAX_REPLY_BYTES} bytes")
                 status = reply.status_code
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, ValueError, OSError) as exc:
+        # Library messages may quote a header: every one goes through the scrub.
         raise FetchError(redact_echo(f"cannot reach the Cloudflare API at {url}: "
                                f"{type(exc).__name__}: {exc}", secrets)) from None
     text = received.decode("utf-8", "replace")

@@ -19,7 +19,7 @@ number of targets.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, NamedTuple
 from urllib.parse import quote, quote_plus
 
 # A Splunk token is a 36-character GUID: 4 of them identify it without helping anyone guess it.
@@ -45,9 +45,20 @@ def placeholder(token: str, kind: str = "token") -> str:
 
 
 def secret_forms(secret: str) -> tuple[str, ...]:
-    """Every spelling of a secret that could reach output: as is, URL-encoded, form-encoded."""
-    forms = {secret, quote(secret, safe=""), quote_plus(secret), quote(secret)}
+    """Every spelling of a secret that could reach output: as is, URL-encoded (upper- and
+    lower-case hex), form-encoded, and the escaped forms libraries print a control or non-ASCII
+    character in (Python's repr ``\\t``/``\\x0b``, JSON's ``\\u0001``)."""
+    import json
+
+    forms = {secret, quote(secret, safe=""), quote_plus(secret), quote(secret),
+             escaped(secret), json.dumps(secret, ensure_ascii=True)[1:-1],
+             secret.encode("unicode_escape", "backslashreplace").decode("ascii")}
+    forms |= {_lower_hex(f) for f in forms if "%" in f}
     return tuple(sorted((f for f in forms if f), key=len, reverse=True))
+
+
+def _lower_hex(text: str) -> str:
+    return re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), text)
 
 
 def scrubbable(secret: str) -> bool:
@@ -81,18 +92,21 @@ def _replace_all(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
 def redact_echo(text: str, secrets: Iterable[str]) -> str:
     """Text hec-doctor did not write (a reply, an exception), with every secret replaced.
 
-    Long secrets go wherever they occur; a short one only where it stands as a whole word, so a
-    one-letter test token does not shred the reply quoted around it.
+    Every spelling of a secret goes, in any letter case (a server may echo the header
+    lower-cased: ``splunk%20<token>``). Long secrets go wherever they occur; a short one only
+    where it stands as a word of its own (after a space in any encoding counts), so a one-letter
+    test token does not shred the reply quoted around it.
     """
     for secret in secrets:
         if not secret:
             continue
         stand_in = placeholder(secret)
-        for form in secret_forms(secret):
-            if scrubbable(secret):
-                text = text.replace(form, stand_in)
-            elif form in text:
-                text = re.sub(rf"(?<![\w%]){re.escape(form)}(?!\w)", stand_in, text)
+        forms = sorted({f.lower(): f for f in secret_forms(secret)}.values(), key=len,
+                       reverse=True)
+        pattern = "|".join(re.escape(form) for form in forms)
+        if not scrubbable(secret):
+            pattern = rf"(?:(?<=%20)|(?<=%2520)|(?<=\+)|(?<![\w%]))(?:{pattern})(?!\w)"
+        text = re.sub(pattern, lambda _: stand_in, text, flags=re.I)
     return text
 
 
@@ -151,3 +165,217 @@ def _scrub(value: object, pairs: tuple[tuple[str, str], ...]) -> object:
                         changes[field.name] = new
         return replace(value, **changes) if changes else value
     return value
+
+
+# --- Credentials by their shape ---------------------------------------------------------------
+#
+# The rules above hide what the parser recognised as a secret. Broken input (the very input
+# hec-doctor exists to diagnose) hides a token from the parser: ``&`` or ``;`` where ``?``
+# belongs, ``:`` or ``%3D`` where ``=`` belongs, a bare ``Splunk%20<token>`` parameter, a token in
+# the path. So every piece of input that reaches output is rendered by ``render_input``, which
+# hides whatever is shaped like a credential wherever it sits, recognised or not:
+#
+# - the value after an authentication scheme word (``Splunk``, ``Bearer``, ``Basic``) and a
+#   space in any spelling (`` ``, ``+``, ``%20``, ``%2520``, a tab);
+# - the value after any name that says it is a credential (``Authorization``, ``token``,
+#   ``auth``, ``secret``, ``password``, ``api-key``, every ``header_*``), whatever separates
+#   them (``=``, ``:``, ``%3D``, spaces, ...), but not a port after a host name;
+# - GUID-shaped values (HEC tokens are GUIDs): 8-4-4-4-12 hexadecimal, or 32 in a row.
+#
+# Matching runs on the percent-decoded text (decoded up to three times, so ``%2520`` is a
+# space) and the spans found are mapped back onto the text as written.
+
+_SCHEME_WORD = r"(?:splunk|bearer|basic)"
+_SPACE = r"[ \t+]+"
+_VALUE = r"[^\s&;#?\"'<>]+"
+_CREDENTIAL_NAME = (r"(?:header_[\w-]*|[\w-]*(?:auth|token|secret|passw|pwd|api[-_]?key|credential)"
+                    r"[\w-]*)")
+_SHAPES = (
+    # After a scheme word: "Splunk <token>", "Bearer+<token>", "basic%20<base64>".
+    re.compile(rf"(?<![A-Za-z]){_SCHEME_WORD}{_SPACE}(?P<value>{_VALUE})", re.I),
+    # After a credential's name and any separator; a scheme word after it stays visible. Not a
+    # host's port ("hec-auth:8088/...").
+    re.compile(rf"(?<![A-Za-z]){_CREDENTIAL_NAME}[\s+=:,|]+(?:{_SCHEME_WORD}{_SPACE})?"
+               rf"(?!(?<=:)\d{{1,5}}(?:[/?#]|$))(?P<value>{_VALUE})", re.I),
+    # GUID-shaped, wherever it is.
+    re.compile(r"(?P<value>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+               r"|(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f]))", re.I),
+)
+# Characters that must never reach a terminal raw: C0 and C1 controls (a tab and a line break
+# included: in a destination they are the very typo being diagnosed), and the invisible
+# format characters that reorder or hide text (bidirectional overrides, zero-width spaces).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_MAX_DECODES = 3
+
+
+class Span(NamedTuple):
+    """A credential found in text as written: ``text[start:end]``, and its decoded value."""
+
+    start: int
+    end: int
+    value: str
+
+
+def escaped(text: str) -> str:
+    """``text`` with every control and invisible character written as an escape (``\\t``,
+    ``\\x1b``, ``\\u202e``), so that it prints as what it is and changes no terminal."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    named = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+    return _UNPRINTABLE.sub(
+        lambda m: named.get(m.group(0)) or m.group(0).encode("unicode_escape").decode("ascii"),
+        text)
+
+
+def _decode_mapped(text: str) -> tuple[str, list[int]]:
+    """``text`` percent-decoded (``%XX`` as one character per byte), with, for every decoded
+    character, where it starts in ``text`` (and one entry more: the end)."""
+    out: list[str] = []
+    starts: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] == "%" and _is_hex(text[i + 1:i + 3]):
+            out.append(chr(int(text[i + 1:i + 3], 16)))
+            starts.append(i)
+            i += 3
+        else:
+            out.append(text[i])
+            starts.append(i)
+            i += 1
+    starts.append(n)
+    return "".join(out), starts
+
+
+def _is_hex(pair: str) -> bool:
+    return len(pair) == 2 and all(c in "0123456789abcdefABCDEF" for c in pair)
+
+
+def credential_spans(text: str) -> list[Span]:
+    """Every credential-shaped value in ``text`` (input as written), merged where they overlap,
+    in order."""
+    views = [(text, list(range(len(text) + 1)))]
+    decoded, starts = text, views[0][1]
+    for _ in range(_MAX_DECODES):
+        if "%" not in decoded:
+            break
+        again, inner = _decode_mapped(decoded)
+        if again == decoded:
+            break
+        starts = [starts[i] for i in inner]
+        decoded = again
+        views.append((decoded, starts))
+    found: list[tuple[int, int]] = []
+    for view, where in views:
+        for shape in _SHAPES:
+            for match in shape.finditer(view):
+                found.append((where[match.start("value")], where[match.end("value")]))
+    spans = []
+    for start, end in _merged(found):
+        start += _scheme_word_length(text[start:end])
+        if start < end:
+            spans.append(Span(start, end, _fully_decoded(text[start:end])))
+    return spans
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+_LEADING_SCHEME_WORD = re.compile(rf"{_SCHEME_WORD}{_SPACE}", re.I)
+
+
+def _scheme_word_length(written: str) -> int:
+    """How much of a span, as written, is a leading scheme word and its space in any encoding
+    (``Splunk%20``): it stays visible, since it is what a report diagnoses."""
+    decoded, starts = written, list(range(len(written) + 1))
+    for _ in range(_MAX_DECODES):
+        found = _LEADING_SCHEME_WORD.match(decoded)
+        if found is not None:
+            return starts[found.end()]
+        if "%" not in decoded:
+            break
+        again, inner = _decode_mapped(decoded)
+        if again == decoded:
+            break
+        starts = [starts[i] for i in inner]
+        decoded = again
+    found = _LEADING_SCHEME_WORD.match(decoded)
+    return starts[found.end()] if found is not None else 0
+
+
+def _fully_decoded(text: str) -> str:
+    for _ in range(_MAX_DECODES):
+        if "%" not in text:
+            break
+        from urllib.parse import unquote
+
+        again = unquote(text, errors="surrogateescape")
+        if again == text:
+            break
+        text = again
+    return text
+
+
+def render_input(text: str, withheld: Iterable[tuple[int, int]] = ()) -> str:
+    """Input as it may be shown: credential-shaped values (and the ``withheld`` spans the caller
+    knows to be secret) as placeholders, control characters escaped. The only way input text
+    reaches output."""
+    found = credential_spans(text)
+    spans = [(s.start, s.end) for s in found] + list(withheld)
+    if not spans:
+        return escaped(text)
+    shaped = [(s.start, s.end) for s in found]
+    pieces, at = [], 0
+    for start, end in _merged(spans):
+        pieces.append(escaped(text[at:start]))
+        kind = "token" if any(s < end and start < e for s, e in shaped) else "secret"
+        pieces.append(placeholder(_fully_decoded(text[start:end]), kind))
+        at = end
+    pieces.append(escaped(text[at:]))
+    return "".join(pieces)
+
+
+def credentials_in(text: str) -> tuple[str, ...]:
+    """The credential-shaped values of ``text``, as written and decoded, for the scrubs."""
+    values: set[str] = set()
+    for span in credential_spans(text):
+        values.update((text[span.start:span.end], span.value))
+    return tuple(sorted(v for v in values if v.strip()))
+
+
+_CHARACTER_NAMES = {"\t": "a tab", "\n": "a line break (LF)", "\r": "a carriage return (CR)",
+                    "\x0b": "a vertical tab", "\x0c": "a form feed", "\x00": "a NUL byte",
+                    "\x1b": "an escape character", "\x7f": "a DEL character", " ": "a space"}
+
+
+def bad_character(secret: str, *, allow_space: bool = False) -> str | None:
+    """What first makes ``secret`` unusable in an HTTP header, named without the secret: ``"a
+    tab (U+0009) at position 5"``, or None when every character is printable ASCII.
+
+    Control characters cannot travel in a header (RFC 9110 section 5.5; Go's
+    ``httpguts.ValidHeaderFieldValue`` refuses all but the tab), and a non-ASCII one is no part
+    of any token Splunk or Cloudflare issues. Positions count characters from 1.
+    """
+    for position, char in enumerate(secret, 1):
+        if char == " " and allow_space:
+            continue
+        if " " < char < "\x7f":
+            continue
+        if char in _CHARACTER_NAMES:
+            what = _CHARACTER_NAMES[char]
+        elif char.isascii() or "\x80" <= char <= "\x9f":
+            what = "a control character"
+        else:
+            import unicodedata
+
+            what = f"a non-ASCII character ({unicodedata.name(char, 'unnamed')})"
+        return f"{what} (U+{ord(char):04X}) at position {position}"
+    return None

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from urllib.parse import unquote, unquote_plus, urlsplit
 
 from hec_doctor.errors import InputError, TargetError
-from hec_doctor.redact import placeholder
+from hec_doctor.redact import bad_character, credentials_in, placeholder, render_input
 from hec_doctor.spec import AUTH_PARAM, RAW_PATH
 
 DEFAULT_PORT = 443  # what an https URL without a port connects to
@@ -65,10 +65,31 @@ class QueryParam:
     raw_value: str
     value: str
     raw_name: str = ""
+    has_equals: bool = True
+    withheld: bool = False
 
     @property
     def secret(self) -> bool:
-        return is_secret_param(self.name)
+        """True when the value is a secret: by its name (every ``header_*``, ``token``, ...), or
+        because the destination holds no recognised token, so an unknown parameter may be it."""
+        return self.withheld or is_secret_param(self.name)
+
+    @property
+    def shown_name(self) -> str:
+        """The name as written, rendered for output (credential shapes hidden)."""
+        written = self.raw_name or self.name
+        shown = render_input(written)
+        if self.withheld and not self.has_equals and shown == written:
+            return placeholder(self.name, "secret") if self.name else ""
+        return shown
+
+    @property
+    def shown_value(self) -> str:
+        """The value as written, rendered for output: a placeholder for a secret (an
+        Authorization value keeps its scheme word), credential shapes hidden in any other."""
+        if self.secret:
+            return shown_secret_value(self.raw_value, self.value, self.name)
+        return render_input(self.raw_value)
 
     def shown(self) -> str:
         """``name=value`` as written, with a secret value replaced by its placeholder.
@@ -76,10 +97,9 @@ class QueryParam:
         An Authorization value keeps its scheme word as written (``Splunk%20``, ``Bearer+``), so
         a report can still show what is wrong with it.
         """
-        name = self.raw_name or self.name
-        if not self.secret:
-            return f"{name}={self.raw_value}"
-        return f"{name}={shown_secret_value(self.raw_value, self.value, self.name)}"
+        if not self.has_equals:
+            return self.shown_name
+        return f"{self.shown_name}={self.shown_value}"
 
 
 def shown_secret_value(raw_value: str, value: str, name: str) -> str:
@@ -90,7 +110,7 @@ def shown_secret_value(raw_value: str, value: str, name: str) -> str:
         prefix = _AUTH_SCHEME_PREFIX.match(raw_value)
         if prefix is not None:
             token = split_authorization(value)[1]
-            return prefix.group(0) + (placeholder(token) if token else "")
+            return render_input(prefix.group(0)) + (placeholder(token) if token else "")
         return placeholder(value)
     return placeholder(value, "token" if name == "token" else "secret")
 
@@ -154,14 +174,31 @@ class Destination:
         """
         before_fragment, hash_sign, fragment = self.text.partition("#")
         base, question, raw_query = before_fragment.partition("?")
-        if self.userinfo_text:
-            base = base.replace(self.userinfo_text + "@", "<userinfo>@", 1)
-        pieces = [piece if not piece else _parse_piece(piece).shown()
-                  for piece in raw_query.split("&")] if question else []
-        shown = base + (question + "&".join(pieces) if question else "")
+        shown = _shown_base(base, self.userinfo_text, self.withholds_unknown)
+        if question:
+            pieces = [_parse_piece(piece, self.withholds_unknown).shown() if piece else ""
+                      for piece in raw_query.split("&")]
+            shown += "?" + "&".join(pieces)
         if hash_sign:
             shown += f"#<fragment ({len(fragment)} characters)>" if fragment else "#"
         return shown
+
+    @property
+    def withholds_unknown(self) -> bool:
+        """True when the destination holds no recognised token: then any unknown parameter may
+        be it, and its value is shown only as a placeholder."""
+        return _recognised_token(self.params) is None
+
+    @property
+    def shown_path(self) -> str:
+        """The path as written, rendered for output (see ``shown_text``)."""
+        return _shown_base(self.path, "", self.withholds_unknown)
+
+    @property
+    def shown_host(self) -> str:
+        """The host as written, rendered for output (a Unicode name as written; a GUID-shaped
+        label hidden like any other credential shape)."""
+        return render_input(self.host_as_written or self.host)
 
     @property
     def effective_port(self) -> int:
@@ -200,7 +237,7 @@ class Destination:
         """The HTTPS URL a client posts to, for display: the query without ``header_*``
         parameters (they travel as headers), other secrets as placeholders."""
         query = "&".join(p.shown() for p in self.params if not p.name.lower().startswith("header_"))
-        url = f"https://{self.host_for_url}:{self.effective_port}{self.path}"
+        url = f"https://{self.host_for_url}:{self.effective_port}{self.shown_path}"
         return f"{url}?{query}" if query else url
 
 
@@ -249,7 +286,7 @@ def parse_target(text: str) -> Destination:
         assumptions.append("no scheme given: assumed https://")
     scheme = parts.scheme.lower()
     if not scheme or not re.fullmatch(r"[a-z][a-z0-9+.-]*", scheme):
-        raise TargetError(f"cannot read a scheme in the target (got {scheme!r})")
+        raise TargetError(f"cannot read a scheme in the target (got {_quoted(scheme)})")
     host, host_as_written = _host(parts)
     port = _port(parts)
     path = parts.path
@@ -283,15 +320,20 @@ def _refuse_missing_slashes(base: str) -> None:
     if found is None or re.match(r"\d+(?:/|$)", base[found.end():]):
         return
     scheme = found.group(1).lower()
-    raise TargetError(f"{found.group(0)!r} lacks the '//' after the scheme: write "
-                      f"{scheme}://{base[found.end():][:60]}...")
+    raise TargetError(f"{_quoted(found.group(0))} lacks the '//' after the scheme: write "
+                      f"{scheme}://{render_input(base[found.end():])[:60]}...")
+
+
+def _quoted(text: str) -> str:
+    """A piece of input quoted in an error message: rendered, never raw."""
+    return f"'{render_input(text)}'"
 
 
 def _split(url: str):  # type: ignore[no-untyped-def]
     try:
         return urlsplit(url)
     except ValueError as exc:  # "Invalid IPv6 URL" and kin
-        raise TargetError(f"cannot parse the target: {exc}") from None
+        raise TargetError(f"cannot parse the target: {render_input(str(exc))}") from None
 
 
 def _bare_ipv6(base: str) -> str | None:
@@ -302,7 +344,7 @@ def _bare_ipv6(base: str) -> str | None:
         ipaddress.IPv6Address(base)
     except ValueError:
         raise TargetError(
-            f"{base!r} is not a valid IPv6 address (write [address]:port for a port)"
+            f"{_quoted(base)} is not a valid IPv6 address (write [address]:port for a port)"
         ) from None
     return base
 
@@ -315,7 +357,7 @@ def _host(parts) -> tuple[str, str]:  # type: ignore[no-untyped-def]
         try:
             address = str(ipaddress.IPv6Address(literal))
         except ValueError:
-            raise TargetError(f"[{literal}] is not a valid IPv6 address") from None
+            raise TargetError(f"[{render_input(literal)}] is not a valid IPv6 address") from None
         return address, address
     # Not parts.hostname, which lower-cases: Go prints the host as written ("not HEC.Example.com").
     host = netloc_host.partition(":")[0]
@@ -326,34 +368,77 @@ def _host(parts) -> tuple[str, str]:  # type: ignore[no-untyped-def]
         try:
             host = host.encode("idna").decode("ascii")
         except UnicodeError:
-            raise TargetError(f"{host!r} is not a valid internationalised host name") from None
+            raise TargetError(f"{_quoted(host)} is not a valid internationalised host name") from None
     if not _HOST_NAME.fullmatch(host) or ".." in host:
-        raise TargetError(f"{host!r} is not a valid host name")
+        raise TargetError(f"{_quoted(host)} is not a valid host name")
     return host, written
 
 
 def _port(parts) -> int | None:  # type: ignore[no-untyped-def]
     hostport = parts.netloc.rpartition("@")[2]
     if hostport.count(":") > 1 and not hostport.startswith("["):
-        raise TargetError(f"{hostport!r}: an IPv6 address in a URL goes in brackets, e.g. "
+        raise TargetError(f"{_quoted(hostport)}: an IPv6 address in a URL goes in brackets, e.g. "
                           "https://[2001:db8::1]:8088/services/collector/raw")
     try:
         port = parts.port
     except ValueError:
         written = parts.netloc.rpartition(":")[2]
-        raise TargetError(f"port {written!r} is not a number from 1 to 65535") from None
+        raise TargetError(f"port {_quoted(written)} is not a number from 1 to 65535") from None
     if port == 0:
         raise TargetError("port 0 cannot be connected to: use 443 or 8088")
     return port
 
 
 def _split_query(raw_query: str) -> tuple[QueryParam, ...]:
-    return tuple(_parse_piece(piece) for piece in raw_query.split("&") if piece)
+    params = tuple(_parse_piece(piece) for piece in raw_query.split("&") if piece)
+    if _recognised_token(params) is not None:
+        return params
+    # No recognised token: any unknown parameter may be it (a typo hid it from this parser).
+    return tuple(replace(p, withheld=p.name not in _SHOWN_PARAMS) for p in params)
 
 
-def _parse_piece(piece: str) -> QueryParam:
-    raw_name, _, raw_value = piece.partition("=")
-    return QueryParam(unquote_plus(raw_name), raw_value, unquote_plus(raw_value), raw_name)
+# Parameters whose values are configuration, shown as written even when the destination holds no
+# recognised token (the rest may be that token, misnamed).
+_SHOWN_PARAMS = frozenset({"channel", "insecure-skip-verify", "sourcetype", "index", "host",
+                           "source"})
+
+
+def _parse_piece(piece: str, withhold_unknown: bool = False) -> QueryParam:
+    raw_name, equals, raw_value = piece.partition("=")
+    name = unquote_plus(raw_name)
+    return QueryParam(name, raw_value, unquote_plus(raw_value), raw_name, bool(equals),
+                      withhold_unknown and name not in _SHOWN_PARAMS)
+
+
+def _recognised_token(params: tuple[QueryParam, ...]) -> QueryParam | None:
+    """The parameter that holds the destination's token, as Logpush (or a lenient reading of a
+    misspelling) would find it: ``header_Authorization`` in any case, else ``Authorization`` or
+    ``token``."""
+    found = next((p for p in params if is_auth_param(p.name)), None)
+    if found is None:
+        found = next((p for p in params
+                      if p.name.lower() == "authorization" or p.name == "token"), None)
+    return found
+
+
+def _shown_base(base: str, userinfo_text: str, withhold_unknown: bool) -> str:
+    """The part before ``?`` rendered for output: userinfo withheld, credential shapes hidden,
+    and, when ``&`` or ``;`` stands where ``?`` belongs, the parameters after it rendered as a
+    query (unknown values withheld when the destination holds no recognised token)."""
+    if userinfo_text:
+        scheme, slashes, rest = base.partition("//")
+        if slashes and rest.startswith(userinfo_text + "@"):
+            return (render_input(scheme + slashes) + "<userinfo>@"
+                    + _shown_base(rest[len(userinfo_text) + 1:], "", withhold_unknown))
+    after_authority = base.find("/", base.find("//") + 2 if "//" in base else 0)
+    cut = min((i for i in (base.find("&", after_authority), base.find(";", after_authority))
+               if i >= 0 and after_authority >= 0), default=-1)
+    if cut < 0:
+        return render_input(base)
+    pieces = re.split(r"([&;])", base[cut + 1:])
+    shown = [piece if piece in ("&", ";") or not piece
+             else _parse_piece(piece, withhold_unknown).shown() for piece in pieces]
+    return render_input(base[:cut]) + base[cut] + "".join(shown)
 
 
 @dataclass(frozen=True)
@@ -376,6 +461,12 @@ class TokenCandidate:
     authorization: str
     token: str
     in_destination: bool = False
+
+    @property
+    def unsendable(self) -> str | None:
+        """Why this token cannot go in a header (``"a tab (U+0009) at position 5"``), or None.
+        hec-doctor never sends such a token: it is reported by ``dest.token`` instead."""
+        return bad_character(self.authorization, allow_space=True)
 
 
 @dataclass(frozen=True)
@@ -414,7 +505,7 @@ class Target:
         seen = {first.token}
         extra = []
         for candidate in self.candidates[1:]:
-            if candidate.token not in seen and candidate.token:
+            if candidate.token not in seen and candidate.token and not candidate.unsendable:
                 seen.add(candidate.token)
                 extra.append(candidate)
         return tuple(extra)
@@ -429,12 +520,14 @@ class Target:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every secret the input carries, for the safety nets of output (see ``redact``)."""
-        values: set[str] = set()
+        values: set[str] = set(credentials_in(self.destination.text))
         for candidate in self.candidates:
             values.update((candidate.token, candidate.raw, candidate.authorization))
         for param in self.destination.params:
             if param.secret:
                 values.update((param.value, param.raw_value))
+            if param.withheld and not param.has_equals:
+                values.add(param.name)
         password = self.destination.userinfo_text.partition(":")[2]
         if password:  # HEC takes the token as a basic-auth password
             values.add(password)
@@ -491,10 +584,7 @@ def build_target(
 
 def _destination_candidate(destination: Destination) -> TokenCandidate | None:
     """The token the destination itself holds: where Logpush would take it from."""
-    param = destination.auth_param()
-    if param is None:  # misplaced, but still the destination's token (and a secret)
-        param = next((p for p in destination.params
-                      if p.name.lower() == "authorization" or p.name == "token"), None)
+    param = _recognised_token(destination.params)  # misplaced is still its token (a secret)
     if param is None:
         return None
     if param.name == "token":
@@ -512,6 +602,10 @@ def _token_notice(candidates: list[TokenCandidate]) -> str:
         for other in others:
             if other.token == winner.token:
                 said.append(f"{other.source} gave the same token")
+            elif other.unsendable or not other.token:
+                said.append(f"{other.source} gave another token ({placeholder(other.token)}), "
+                            "not tested: " + (f"it holds {other.unsendable}" if other.token
+                                              else "it is empty"))
             else:
                 said.append(f"{other.source} gave another token ({placeholder(other.token)}), "
                             "tested in addition")

@@ -157,12 +157,26 @@ def test_unverified_api_gets_no_token(api):
     (("--zone", "not-a-zone"), None, "zone id 'not-a-zone' is not 32 hexadecimal characters"),
     (("--zone", ZONE, "--api-base", "http://127.0.0.1:9/client/v4"), None,
      "--api-base must be an https:// URL"),
-    (("--zone", ZONE), {"CLOUDFLARE_API_TOKEN": "a\r\nX-Evil: 1"}, "holds a line break"),
+    (("--zone", ZONE), {"CLOUDFLARE_API_TOKEN": "a\r\nX-Evil: 1"},
+     "holds a carriage return (CR) (U+000D) at position 2"),
+    (("--zone", ZONE), {"CLOUDFLARE_API_TOKEN": "cfsecret\tvalue"},
+     "holds a tab (U+0009) at position 9"),
+    (("--zone", ZONE), {"CLOUDFLARE_API_TOKEN": "cfsecret\x0bvalue"},
+     "holds a vertical tab (U+000B) at position 9"),
+    (("--zone", ZONE), {"CLOUDFLARE_API_TOKEN": "cfsecret\x0cvalue"},
+     "holds a form feed (U+000C) at position 9"),
+    (("--zone", ZONE), {"CLOUDFLARE_API_TOKEN": "cfsecret\x01value"},
+     "holds a control character (U+0001) at position 9"),
+    (("--zone", ZONE), {"CLOUDFLARE_API_TOKEN": "cfsecrét"},
+     "holds a non-ASCII character (LATIN SMALL LETTER E WITH ACUTE) (U+00E9) at position 7"),
 ])
 def test_api_usage_errors(args, env, words):
     result = job(*args, env=env)
     assert result.exit_code == 2
     assert words in result.stderr
+    token = (env or {}).get("CLOUDFLARE_API_TOKEN")
+    if token:  # named by position, never shown
+        assert token not in result.output and "secret" not in result.output
     assert len(result.stderr.splitlines()) == 1
 
 

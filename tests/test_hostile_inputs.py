@@ -79,7 +79,7 @@ def test_repeated_parameters(extra, status, words):
     (good_conf().replace("collector/raw", "collector%2Fraw"), "dest.path", "not a HEC endpoint"),
     (good_conf(channel="abc%00def"), "dest.channel", "not a GUID"),
     (good_conf(header_Authorization=f"Splunk%20{TOKEN}%0D%0AX-Injected:%201"), "dest.token",
-     "line break"),
+     "carriage return (CR) (U+000D) at position 37"),
     (good_conf(header_Authorization=f"Splunk+{TOKEN}"), "dest.token", ""),
 ])
 def test_percent_encodings_of_every_kind(conf, check_id, words):
@@ -93,7 +93,7 @@ def test_crlf_in_a_token_can_never_inject_a_header(hec_server):
     result = invoke("check", "--ca-file", hec_server.ca_file, "--token", evil,
                     "--send-event", hec_server.url)
     assert result.exit_code == 1
-    assert "line break" in result.stdout
+    assert "carriage return (CR) (U+000D) at position 37" in result.stdout
     assert all(r.authorization is None or "\n" not in r.authorization
                for r in hec_server.received)
     assert not any("X-Injected" in (r.authorization or "") for r in hec_server.received)

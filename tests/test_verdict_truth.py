@@ -151,7 +151,7 @@ def test_empty_token_is_its_own_diagnosis():
     # The word "Splunk" is not a token: nothing of the report is replaced by a placeholder.
     assert report.suggested_destination_conf.endswith(
         "header_Authorization=Splunk%20<YOUR-HEC-TOKEN>")
-    assert "<token" not in report.target.input and "Splunk%20" in report.target.input
+    assert report.target.input.endswith("header_Authorization=Splunk%20")
 
 
 # --- lint truths ----------------------------------------------------------------------------
@@ -216,8 +216,9 @@ def test_corrected_conf_appears_exactly_when_it_differs():
     # Only a fix makes it appear, and the fix is in it.
     plus = run(build_target(good_conf(header_Authorization=f"Splunk+{TOKEN}")), OFFLINE)
     assert plus.result("dest.token").status is Status.WARN
+    # Both GUIDs are shaped like a credential: the channel shows as a placeholder too.
     assert plus.suggested_destination_conf == good_conf().replace(
-        TOKEN, "<token …197d>")
+        TOKEN, "<token …197d>").replace(CHANNEL, "<token …9c0a>")
     # A warning whose fix is not a change of the conf does not make one appear.
     odd_port = good_conf().replace(":8088", ":9443")
     warned = run(build_target(odd_port), OFFLINE)
@@ -225,7 +226,8 @@ def test_corrected_conf_appears_exactly_when_it_differs():
     assert warned.suggested_destination_conf is None
     # A repeated parameter is dropped (Go reads the first), the rest keeps its order.
     twice = run(build_target(good_conf() + "&sourcetype=cloudflare:json"), OFFLINE)
-    assert twice.suggested_destination_conf == good_conf().replace(TOKEN, "<token …197d>")
+    assert twice.suggested_destination_conf == good_conf().replace(
+        TOKEN, "<token …197d>").replace(CHANNEL, "<token …9c0a>")
 
 
 # --- labels and problem groups --------------------------------------------------------------

@@ -7,12 +7,13 @@ tested as tables; the ``check_*`` wrappers only pick their input out of the cont
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 
 from hec_doctor.advice import SKIP_VERIFY_TRADE_OFF
 from hec_doctor.checks.base import Context
 from hec_doctor.models import Outcome, Status
-from hec_doctor.redact import placeholder
+from hec_doctor.redact import placeholder, render_input
 from hec_doctor.spec import (
     AUTH_PARAM,
     CLOUDFLARE_SOURCETYPE,
@@ -69,12 +70,13 @@ def corrected_destination_conf(target: Target, new_guid: str) -> str | None:
         if key == AUTH_PARAM:
             params.append(auth)
         elif key == "channel":
-            params.append(f"channel={param.value if GUID.fullmatch(param.value) else new_guid}")
+            params.append(
+                f"channel={param.shown_value if GUID.fullmatch(param.value) else new_guid}")
         elif key == "insecure-skip-verify":
             value = param.value if param.value in ("true", "false") else "false"
             params.append(f"insecure-skip-verify={value}")
         elif key == "sourcetype":
-            params.append(f"sourcetype={param.raw_value or CLOUDFLARE_SOURCETYPE}")
+            params.append(f"sourcetype={param.shown_value or CLOUDFLARE_SOURCETYPE}")
         else:
             params.append(param.shown())
     if "channel" not in seen:
@@ -96,7 +98,8 @@ def evaluate_parse(dest: Destination) -> Outcome:
         InputForm.DESTINATION_CONF: "Logpush destination_conf",
         InputForm.BARE: "bare host",
     }
-    summary = f"{forms[dest.form]} for {dest.host_for_url}:{dest.effective_port}{dest.path}"
+    summary = (f"{forms[dest.form]} for {dest.host_for_url}:{dest.effective_port}"
+               f"{dest.shown_path}")
     notes = [a for a in dest.assumptions]
     status = Status.PASS
     if dest.userinfo:
@@ -176,16 +179,29 @@ def evaluate_port(dest: Destination) -> Outcome:
 def evaluate_path(dest: Destination) -> Outcome:
     """Only the raw endpoint works for Logpush."""
     path = dest.path
-    if path == RAW_PATH:
+    misplaced = _query_in_path(dest)
+    if misplaced is not None:
+        return Outcome(
+            Status.FAIL,
+            f"the path {dest.shown_path} holds the query: '{misplaced}' stands where '?' belongs",
+            "Without '?' the parameters are part of the path: the channel, sourcetype and "
+            f"{AUTH_PARAM} are never read (no token reaches Splunk), and Splunk answers 404 "
+            "for the unknown path.",
+            f"Write {RAW_PATH}?channel=...&{AUTH_PARAM}=Splunk%20<token> with '?' before the "
+            "first parameter and '&' between them.",
+        )
+    path = dest.shown_path
+    if dest.path == RAW_PATH:
         return Outcome(Status.PASS, f"{RAW_PATH} is the raw endpoint Logpush needs")
-    if path == RAW_PATH + "/1.0":
+    if dest.path == RAW_PATH + "/1.0":
         return Outcome(
             Status.WARN,
             f"{path} is the versioned alias of the raw endpoint",
             "Splunk accepts it, but Cloudflare documents only /services/collector/raw.",
             f"Use {RAW_PATH}.",
         )
-    if path in ("/services/collector", "/services/collector/event", "/services/collector/event/1.0"):
+    if dest.path in ("/services/collector", "/services/collector/event",
+                     "/services/collector/event/1.0"):
         return Outcome(
             Status.FAIL,
             f"{path} is the JSON event endpoint; Logpush only supports the raw endpoint",
@@ -200,6 +216,19 @@ def evaluate_path(dest: Destination) -> Outcome:
         "Splunk answers 404 'The requested URL was not found on this server.' for unknown paths.",
         f"Use {RAW_PATH}.",
     )
+
+
+def _query_in_path(dest: Destination) -> str | None:
+    """The ``&`` or ``;`` that stands where ``?`` belongs (``raw&channel=...``), or None."""
+    if dest.params or not dest.path.startswith("/services/collector"):
+        return None
+    found = re.search(r"[&;][^&;=/]*=", dest.path)
+    return found.group(0)[0] if found else None
+
+
+def _shown_name(dest: Destination, name: str) -> str:
+    param = dest.param(name)
+    return param.shown_name if param is not None else name
 
 
 def evaluate_channel(dest: Destination, new_guid: str) -> Outcome:
@@ -224,7 +253,7 @@ def evaluate_channel(dest: Destination, new_guid: str) -> Outcome:
             f"Use channel={new_guid} (a freshly generated GUID).",
             data={"suggested_channel": new_guid},
         )
-    return Outcome(Status.PASS, f"channel {value} is a GUID")
+    return Outcome(Status.PASS, f"channel {channels[0].shown_value} is a GUID")
 
 
 def evaluate_sourcetype(dest: Destination) -> Outcome:
@@ -242,7 +271,7 @@ def evaluate_sourcetype(dest: Destination) -> Outcome:
         return Outcome(Status.PASS, f"sourcetype {CLOUDFLARE_SOURCETYPE}")
     return Outcome(
         Status.PASS,
-        f"sourcetype {param.value}",
+        f"sourcetype {param.shown_value}",
         f"The Cloudflare App for Splunk only reads sourcetype {CLOUDFLARE_SOURCETYPE}; "
         "keep this one only if nothing relies on the app.",
     )
@@ -254,7 +283,7 @@ def evaluate_skip_verify(dest: Destination, override: bool | None) -> Outcome:
     if param is not None and param.value not in ("true", "false"):
         return Outcome(
             Status.FAIL,
-            f"insecure-skip-verify={param.value} is not true or false",
+            f"insecure-skip-verify={param.shown_value} is not true or false",
             "Logpush expects exactly true or false.",
             "Write insecure-skip-verify=false (or true, see `hec-doctor explain "
             "insecure-skip-verify`).",
@@ -278,8 +307,11 @@ def evaluate_query(dest: Destination) -> Outcome:
     names = [p.name for p in dest.params]
     repeated = sorted({n for n in names if names.count(n) > 1})
     conflicting = [n for n in repeated if len({p.value for p in dest.params_named(n)}) > 1]
+    repeated = [_shown_name(dest, n) for n in repeated]
+    conflicting = [_shown_name(dest, n) for n in conflicting]
     unknown = sorted(
-        {n for n in names if n not in KNOWN_PARAMS and not n.startswith("header_")}
+        {p.shown_name for p in dest.params
+         if p.name not in KNOWN_PARAMS and not p.name.startswith("header_")}
     )
     notes = []
     if unknown:
@@ -389,18 +421,18 @@ def evaluate_host(dest: Destination) -> Outcome:
         )
     long_label = next((label for label in host.split(".") if len(label) > MAX_LABEL_CHARS), None)
     if long_label is not None or len(host) > MAX_NAME_CHARS:
-        what = (f"the label {long_label[:20]}… has {len(long_label)} characters; DNS allows "
+        what = (f"the label {render_input(long_label)[:20]}… has {len(long_label)} characters; DNS allows "
                 f"{MAX_LABEL_CHARS}" if long_label is not None else
                 f"the name has {len(host)} characters; DNS allows {MAX_NAME_CHARS}")
         return Outcome(
-            Status.FAIL, f"{dest.host[:80]} cannot be a DNS name: {what}",
+            Status.FAIL, f"{render_input(dest.host)[:80]} cannot be a DNS name: {what}",
             "RFC 1035 limits labels to 63 characters and names to 253; no resolver, Go's "
             f"included, looks such a name up (Logpush health code {LOGPUSH_DNS_HEALTH_CODE}).",
             "Use the HEC host's real DNS name.")
     if dest.host_as_written and not dest.host_as_written.isascii():
         return Outcome(
             Status.WARN,
-            f"{dest.host_as_written} is written in Unicode; its IDN (punycode) form is {dest.host}",
+            f"{dest.shown_host} is written in Unicode; its IDN (punycode) form is {dest.host}",
             "DNS and certificates carry the IDN form: the certificate's subjectAltName must hold "
             f"{dest.host}, and Cloudflare's validation of a Unicode host is not documented.",
             f"Write the host as {dest.host} (the corrected destination_conf below does).",

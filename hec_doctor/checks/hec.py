@@ -21,7 +21,7 @@ from hec_doctor.models import Outcome, Status
 from hec_doctor.net.errors import Kind, TransportError
 from hec_doctor.net.http import Reply, TlsStream, http_exchange
 from hec_doctor.redact import fingerprint, redact_echo
-from hec_doctor.spec import HEALTH_PATH, RAW_PATH
+from hec_doctor.spec import HEALTH_PATH, RAW_PATH, RAW_PATHS
 
 _QUERY_SAFE = "%:/@-._~!$'()*+,;=?"
 # The FAQ's sample line: what a Logpush batch line for http_requests looks like.
@@ -215,6 +215,9 @@ def check_token_reply(ctx: Context) -> Outcome:
     token = ctx.target.token
     if token is None:
         return Outcome(Status.SKIP, "no token given (set HEC_TOKEN or pass --token)")
+    if token.unsendable:
+        return Outcome(Status.SKIP, f"not sent: the token holds {token.unsendable} (see "
+                       "dest.token)")
     if ctx.facts.silent_http:
         return Outcome(Status.SKIP, "not run: the server gave no HTTP reply to hec.health, "
                        "so the token was not sent")
@@ -242,7 +245,7 @@ def check_token_reply(ctx: Context) -> Outcome:
 def token_path(ctx: Context) -> str:
     """The raw endpoint as the destination names it (``/raw`` or ``/raw/1.0``)."""
     path = ctx.target.destination.path
-    return path if path.startswith(RAW_PATH) else RAW_PATH
+    return path if path in RAW_PATHS else RAW_PATH
 
 
 def _also_tested(ctx: Context, candidate: Any, path: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from hec_doctor.checks.base import Context
 from hec_doctor.spec import AUTH_PARAM, GUID, TOKEN_PAGE
 from hec_doctor.target import InputForm, Target, TokenCandidate
 from hec_doctor.models import Outcome, Status
-from hec_doctor.redact import placeholder
+from hec_doctor.redact import bad_character, placeholder
 
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -170,16 +170,33 @@ def lint_token_text(value: str, token: str) -> list[TokenFinding]:
     if hidden:
         findings.append(TokenFinding(
             Status.FAIL,
-            f"the token holds invisible characters ({', '.join(hidden[:3])}): they are sent as "
-            "part of it, and Splunk answers code 4 'Invalid token'",
+            f"the token holds invisible characters ({', '.join(hidden[:3])}; the first "
+            f"{(bad_character(value, allow_space=True) or '').rpartition(' at ')[2]}): they are "
+            "sent as part of it, and Splunk answers code 4 'Invalid token'",
             f"Type or paste the token again from {TOKEN_PAGE}, through a plain-text editor.",
         ))
+    unusable = bad_character(token)
+    if unusable is None and bad_character(value, allow_space=True):
+        unusable = f"{bad_character(value, allow_space=True)} of the Authorization value"
     if _CONTROL.search(value):
+        # Go's transport refuses a header value holding a control byte other than the tab
+        # (net/http/transport.go validateHeaders, httpguts.ValidHeaderFieldValue) with this
+        # text, and never sends the request.
+        go_refuses = any(c < " " and c != "\t" or c == "\x7f" for c in value)
         findings.append(TokenFinding(
             Status.FAIL,
-            "the token holds a line break or control character; it cannot be sent as a header "
-            "(and hec-doctor will not try)",
+            f"the token holds {unusable}: it cannot be sent as a header "
+            + ("(Go refuses: net/http: invalid header field value for \"Authorization\")"
+               if go_refuses else "(Splunk would answer code 4 'Invalid token')")
+            + ", and hec-doctor will not send it",
             f"Remove it: copy the token again from {TOKEN_PAGE}.",
+        ))
+    elif unusable is not None and not hidden:
+        findings.append(TokenFinding(
+            Status.FAIL,
+            f"the token holds {unusable}: HEC tokens are GUIDs (ASCII), so Splunk would answer "
+            "code 4 'Invalid token', and hec-doctor will not send it",
+            f"Type or paste the token again from {TOKEN_PAGE}.",
         ))
     if value != value.strip() or value.strip() != value.strip().strip(_QUOTES):
         findings.append(TokenFinding(
@@ -252,9 +269,15 @@ def evaluate_token_encoding(target: Target) -> Outcome:
     """Lint every token source the target carries, and a token left in the query string."""
     dest = target.destination
     findings: list[tuple[str, TokenFinding]] = []
-    for candidate in target.candidates:
-        findings += [(candidate.source, f) for f in lint_candidate(candidate)]
     own = target.token
+    aside: list[str] = []
+    for candidate in target.candidates:
+        if candidate is own:
+            findings += [(candidate.source, f) for f in lint_candidate(candidate)]
+        else:
+            # Logpush sends one token: another one given gets its own note, never the verdict.
+            aside += [f"- [{f.status.value}, not judged: {candidate.source} is not the token "
+                      f"Logpush sends] {f.summary}" for f in lint_candidate(candidate)]
     query_token = dest.param("token")
     if query_token is not None and (own is None or own.source != "token"):
         findings.append(("token", TokenFinding(
@@ -279,8 +302,8 @@ def evaluate_token_encoding(target: Target) -> Outcome:
     if not findings:
         assert own is not None
         return Outcome(
-            Status.PASS, f"token from {own.source} ({placeholder(own.token)}) is well-formed"
-        )
+            Status.PASS, f"token from {own.source} ({placeholder(own.token)}) is well-formed",
+            "\n".join(aside))
     worst = _worst([f for _, f in findings])
     lead = next(f for _, f in findings if f.status is worst)
     detail = ""
@@ -289,6 +312,7 @@ def evaluate_token_encoding(target: Target) -> Outcome:
             f"- [{f.status.value}] {f.summary}" + (f" (from {src})" if src else "")
             for src, f in findings
         )
+    detail = "\n".join(filter(None, [detail, *aside]))
     fixes = list(dict.fromkeys(f.fix for _, f in findings if f.fix))
     blocking = any(f.blocks_delivery for _, f in findings if f.status is Status.FAIL)
     return Outcome(worst, lead.summary, detail, "\n".join(fixes),

@@ -150,10 +150,9 @@ def _validation(wanted: bool, zone_id: str | None, account_id: str | None,
 
     if (zone_id is None) == (account_id is None):
         raise click.UsageError("--cloudflare-validate needs exactly one of --zone or --account")
-    token = os.environ.get("CLOUDFLARE_API_TOKEN")
-    if not token:
-        raise InputError("set CLOUDFLARE_API_TOKEN (a token with Logs: Write) for "
-                         "--cloudflare-validate")
+    from hec_doctor.cfapi import check_api_token
+
+    token = check_api_token(os.environ.get("CLOUDFLARE_API_TOKEN"))
     scope, scope_id = ("zones", zone_id) if zone_id else ("accounts", account_id)
     url = validate_url(api_base or CLOUDFLARE_API_BASE, scope, scope_id or "")
     return Validation(url=url, api_token=token, timeout_s=timeout_s, ca_file=api_ca_file)

@@ -83,10 +83,9 @@ def _read(source: str | None, zone_id: str | None, account_id: str | None, api_b
         return read_text_input(source, 50_000_000), "stdin" if source == "-" else source
     from hec_doctor.cfapi import fetch_jobs, jobs_url
 
-    token = os.environ.get("CLOUDFLARE_API_TOKEN")
-    if not token:
-        raise InputError("set CLOUDFLARE_API_TOKEN (a token with Logs: Write, which every Logpush "
-                         "API operation needs) to fetch jobs")
+    from hec_doctor.cfapi import check_api_token
+
+    token = check_api_token(os.environ.get("CLOUDFLARE_API_TOKEN"))
     scope, scope_id = ("zones", zone_id) if zone_id else ("accounts", account_id)
     url = jobs_url(api_base, scope, scope_id or "")
     return fetch_jobs(url, token, timeout_s=timeout_s, ca_file=api_ca_file), url
