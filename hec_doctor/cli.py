@@ -13,7 +13,48 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line and return its exit code (the console script's entry point)."""
+    """Run the command line and return its exit code (the console script's entry point).
+
+    A stdout that cannot be written (a full disk, a closed pipe, an I/O error) ends the run with
+    one line on stderr and exit code 3, never a traceback.
+    """
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+    except OSError as exc:
+        if exc.errno not in OUTPUT_ERRNOS:
+            raise
+        _silence_stdout()
+        sys.stderr.write(f"hec-doctor: error: cannot write to stdout: {exc.strerror}\n")
+        return 3
+    return code
+
+
+# What a failed write to stdout raises: a full disk or quota, a closed pipe, an I/O error, a
+# closed descriptor (errno names, as Linux numbers them, through the errno module).
+def _output_errnos() -> frozenset[int]:
+    import errno
+
+    return frozenset({errno.ENOSPC, errno.EDQUOT, errno.EPIPE, errno.EIO, errno.EBADF,
+                      errno.EFBIG})
+
+
+OUTPUT_ERRNOS = _output_errnos()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
+    import os
+
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
+
+
+def _main(argv: list[str] | None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args in (["--version"], ["-V"]):
         from hec_doctor import __version__

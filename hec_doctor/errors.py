@@ -5,7 +5,9 @@ The tree::
     HecDoctorError            anything hec-doctor raises on purpose
      ├── InputError           input that cannot be used at all (exit code 2)
      │    └── TargetError     a target that cannot be parsed as a URL, destination_conf or host
-     └── FetchError           a remote source (the Cloudflare API) could not be read (exit 3)
+     ├── FetchError           a remote source (the Cloudflare API) could not be read (exit 3)
+     └── OutputError          the report could not be written: stdout, --output, --textfile
+                              (a full disk, a closed pipe, an I/O error; exit 3)
 
 Checks never raise: the runner turns any exception inside a check into a result with status
 ``error``. These exceptions are for what happens before any check can run.
@@ -28,6 +30,10 @@ class TargetError(InputError):
 
 class FetchError(HecDoctorError):
     """Input hec-doctor had to fetch and could not (network, server); the CLI exits with 3."""
+
+
+class OutputError(HecDoctorError):
+    """The report could not be written where it was to go; the CLI exits with 3."""
 
 
 def json_input(text: str, source: str, meant_to_be: str) -> object:

@@ -12,6 +12,8 @@ comments, quoted templates whose ``$${`` and ``%%{`` are literal, heredocs ``<<I
 from __future__ import annotations
 
 import re
+
+from hec_doctor.errors import InputError
 from dataclasses import dataclass
 
 RESOURCE = "cloudflare_logpush_job"
@@ -55,8 +57,12 @@ def destinations(text: str) -> list[Destination]:
                                      "(no destination_conf)"))
             continue
         value_start = attribute.end()
-        found.append(Destination(address, _line(text, attribute.start()),
-                                 *_value(text, code, value_start, body_end)))
+        line = _line(text, attribute.start())
+        try:
+            value = _value(text, code, value_start, body_end)
+        except ValueError as exc:
+            raise InputError(f"line {line}: {exc}") from None
+        found.append(Destination(address, line, *value))
     return found
 
 
@@ -136,7 +142,19 @@ def _unescape(raw: str) -> str:
             width = {"u": 4, "U": 8}.get(following)
             if width and re.fullmatch(r"[0-9A-Fa-f]+", raw[position + 2:position + 2 + width]
                                       or "-"):
-                out.append(chr(int(raw[position + 2:position + 2 + width], 16)))
+                written = raw[position:position + 2 + width]
+                number = int(raw[position + 2:position + 2 + width], 16)
+                # A surrogate is half of a UTF-16 pair and no character, and nothing lies
+                # beyond U+10FFFF: HCL refuses both, as Go's utf8.RuneLen gives -1 for them
+                # (hashicorp/hcl hclsyntax/parser.go, decodeStringLit: "Invalid escape
+                # sequence", "Cannot encode character U+%04x in UTF-8.").
+                if 0xD800 <= number <= 0xDFFF or number > 0x10FFFF:
+                    what = ("a lone surrogate (half of a UTF-16 pair)" if number <= 0xDFFF
+                            else "beyond U+10FFFF, the last Unicode character")
+                    raise ValueError(f"{written} is {what}; Terraform refuses it: Invalid escape "
+                                     f"sequence: Cannot encode character U+{number:04x} in "
+                                     "UTF-8.")
+                out.append(chr(number))
                 position += 2 + width
                 continue
         out.append(char)

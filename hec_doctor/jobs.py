@@ -69,7 +69,8 @@ def summarise_job(job: Mapping[str, Any], secrets: tuple[str, ...] = ()) -> JobS
         destination_scheme=_scheme(job.get("destination_conf")),
         last_complete=_text(job.get("last_complete")),
         last_error=_text(job.get("last_error")),
-        error_message=redact_echo(shown(message), secrets) if message else None,
+        error_message=shown(redact_echo(message, secrets) if isinstance(message, str)
+                            else message) if message else None,
     )
 
 
@@ -92,28 +93,42 @@ def _scheme(conf: object) -> str:
 
 
 def check_job(job: Mapping[str, Any], options: Options, *, live: bool = False,
-              scope: tuple[str, str] | None = None) -> Report:
+              scope: tuple[str, str] | None = None, sensitive_conf: bool = False) -> Report:
     """One job's report: the ``job.*`` results, then its Splunk destination's checks, with the
-    destination's secrets redacted (a job's error_message may quote them)."""
+    destination's secrets redacted (a job's error_message may quote them).
+
+    Args:
+        sensitive_conf: the destination_conf is a secret as a whole (a Terraform plan marks it
+            sensitive): no parameter value of it is shown, only its scheme, host, port, path
+            and parameter names.
+    """
     from hec_doctor.target import build_target
     from hec_doctor.runner import result_of, run
+
+    from hec_doctor.redact import credentials_in
 
     judged = judge_job(job, options.now(), scope)
     results = tuple(result_of(check_id, title, judged[check_id]) for check_id, title in JOB_CHECKS)
     conf = _conf(job)
+    # Whatever the destination, its credential-shaped parts are secrets: the job's error_message
+    # may quote the conf (Cloudflare's "error validating destination: ..."), any kind of it.
+    secrets = credentials_in(conf)
     if judged["job.destination"].status is Status.PASS:
         try:
-            target = build_target(conf)
+            target = build_target(conf, sensitive=sensitive_conf)
         except InputError as exc:
-            return _without_destination(job, results, conf, f"unreadable: {exc}")
-        report = run(target, replace(options, offline=not live))
-        results = tuple(replace(r, summary=redact_echo(r.summary, target.secrets))
-                        for r in results)
-        whole = replace(report, checks=results + report.checks,
-                        job=summarise_job(job, target.secrets))
-        scrubbed: Report = scrub_value(whole, target.secrets)  # type: ignore[assignment]
-        return scrubbed
-    return _without_destination(job, results, conf, "")
+            report = _without_destination(job, results, conf, f"unreadable: {exc}")
+        else:
+            secrets = tuple(sorted(set(secrets) | set(target.secrets)))
+            report = run(target, replace(options, offline=not live))
+            report = replace(report, checks=results + report.checks)
+    else:
+        report = _without_destination(job, results, conf, "")
+    report = replace(report, checks=tuple(replace(r, summary=redact_echo(r.summary, secrets))
+                                          for r in report.checks),
+                     job=summarise_job(job, secrets))
+    scrubbed: Report = scrub_value(report, secrets)  # type: ignore[assignment]
+    return scrubbed
 
 
 def destination_secrets(job: Mapping[str, Any]) -> tuple[str, ...]:
@@ -210,14 +225,17 @@ def check_planned_job(planned: Any, options: Options, *, live: bool = False) -> 
                          logpush=LogpushPrediction(
                              basis="destination_conf is known only after apply: not judged"))
     else:
-        report = check_job(planned.job, options, live=live, scope=planned.scope)
+        report = check_job(planned.job, options, live=live, scope=planned.scope,
+                           sensitive_conf="destination_conf" in planned.sensitive)
     checks = tuple(_plan_aware(result, planned) for result in report.checks)
     schema = f" (provider {planned.schema} schema)" if planned.schema else ""
     notes = []
     if planned.unknown:
         notes.append("known only after apply: " + ", ".join(planned.unknown))
     if planned.sensitive:
-        notes.append("sensitive, never shown: " + ", ".join(planned.sensitive))
+        notes.append("marked sensitive by the plan: " + "; ".join(
+            SENSITIVE_CONF_NOTE if field == "destination_conf" else f"{field} (never shown)"
+            for field in planned.sensitive))
     if planned.defaults:
         notes.append("provider defaults, not set in the configuration: "
                      + ", ".join(planned.defaults))
@@ -229,8 +247,20 @@ def check_planned_job(planned: Any, options: Options, *, live: bool = False) -> 
               "sensitive": list(planned.sensitive), "defaults": list(planned.defaults)}))
     labelled = replace(report, checks=(resource,) + checks,
                        job=replace(report.job, address=planned.address))
-    scrubbed: Report = scrub_value(labelled, planned.secrets)  # type: ignore[assignment]
+    # Every sensitive value goes, short ones included (a name such as "prod" marked sensitive).
+    scrubbed: Report = scrub_value(labelled, planned.secrets,  # type: ignore[assignment]
+                                   short_too=True)
     return scrubbed
+
+
+# What a report shows of a destination_conf the plan marks sensitive (every current plan: the
+# provider marks it sensitive from 5.20, internal/services/logpush_job/schema.go).
+SENSITIVE_CONF_NOTE = ("destination_conf (shown: its scheme, host, port, path and parameter "
+                       "names, which are configuration, the verdict on each value (such as "
+                       "'sourcetype cloudflare:json' when it is the expected one), and the token "
+                       "as its last four characters, as everywhere; hidden: every parameter "
+                       "value as written, shown as <sensitive>, and any user:password@ and "
+                       "#fragment)")
 
 
 def _plan_aware(result: CheckResult, planned: Any) -> CheckResult:

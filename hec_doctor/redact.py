@@ -18,8 +18,10 @@ number of targets.
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Iterable, NamedTuple
+from enum import Enum
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 from urllib.parse import quote, quote_plus
 
 # A Splunk token is a 36-character GUID: 4 of them identify it without helping anyone guess it.
@@ -97,30 +99,61 @@ def redact_echo(text: str, secrets: Iterable[str]) -> str:
     where it stands as a word of its own (after a space in any encoding counts), so a one-letter
     test token does not shred the reply quoted around it.
     """
+    wanted = tuple(s for s in secrets if s)
+    if not wanted or not text:
+        return text
+    pattern, stand_ins = _echo_pattern(wanted)
+    return pattern.sub(lambda found: stand_ins[found.group(0).lower()], text)
+
+
+# After an escape (``%20``, ``%3D``, doubly or triply encoded) or a '+' counts as the start of a
+# word: that is how a header is quoted inside a URL.
+_WORD_START = (r"(?:(?<=%[0-9a-f]{2})|(?<=%25[0-9a-f]{2})|(?<=%2525[0-9a-f]{2})|(?<=\+)"
+               r"|(?<![\w%]))")
+
+
+@functools.lru_cache(maxsize=256)
+def _echo_pattern(secrets: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One expression for every spelling of every secret (longest first), and the placeholder
+    of each spelling, by its lower-case form."""
+    stand_ins: dict[str, str] = {}
+    anywhere: list[str] = []
+    as_words: list[str] = []
     for secret in secrets:
-        if not secret:
-            continue
-        stand_in = placeholder(secret)
-        forms = sorted({f.lower(): f for f in secret_forms(secret)}.values(), key=len,
-                       reverse=True)
-        pattern = "|".join(re.escape(form) for form in forms)
-        if not scrubbable(secret):
-            pattern = rf"(?:(?<=%20)|(?<=%2520)|(?<=\+)|(?<![\w%]))(?:{pattern})(?!\w)"
-        text = re.sub(pattern, lambda _: stand_in, text, flags=re.I)
-    return text
+        for form in secret_forms(secret):
+            if form.lower() in stand_ins:
+                continue
+            stand_ins[form.lower()] = placeholder(secret)
+            (anywhere if scrubbable(secret) else as_words).append(form)
+    alternatives = []
+    if anywhere:
+        alternatives.append("|".join(re.escape(f) for f in sorted(anywhere, key=len,
+                                                                    reverse=True)))
+    if as_words:
+        words = "|".join(re.escape(f) for f in sorted(as_words, key=len, reverse=True))
+        alternatives.append(rf"{_WORD_START}(?:{words})(?!\w)")
+    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.I), stand_ins
 
 
-def scrub_value(value: object, secrets: tuple[str, ...]) -> object:
+def scrub_value(value: object, secrets: tuple[str, ...], *, short_too: bool = False) -> object:
     """``value`` (a report, or any part of one) with ``scrub_long`` applied to every string in
     it: dataclass fields, tuples, lists and mappings alike. Dataclasses are rebuilt, not changed.
 
     The spellings are worked out once per call and a part is rebuilt only when a string in it
     changed: this runs on every report of a fleet, so it must cost little when nothing matches.
+
+    Args:
+        short_too: replace short secrets too, where they stand as words (``redact_echo``): for
+            values a user marked secret on purpose (a Terraform plan's sensitive values),
+            where a word of the report turning into a placeholder is the lesser harm.
     """
+    if short_too:
+        wanted = tuple(s for s in secrets if s.strip())
+        return _scrub(value, lambda text: redact_echo(text, wanted)) if wanted else value
     pairs = _replacements(secrets)
     if not pairs or not _may_hold(value, pairs):
         return value
-    return _scrub(value, pairs)
+    return _scrub(value, lambda text: _replace_all(text, pairs))
 
 
 def _may_hold(value: object, pairs: tuple[tuple[str, str], ...]) -> bool:
@@ -139,18 +172,21 @@ def _may_hold(value: object, pairs: tuple[tuple[str, str], ...]) -> bool:
     return any(form.encode("utf-8", "surrogatepass") in flat for form, _ in pairs)
 
 
-def _scrub(value: object, pairs: tuple[tuple[str, str], ...]) -> object:
+def _scrub(value: object, clean: Callable[[str], str]) -> object:
     from dataclasses import fields, is_dataclass, replace
 
     if isinstance(value, str):
-        return _replace_all(value, pairs)
+        if isinstance(value, Enum):  # a status or kind: a word of hec-doctor's, never a secret
+            return value
+        cleaned = clean(value)
+        return value if cleaned == value else cleaned
     if isinstance(value, (tuple, list)):
-        items = [_scrub(v, pairs) for v in value]
+        items = [_scrub(v, clean) for v in value]
         if all(new is old for new, old in zip(items, value)):
             return value
         return type(value)(items)
     if isinstance(value, dict) or (hasattr(value, "items") and hasattr(value, "keys")):
-        scrubbed = {k: _scrub(v, pairs) for k, v in value.items()}  # type: ignore[attr-defined]
+        scrubbed = {k: _scrub(v, clean) for k, v in value.items()}  # type: ignore[attr-defined]
         if all(scrubbed[k] is v for k, v in value.items()):  # type: ignore[attr-defined]
             return value
         return scrubbed
@@ -160,7 +196,7 @@ def _scrub(value: object, pairs: tuple[tuple[str, str], ...]) -> object:
             if field.init:
                 old = getattr(value, field.name)
                 if not callable(old):
-                    new = _scrub(old, pairs)
+                    new = _scrub(old, clean)
                     if new is not old:
                         changes[field.name] = new
         return replace(value, **changes) if changes else value
@@ -188,23 +224,70 @@ def _scrub(value: object, pairs: tuple[tuple[str, str], ...]) -> object:
 _SCHEME_WORD = r"(?:splunk|bearer|basic)"
 _SPACE = r"[ \t+]+"
 _VALUE = r"[^\s&;#?\"'<>]+"
-_CREDENTIAL_NAME = (r"(?:header_[\w-]*|[\w-]*(?:auth|token|secret|passw|pwd|api[-_]?key|credential)"
-                    r"[\w-]*)")
+# A word holding one of these names a credential (``header_Authorization``, ``x-splunk-token``,
+# ``oauth_token``, ``password``). Words are found first and judged apart: one expression for a
+# name inside a word would backtrack quadratically on a long word ("tokentoken...").
+_WORD = re.compile(r"[\w-]+")
+_CREDENTIAL_NAME = re.compile(r"header_|auth|token|secret|passw|pwd|api[-_]?key|credential",
+                              re.I)
+
+
+class _Shape(NamedTuple):
+    """A credential shape: where to look (``after_word``: right after a word that names a
+    credential; otherwise anywhere), and the expression whose group ``value`` is the secret."""
+
+    pattern: re.Pattern[str]
+    after_word: bool = False
+
+    def spans(self, view: str) -> Iterator[tuple[int, int]]:
+        if not self.after_word:
+            for match in self.pattern.finditer(view):
+                yield match.start("value"), match.end("value")
+            return
+        covered = 0  # a word inside a value already found is part of that secret
+        for word in _WORD.finditer(view):
+            if word.start() >= covered and _CREDENTIAL_NAME.search(word.group(0)):
+                match = self.pattern.match(view, word.end())
+                if match is not None:
+                    covered = match.end("value")
+                    yield match.start("value"), covered
+
+
+_GUID_SHAPE = _Shape(re.compile(
+    r"(?P<value>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    r"|(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f]))", re.I))
+_USERINFO_SHAPE = _Shape(re.compile(r"//[^/@\s:?#]*:(?P<value>[^@/\s?#]+)@"))
 _SHAPES = (
     # After a scheme word: "Splunk <token>", "Bearer+<token>", "basic%20<base64>".
-    re.compile(rf"(?<![A-Za-z]){_SCHEME_WORD}{_SPACE}(?P<value>{_VALUE})", re.I),
+    _Shape(re.compile(rf"(?<![A-Za-z]){_SCHEME_WORD}{_SPACE}(?P<value>{_VALUE})", re.I)),
     # After a credential's name and any separator; a scheme word after it stays visible. Not a
     # host's port ("hec-auth:8088/...").
-    re.compile(rf"(?<![A-Za-z]){_CREDENTIAL_NAME}[\s+=:,|]+(?:{_SCHEME_WORD}{_SPACE})?"
-               rf"(?!(?<=:)\d{{1,5}}(?:[/?#]|$))(?P<value>{_VALUE})", re.I),
+    _Shape(re.compile(rf"[\s+=:,|]+(?:{_SCHEME_WORD}{_SPACE})?"
+                      rf"(?!(?<=:)\d{{1,5}}(?:[/?#]|$))(?P<value>{_VALUE})", re.I),
+           after_word=True),
+    # A URL's user:password@ (HEC takes the token as a basic-auth password).
+    _USERINFO_SHAPE,
     # GUID-shaped, wherever it is.
-    re.compile(r"(?P<value>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-               r"|(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f]))", re.I),
+    _GUID_SHAPE,
+)
+# Free text (a job's name, an error message, a Terraform address) is prose: "Splunk HEC" and
+# "token: expired" are words, not credentials. There only the unambiguous shapes count: a scheme
+# word before an encoded space, ``name=value`` for a credential's name, ``Authorization:`` before
+# a scheme word, and GUIDs.
+_PROSE_SHAPES = (
+    _Shape(re.compile(rf"(?<![A-Za-z]){_SCHEME_WORD}(?:%20|%2520|%09|\+)+(?P<value>{_VALUE})",
+                      re.I)),
+    _Shape(re.compile(rf"(?:=|%3D)(?P<value>{_VALUE})", re.I), after_word=True),
+    _Shape(re.compile(rf"(?<![A-Za-z])authori[sz]ation\W{{0,3}}[ \t]*{_SCHEME_WORD}[ \t]+"
+                      rf"(?P<value>{_VALUE})", re.I)),
+    _USERINFO_SHAPE,
+    _GUID_SHAPE,
 )
 # Characters that must never reach a terminal raw: C0 and C1 controls (a tab and a line break
 # included: in a destination they are the very typo being diagnosed), and the invisible
 # format characters that reorder or hide text (bidirectional overrides, zero-width spaces).
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
+                          "\ud800-\udfff]")
 _MAX_DECODES = 3
 
 
@@ -222,9 +305,9 @@ def escaped(text: str) -> str:
     if not _UNPRINTABLE.search(text):
         return text
     named = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
-    return _UNPRINTABLE.sub(
-        lambda m: named.get(m.group(0)) or m.group(0).encode("unicode_escape").decode("ascii"),
-        text)
+    return _UNPRINTABLE.sub(lambda m: named.get(m.group(0)) or f"\\u{ord(m.group(0)):04x}"
+                            if ord(m.group(0)) > 0xff else named.get(m.group(0))
+                            or f"\\x{ord(m.group(0)):02x}", text)
 
 
 def _decode_mapped(text: str) -> tuple[str, list[int]]:
@@ -250,9 +333,13 @@ def _is_hex(pair: str) -> bool:
     return len(pair) == 2 and all(c in "0123456789abcdefABCDEF" for c in pair)
 
 
-def credential_spans(text: str) -> list[Span]:
+def credential_spans(text: str, *, prose: bool = False) -> list[Span]:
     """Every credential-shaped value in ``text`` (input as written), merged where they overlap,
-    in order."""
+    in order. ``prose``: ``text`` is free text, where only the unambiguous shapes count."""
+    if prose:
+        found = [span for shape in _PROSE_SHAPES for span in shape.spans(text)]
+        return [Span(start, end, _fully_decoded(text[start:end]))
+                for start, end in _merged(found)]
     views = [(text, list(range(len(text) + 1)))]
     decoded, starts = text, views[0][1]
     for _ in range(_MAX_DECODES):
@@ -267,8 +354,7 @@ def credential_spans(text: str) -> list[Span]:
     found: list[tuple[int, int]] = []
     for view, where in views:
         for shape in _SHAPES:
-            for match in shape.finditer(view):
-                found.append((where[match.start("value")], where[match.end("value")]))
+            found += [(where[start], where[end]) for start, end in shape.spans(view)]
     spans = []
     for start, end in _merged(found):
         start += _scheme_word_length(text[start:end])
@@ -324,19 +410,27 @@ def _fully_decoded(text: str) -> str:
     return text
 
 
-def render_input(text: str, withheld: Iterable[tuple[int, int]] = ()) -> str:
+def render_input(text: str, withheld: Iterable[tuple[int, int]] = (), *,
+                 prose: bool = False) -> str:
     """Input as it may be shown: credential-shaped values (and the ``withheld`` spans the caller
     knows to be secret) as placeholders, control characters escaped. The only way input text
-    reaches output."""
-    found = credential_spans(text)
-    spans = [(s.start, s.end) for s in found] + list(withheld)
-    if not spans:
+    reaches output. ``prose``: free text (a name, a message), see ``_PROSE_SHAPES``."""
+    tagged = sorted([(s.start, s.end, "token") for s in credential_spans(text, prose=prose)]
+                    + [(start, end, "secret") for start, end in withheld])
+    if not tagged:
         return escaped(text)
-    shaped = [(s.start, s.end) for s in found]
+    merged: list[list[Any]] = []
+    for start, end, kind in tagged:
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][2] = "token" if "token" in (kind, merged[-1][2]) else kind
+        else:
+            merged.append([start, end, kind])
     pieces, at = [], 0
-    for start, end in _merged(spans):
+    for start, end, kind in merged:
         pieces.append(escaped(text[at:start]))
-        kind = "token" if any(s < end and start < e for s, e in shaped) else "secret"
         pieces.append(placeholder(_fully_decoded(text[start:end]), kind))
         at = end
     pieces.append(escaped(text[at:]))

@@ -206,8 +206,10 @@ _worker: dict[str, object] = {"run": None, "interrupted": False}
 
 
 def _worker_start() -> None:
-    """In each worker: a Ctrl-C (from the terminal, or forwarded by ``stop``) interrupts the
-    batch under way the way it does in one process, and every batch after it starts nothing."""
+    """In each worker: a Ctrl-C or SIGTERM (from the terminal or a supervisor, or forwarded by
+    ``stop``) interrupts the batch under way the way it does in one process, and every batch
+    after it starts nothing; and the worker dies with its parent, even one killed by SIGKILL,
+    which runs no handler (Linux's PR_SET_PDEATHSIG)."""
     import signal
 
     def on_interrupt(signum: int, frame: object) -> None:
@@ -217,6 +219,31 @@ def _worker_start() -> None:
             _worker["run"].interrupted = True  # type: ignore[attr-defined]
 
     signal.signal(signal.SIGINT, on_interrupt)
+    signal.signal(signal.SIGTERM, on_interrupt)
+    _die_with_parent()
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent() -> None:
+    """Ask the kernel to SIGKILL this process when its parent ends (Linux only; elsewhere the
+    worker notices at its next batch, when the pool's pipe is gone)."""
+    import os
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent ended before the request took hold
+        os._exit(1)
 
 
 def _run_batch(items: list[Item], work: Callable[[Item], Report],
@@ -234,6 +261,7 @@ def _run_batch(items: list[Item], work: Callable[[Item], Report],
 
 
 def _signal_workers(pool: object) -> None:
+    """Forward a stop to every worker (as SIGINT: SIGTERM and Ctrl-C mean the same there)."""
     import os
     import signal
 

@@ -129,7 +129,7 @@ def summarise(target: Target) -> TargetSummary:
         url=dest.https_url(),
         host=dest.host,
         port=dest.effective_port,
-        path=dest.path,
+        path=dest.shown_path,
         token=TokenInfo(token.source, fingerprint(token.token)) if token else None,
         insecure_skip_verify=target.insecure_skip_verify,
         label=target.label,

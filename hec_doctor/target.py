@@ -19,6 +19,8 @@ from hec_doctor.redact import bad_character, credentials_in, placeholder, render
 from hec_doctor.spec import AUTH_PARAM, RAW_PATH
 
 DEFAULT_PORT = 443  # what an https URL without a port connects to
+# What stands in for every parameter value of a destination_conf a Terraform plan marks sensitive.
+SENSITIVE = "<sensitive>"
 # Query parameters whose value is a secret for output: every header_* (Logpush turns them into
 # request headers: Authorization, API keys), the query-string token, and any name that says so.
 _SECRET_NAME = re.compile(r"token|secret|passw|pwd|key|auth|sig|credential|session|cookie", re.I)
@@ -67,6 +69,7 @@ class QueryParam:
     raw_name: str = ""
     has_equals: bool = True
     withheld: bool = False
+    sensitive: bool = False
 
     @property
     def secret(self) -> bool:
@@ -87,6 +90,8 @@ class QueryParam:
     def shown_value(self) -> str:
         """The value as written, rendered for output: a placeholder for a secret (an
         Authorization value keeps its scheme word), credential shapes hidden in any other."""
+        if self.sensitive:
+            return SENSITIVE if self.raw_value else ""
         if self.secret:
             return shown_secret_value(self.raw_value, self.value, self.name)
         return render_input(self.raw_value)
@@ -176,12 +181,18 @@ class Destination:
         base, question, raw_query = before_fragment.partition("?")
         shown = _shown_base(base, self.userinfo_text, self.withholds_unknown)
         if question:
-            pieces = [_parse_piece(piece, self.withholds_unknown).shown() if piece else ""
+            pieces = [_parse_piece(piece, self.withholds_unknown,
+                                   sensitive=self.sensitive).shown() if piece else ""
                       for piece in raw_query.split("&")]
             shown += "?" + "&".join(pieces)
         if hash_sign:
             shown += f"#<fragment ({len(fragment)} characters)>" if fragment else "#"
         return shown
+
+    @property
+    def sensitive(self) -> bool:
+        """True when the target as a whole is a secret (see ``parse_target``)."""
+        return any(p.sensitive for p in self.params)
 
     @property
     def withholds_unknown(self) -> bool:
@@ -247,11 +258,14 @@ MAX_TARGET_CHARS = 8192
 MAX_TOKEN_CHARS = 4096
 
 
-def parse_target(text: str) -> Destination:
+def parse_target(text: str, *, sensitive: bool = False) -> Destination:
     """Parse a HEC URL, a Logpush destination_conf or a bare ``host[:port]``.
 
     Args:
         text: the target as the user gave it.
+        sensitive: the whole target is a secret (a Terraform plan marks it so): its parameter
+            values are shown as ``<sensitive>``; scheme, host, port, path and parameter names
+            are configuration and stay visible.
 
     Returns:
         The parsed destination.
@@ -300,7 +314,7 @@ def parse_target(text: str) -> Destination:
         host=host,
         port=port,
         path=path or "/",
-        params=_split_query(raw_query),
+        params=_split_query(raw_query, sensitive),
         fragment=fragment if hash_sign else None,
         userinfo="@" in parts.netloc,
         assumptions=tuple(assumptions),
@@ -389,8 +403,9 @@ def _port(parts) -> int | None:  # type: ignore[no-untyped-def]
     return port
 
 
-def _split_query(raw_query: str) -> tuple[QueryParam, ...]:
-    params = tuple(_parse_piece(piece) for piece in raw_query.split("&") if piece)
+def _split_query(raw_query: str, sensitive: bool = False) -> tuple[QueryParam, ...]:
+    params = tuple(_parse_piece(piece, sensitive=sensitive)
+                   for piece in raw_query.split("&") if piece)
     if _recognised_token(params) is not None:
         return params
     # No recognised token: any unknown parameter may be it (a typo hid it from this parser).
@@ -403,11 +418,12 @@ _SHOWN_PARAMS = frozenset({"channel", "insecure-skip-verify", "sourcetype", "ind
                            "source"})
 
 
-def _parse_piece(piece: str, withhold_unknown: bool = False) -> QueryParam:
+def _parse_piece(piece: str, withhold_unknown: bool = False, *,
+                 sensitive: bool = False) -> QueryParam:
     raw_name, equals, raw_value = piece.partition("=")
     name = unquote_plus(raw_name)
     return QueryParam(name, raw_value, unquote_plus(raw_value), raw_name, bool(equals),
-                      withhold_unknown and name not in _SHOWN_PARAMS)
+                      withhold_unknown and name not in _SHOWN_PARAMS, sensitive)
 
 
 def _recognised_token(params: tuple[QueryParam, ...]) -> QueryParam | None:
@@ -541,6 +557,7 @@ def build_target(
     token_env: str | None = None,
     skip_verify_flag: bool | None = None,
     origin: str = "",
+    sensitive: bool = False,
 ) -> Target:
     """Parse the target and settle which token and which insecure-skip-verify value apply.
 
@@ -553,7 +570,7 @@ def build_target(
     Raises:
         TargetError: when the target cannot be parsed.
     """
-    destination = parse_target(text)
+    destination = parse_target(text, sensitive=sensitive)
     for name, value in (("--token", token_flag), ("HEC_TOKEN", token_env)):
         if value is not None and len(value) > MAX_TOKEN_CHARS:
             raise InputError(f"the token from {name} is {len(value)} characters long; a HEC "

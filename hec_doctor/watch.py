@@ -191,14 +191,19 @@ class Metrics:
 
 
 def target_names(labels: Sequence[tuple[str, int, str]]) -> list[str]:
-    """A short, stable name per (host, port, path): ``host:port``, the path added when it is
-    not the raw endpoint, ``#2``, ``#3`` for repeats. Never anything from the query (tokens)."""
-    from hec_doctor.spec import RAW_PATH
+    """A short, stable name per (host, port, path): ``host:port``, the path added only when it
+    is one of HEC's own paths other than the raw endpoint, ``#2``, ``#3`` for repeats. Built from
+    the parsed host and port only, never from text the user wrote after them (the path of a
+    broken destination may hold the query, and the token with it)."""
+    from hec_doctor.redact import render_input
+    from hec_doctor.spec import EVENT_PATHS, HEALTH_PATHS, RAW_PATH, RAW_PATHS
 
+    known = set(RAW_PATHS + EVENT_PATHS + HEALTH_PATHS)
     names: list[str] = []
     for host, port, path in labels:
-        shown = f"[{host}]" if ":" in host else host
-        name = f"{shown}:{port}" + ("" if path.rstrip("/") == RAW_PATH else path)
+        shown = f"[{host}]" if ":" in host else render_input(host)
+        path = path.rstrip("/") or "/"
+        name = f"{shown}:{port}" + ("" if path == RAW_PATH or path not in known else path)
         repeat = 2
         candidate = name
         while candidate in names:

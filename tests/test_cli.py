@@ -73,9 +73,10 @@ def test_output_file_gets_the_report_and_stdout_stays_empty(tmp_path):
     assert f"report written to {path}" in result.stderr
 
 
-def test_output_to_unwritable_path_is_exit_2(tmp_path):
+def test_output_to_unwritable_path_is_exit_3(tmp_path):
+    # A report that cannot be written is an output failure (#23): exit 3, one line.
     result = invoke("check", good_conf(), "--offline", "--output", str(tmp_path / "no" / "x.txt"))
-    assert result.exit_code == 2 and "cannot write" in result.stderr
+    assert result.exit_code == 3 and "cannot write" in result.stderr
 
 
 def test_colour_always_honoured_and_never_by_default_off_a_tty():

@@ -7,6 +7,7 @@ certificate failed.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import ssl
 import struct
@@ -261,3 +262,71 @@ def test_closes_after_every_reply_without_saying_so(pki):
     assert report.result("hec.token").status is Status.PASS  # one fresh try, same certificate
     assert len(connections) == 2
     assert elapsed < MARGIN
+
+
+# --- replies cut short (#23): no proof of acceptance ------------------------------------------
+
+def _cut_token_reply(finish: Callable[[ssl.SSLSocket], None]) -> Callable[[ssl.SSLSocket], None]:
+    """Health answers properly; the token probe gets a complete-looking code 5 whose body is
+    shorter than its Content-Length, then ``finish`` (close, reset, stall, trickle)."""
+    def handle(tls: ssl.SSLSocket) -> None:
+        while True:
+            request = read_request(tls)
+            if not request:
+                return
+            if b"health" in request.split(b"\r\n")[0]:
+                body = b'{"text":"HEC is healthy","code":17}'
+                tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: " + str(len(body)).encode()
+                            + b"\r\n\r\n" + body)
+                continue
+            body = b'{"text":"No data","code":5}'
+            tls.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 200\r\n\r\n" + body)
+            finish(tls)
+            return
+    return handle
+
+
+def _stall(tls: ssl.SSLSocket) -> None:
+    time.sleep(TIMEOUT + 0.5)
+
+
+def _trickle(tls: ssl.SSLSocket) -> None:
+    with contextlib.suppress(OSError):
+        for _ in range(10):
+            tls.sendall(b" ")
+            time.sleep(0.3)
+
+
+@pytest.mark.parametrize("finish", [lambda tls: tls.close(), lambda tls: reset(tls), _stall,
+                                    _trickle], ids=["closed", "reset", "stalled", "trickled"])
+def test_a_reply_cut_short_is_not_acceptance(pki, finish):
+    with serve_tls(pki, _cut_token_reply(finish)) as port:
+        report, elapsed = check(port, pki["ca"])
+    token = report.result("hec.token")
+    assert token.status is Status.ERROR, token
+    assert token.summary.startswith("not judged: the reply was cut short")
+    assert "of the 200 that Content-Length announced" in token.summary
+    assert token.data["truncated"] is True
+    assert report.logpush.would_deliver is not True
+    assert elapsed < 2 * TIMEOUT + MARGIN
+
+
+def test_a_complete_reply_of_the_same_shape_is_acceptance(pki):
+    def finish_properly(tls: ssl.SSLSocket) -> None:
+        pass
+
+    def handle(tls: ssl.SSLSocket) -> None:
+        while True:
+            request = read_request(tls)
+            if not request:
+                return
+            health = b"health" in request.split(b"\r\n")[0]
+            body = (b'{"text":"HEC is healthy","code":17}' if health
+                    else b'{"text":"No data","code":5}')
+            status = b"200 OK" if health else b"400 Bad Request"
+            tls.sendall(b"HTTP/1.1 " + status + b"\r\nContent-Length: "
+                        + str(len(body)).encode() + b"\r\n\r\n" + body)
+    with serve_tls(pki, handle) as port:
+        report, _ = check(port, pki["ca"])
+    assert report.result("hec.token").status is Status.PASS
+    assert report.logpush.would_deliver is True

@@ -74,7 +74,7 @@ def corrected_destination_conf(target: Target, new_guid: str) -> str | None:
                 f"channel={param.shown_value if GUID.fullmatch(param.value) else new_guid}")
         elif key == "insecure-skip-verify":
             value = param.value if param.value in ("true", "false") else "false"
-            params.append(f"insecure-skip-verify={value}")
+            params.append(f"insecure-skip-verify={param.shown_value if param.sensitive else value}")
         elif key == "sourcetype":
             params.append(f"sourcetype={param.shown_value or CLOUDFLARE_SOURCETYPE}")
         else:

@@ -122,6 +122,10 @@ def evaluate_health(reply: Reply) -> Outcome:
             "below does.")
     code = reply.hec_code
     data = {"http_status": reply.status, "code": code, "bytes_read": len(reply.body)}
+    if reply.truncated:
+        return Outcome(Status.ERROR, f"not judged: {reply.truncation}", note,
+                       "Look at what is in front of HEC, then run the check again.",
+                       data={**data, "truncated": True})
     if code == 17:
         return Outcome(Status.PASS, "HEC is healthy (code 17)", note, data=data)
     diagnosis = diagnose(reply)
@@ -137,8 +141,8 @@ NOT_JUDGED_HTTP = frozenset({429, 502, 503, 504})
 
 def token_accepted(reply: Reply) -> bool:
     """True for the replies that prove HEC accepted the token of an empty POST: code 5 'No
-    data' with HTTP 400, as Splunk pairs them, or code 0 with HTTP 200."""
-    return (reply.hec_code, reply.status) in ((5, 400), (0, 200))
+    data' with HTTP 400, as Splunk pairs them, or code 0 with HTTP 200, and complete."""
+    return not reply.truncated and (reply.hec_code, reply.status) in ((5, 400), (0, 200))
 
 
 def token_not_judged(reply: Reply) -> bool:
@@ -153,6 +157,15 @@ def evaluate_token_reply(reply: Reply, sent_unverified: bool) -> Outcome:
     data = {"http_status": reply.status, "code": code, "reply": reply.shown}
     caveat = (" The token was sent without authentication of the server, because "
               "insecure-skip-verify is true." if sent_unverified else "")
+    if reply.truncated:
+        data["truncated"] = True
+        return Outcome(Status.ERROR, f"not judged: {reply.truncation}",
+                       "A reply cut short is no proof that HEC accepted the token, whatever its "
+                       "first bytes say: Go's client reading it would get 'unexpected EOF'. "
+                       "Something between the client and Splunk (or Splunk itself) broke the "
+                       "connection off." + caveat,
+                       "Look at the load balancer or proxy in front of HEC (idle and body "
+                       "timeouts, connection limits), then run the check again.", data=data)
     if token_accepted(reply) or code == 10:
         what = {5: "code 5 'No data': nothing was written",
                 10: "code 10: the token is known, and demands a channel",
@@ -181,6 +194,11 @@ def evaluate_ack(reply: Reply, has_channel: bool) -> Outcome:
 
 def evaluate_event(reply: Reply, index: str | None, sourcetype: str | None) -> Outcome:
     """Judge the reply to the Logpush-shaped test event."""
+    if reply.truncated:
+        return Outcome(Status.ERROR, f"not judged: {reply.truncation}",
+                       "A reply cut short is no proof that the event was accepted.",
+                       "Look at what is in front of HEC, then run the check again.",
+                       data={"http_status": reply.status, "truncated": True})
     if reply.hec_code == 0 and reply.status == 200:
         where = f"index={index or '<the token default index>'} sourcetype={sourcetype or '<the token default>'}"
         search = (f'index={index or "*"} sourcetype="{sourcetype or "*"}" BotScore=99 '

@@ -22,7 +22,7 @@ from hec_doctor.models import Options, Report
 
 @click.command()
 @click.argument("targets", nargs=-1, metavar="TARGET...")
-@click.option("--file", "target_file", type=click.File("r", encoding="utf-8"),
+@click.option("--file", "target_file", metavar="FILENAME",
               help="Read targets from FILE, one per line ('#' starts a comment; '-' is stdin).")
 @concurrency_option
 @click.option("--workers", default="auto", show_default=True, metavar="N|auto",
@@ -168,27 +168,63 @@ def _workers(value: str) -> str:
 def _gather(targets: tuple[str, ...], target_file: Any) -> list[tuple[str, str]]:
     """(origin, text) for every target: arguments, then --file lines; '-' reads stdin."""
 
+    from hec_doctor.commands.common import open_stdin
+
     gathered: list[tuple[str, str]] = []
     for position, target in enumerate(targets, 1):
         if target == "-":
-            gathered += _lines(sys.stdin, "stdin")
+            gathered += _lines(open_stdin().buffer, "stdin")
         else:
             gathered.append((f"arg {position}", target))
     if target_file is not None:
-        gathered += _lines(target_file, getattr(target_file, "name", "file"))
+        if target_file == "-":
+            gathered += _lines(open_stdin().buffer, "stdin")
+        else:
+            try:
+                with open(target_file, "rb") as stream:
+                    gathered += _lines(stream, target_file)
+            except OSError as exc:
+                from hec_doctor.redact import escaped
+
+                raise InputError(f"cannot read {escaped(target_file)}: "
+                                 f"{exc.strerror or exc}") from None
     if not gathered:
         raise InputError("no target given (pass TARGET, --file FILE, or - for stdin)")
     return gathered
 
 
 def _lines(stream: Any, name: str) -> list[tuple[str, str]]:
+    """(``name:LINE``, target) for each target line of a stream (text or binary)."""
+    from hec_doctor.commands.common import decode_text
+    from hec_doctor.redact import escaped
 
-    found = []
+    name = escaped(name)
     try:
-        for number, line in enumerate(stream, 1):
-            text = "" if line.lstrip().startswith("#") else re.split(r"\s#", line, 1)[0].strip()
-            if text:
-                found.append((f"{name}:{number}", text))
+        data = stream.read(MAX_LIST_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise InputError(f"{name} is not UTF-8 text") from None
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogateescape")
+    if len(data) > MAX_LIST_BYTES:
+        raise InputError(f"{name} is larger than {MAX_LIST_BYTES // 1_000_000} MB")
+    return target_lines(decode_text(data, name), name)
+
+
+def target_lines(text: str, name: str) -> list[tuple[str, str]]:
+    """(``name:LINE``, target) for each line of a target list that holds one ('#' starts a
+    comment; lines are numbered as an editor numbers them)."""
+    from hec_doctor.redact import escaped
+
+    name = escaped(name)
+    found = []
+    for number, line in enumerate(text.split("\n"), 1):
+        text = "" if line.lstrip().startswith("#") else re.split(r"\s#", line, 1)[0].strip()
+        if text:
+            found.append((f"{name}:{number}", text))
     return found
+
+
+# A list of targets: 100 MB is some million destinations, far beyond any fleet.
+MAX_LIST_BYTES = 100_000_000

@@ -12,7 +12,8 @@ from typing import Any, Iterator
 
 import click
 
-from hec_doctor.errors import InputError
+from hec_doctor.errors import InputError, OutputError
+from hec_doctor.exitcodes import ExitCode
 from hec_doctor.models import (
     DEFAULT_CONCURRENCY,
     DEFAULT_EXPIRY_WARN_DAYS,
@@ -32,18 +33,41 @@ def read_text_input(path: str, limit_bytes: int) -> str:
     name = "stdin" if path == "-" else path
     try:
         if path == "-":
-            data = sys.stdin.buffer.read(limit_bytes + 1)
+            data = open_stdin().buffer.read(limit_bytes + 1)
         else:
             with open(path, "rb") as handle:
                 data = handle.read(limit_bytes + 1)
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+        raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
     if len(data) > limit_bytes:
         raise InputError(f"{name} is larger than {limit_bytes // 1_000_000} MB")
+    return decode_text(data, name)
+
+
+def open_stdin() -> Any:
+    """stdin, or a one-line error when it is closed (``<&-``: Python then has no sys.stdin)."""
+    if sys.stdin is None:
+        raise InputError("stdin is closed: nothing to read for '-'")
+    return sys.stdin
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 text of a file, a leading byte-order mark dropped with a notice on stderr (Windows
+    editors write one; it is no part of the first line).
+
+    Raises:
+        InputError: the bytes are not UTF-8 (named with the offset of the first bad byte).
+    """
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{name} is not UTF-8 text") from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name} is not UTF-8 text (byte {exc.start + 1} cannot be "
+                         "decoded)") from None
+    if text.startswith("\ufeff"):
+        click.echo(f"hec-doctor: notice: {name} starts with a byte-order mark (U+FEFF); it "
+                   "is ignored", err=True)
+        text = text[1:]
+    return text
 
 
 def parse_resolve(value: str) -> Any:
@@ -62,6 +86,16 @@ def parse_resolve(value: str) -> Any:
         raise click.BadParameter(f"{value!r}: need a host and a port from 1 to 65535",
                                  param_hint="--resolve")
     return ResolveOverride(host, port, address)
+
+
+def echo_out(text: str, *, color: bool = False) -> None:
+    """``text`` to stdout; a stdout that cannot be written (a full disk, a closed pipe) is one
+    line and exit code 3, never a traceback."""
+    try:
+        click.echo(text, nl=False, color=color)
+        sys.stdout.flush()
+    except OSError as exc:
+        raise OutputError(f"cannot write to stdout: {exc.strerror or exc}") from None
 
 
 def summary_to_stderr(report: Any) -> None:
@@ -94,14 +128,9 @@ class Output:
         self.last: Any = None
         self.file: Any = None
         if output is not None:
-            folder = os.path.dirname(os.path.abspath(output))
-            import tempfile
+            from hec_doctor.outfile import OutputFile
 
-            try:
-                self.file = tempfile.NamedTemporaryFile(
-                    "w", encoding="utf-8", dir=folder, prefix=".hec-doctor-", delete=False)
-            except OSError as exc:
-                raise InputError(f"cannot write {output}: {exc.strerror}") from None
+            self.file = OutputFile(output)
         self._write(self.writer.start())
 
     def _write(self, text: str) -> None:
@@ -110,7 +139,7 @@ class Output:
         if self.file is not None:
             self.file.write(text)
         else:
-            click.echo(text, nl=False, color=self.color)
+            echo_out(text, color=self.color)
 
     def add(self, report: Any) -> None:
         """Write one report (in input order)."""
@@ -128,12 +157,7 @@ class Output:
 
         self._write(self.writer.finish(tally))
         if self.file is not None:
-            self.file.close()
-            try:
-                os.replace(self.file.name, self.output)  # type: ignore[arg-type]
-            except OSError as exc:
-                os.unlink(self.file.name)
-                raise InputError(f"cannot write {self.output}: {exc.strerror}") from None
+            self.file.commit()
         if self.machine:
             if self.single and self.last is not None:
                 summary_to_stderr(self.last)
@@ -151,9 +175,8 @@ class Output:
 
     def discard(self) -> None:
         """Drop a half-written --output file (the run did not get to the end)."""
-        if self.file is not None and not self.file.closed:
-            self.file.close()
-            os.unlink(self.file.name)
+        if self.file is not None:
+            self.file.discard()
 
 
 def run_and_write(items: Any, work: Any, failed: Any, *, concurrency: int, fmt: str,
@@ -180,8 +203,9 @@ def run_and_write(items: Any, work: Any, failed: Any, *, concurrency: int, fmt: 
                    on_interrupt=lambda: click.echo(
                        "\nhec-doctor: interrupted; reporting what was done (Ctrl-C again to quit "
                        "at once)", err=True))
+    stopped_by: list[int] = []
     try:
-        with _interrupts_stop(runs):
+        with _interrupts_stop(runs, stopped_by):
             for report in runs:
                 tally.add(report)
                 out.add(report)
@@ -192,30 +216,34 @@ def run_and_write(items: Any, work: Any, failed: Any, *, concurrency: int, fmt: 
         if progress is not None:
             progress.close()
     out.finish(tally)
-    return INTERRUPTED_EXIT if runs.interrupted else int(tally.exit_code)
-
-
-# The conventional exit status of a process stopped by SIGINT (128 + 2).
-INTERRUPTED_EXIT = 130
+    if runs.interrupted:
+        return int(ExitCode.TERMINATED if stopped_by == [signal.SIGTERM]
+                   else ExitCode.INTERRUPTED)
+    return int(tally.exit_code)
 
 
 @contextlib.contextmanager
-def _interrupts_stop(runs: Any) -> Iterator[None]:
-    """While the run lasts, Ctrl-C stops it instead of raising; a second one exits at once."""
+def _interrupts_stop(runs: Any, stopped_by: list[int]) -> Iterator[None]:
+    """While the run lasts, Ctrl-C or SIGTERM stops it instead of ending the process (what was
+    done is reported, workers stop, a half-written --output is dropped); a second one ends it
+    at once, with 128 + the signal's number."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
-    def on_interrupt(signum: int, frame: Any) -> None:
+    def on_signal(signum: int, frame: Any) -> None:
         if runs.interrupted:
-            os._exit(INTERRUPTED_EXIT)
+            os._exit(128 + signum)
+        stopped_by.append(signum)
         runs.stop()
 
-    previous = signal.signal(signal.SIGINT, on_interrupt)
+    previous = {signum: signal.signal(signum, on_signal)
+                for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 FORMATS = [fmt.value for fmt in OutputFormat]

@@ -45,7 +45,7 @@ class _OneLineErrors(click.Group):
 
     def main(self, args: Any = None, prog_name: str | None = None,  # type: ignore[override]
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
-        from hec_doctor.errors import FetchError, InputError
+        from hec_doctor.errors import FetchError, InputError, OutputError
         from hec_doctor.exitcodes import ExitCode
 
         try:
@@ -58,26 +58,42 @@ class _OneLineErrors(click.Group):
         except InputError as exc:
             click.echo(f"hec-doctor: error: {exc}", err=True)
             code = ExitCode.USAGE
-        except FetchError as exc:
+        except (FetchError, OutputError) as exc:
             click.echo(f"hec-doctor: error: {exc}", err=True)
             code = ExitCode.INCOMPLETE
         except click.Abort:
             click.echo("hec-doctor: interrupted", err=True)
-            code = 130
-        except Exception as exc:  # a bug: one line, and no message text that could hold a secret
-            if os.environ.get("HEC_DOCTOR_DEBUG"):
-                raise
-            import traceback
+            code = ExitCode.INTERRUPTED
+        except OSError as exc:
+            from hec_doctor.cli import OUTPUT_ERRNOS
 
-            frame = traceback.extract_tb(exc.__traceback__)[-1]
-            click.echo(f"hec-doctor: internal error: {type(exc).__name__} at "
-                       f"{os.path.basename(frame.filename)}:{frame.lineno} (set "
-                       "HEC_DOCTOR_DEBUG=1 to see the traceback)", err=True)
-            code = ExitCode.INCOMPLETE
+            if exc.errno in OUTPUT_ERRNOS:
+                click.echo(f"hec-doctor: error: cannot write to stdout: {exc.strerror}",
+                           err=True)
+                code = ExitCode.INCOMPLETE
+            else:
+                code = _internal_error(exc)
+        except Exception as exc:
+            code = _internal_error(exc)
         code = int(code or 0)
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _internal_error(exc: Exception) -> int:
+    """A bug: one line, and no message text that could hold a secret (exit code 3)."""
+    from hec_doctor.exitcodes import ExitCode
+
+    if os.environ.get("HEC_DOCTOR_DEBUG"):
+        raise exc
+    import traceback
+
+    frame = traceback.extract_tb(exc.__traceback__)[-1]
+    click.echo(f"hec-doctor: internal error: {type(exc).__name__} at "
+               f"{os.path.basename(frame.filename)}:{frame.lineno} (set "
+               "HEC_DOCTOR_DEBUG=1 to see the traceback)", err=True)
+    return ExitCode.INCOMPLETE
 
 
 @click.group(cls=_OneLineErrors, context_settings=CONTEXT_SETTINGS)

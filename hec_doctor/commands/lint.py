@@ -50,11 +50,17 @@ def lint(files: tuple[str, ...], strict: bool, fmt: str, output: str | None,
 
 def _items(path: str, text: str) -> list[Item]:
     if path.endswith(".tf"):
+        from hec_doctor.errors import InputError
         from hec_doctor.hcl_scan import destinations
+        from hec_doctor.redact import escaped
 
+        try:
+            in_file = destinations(text)
+        except InputError as exc:
+            raise InputError(f"{escaped(path)}: {exc}") from None
         found = []
-        for destination in destinations(text):
-            label = f"{path}:{destination.line} {destination.address}"
+        for destination in in_file:
+            label = f"{escaped(path)}:{destination.line} {escaped(destination.address)}"
             if destination.value is None:
                 found.append(Item(label, None, f"destination_conf is interpolated "
                                                f"({destination.expression}): it can be checked "
@@ -65,9 +71,9 @@ def _items(path: str, text: str) -> list[Item]:
             else:
                 found.append(Item(label, destination.value))
         return found
-    from hec_doctor.commands.check import _lines
+    from hec_doctor.commands.check import target_lines
 
-    return [Item(origin, line) for origin, line in _lines(text.splitlines(True), path)]
+    return [Item(origin, line) for origin, line in target_lines(text, path)]
 
 
 def _lint_one(item: Item) -> Report:

@@ -27,7 +27,7 @@ def _listen(value: str) -> tuple[str, int]:
 
 @click.command()
 @click.argument("targets", nargs=-1, metavar="TARGET...")
-@click.option("--file", "target_file", type=click.File("r", encoding="utf-8"),
+@click.option("--file", "target_file", metavar="FILENAME",
               help="Read targets from FILE, one per line ('#' starts a comment).")
 @click.option("--interval", "interval_s", type=click.FloatRange(min=1), default=300,
               show_default=True, help="Seconds between rounds (each varies by up to 10%).")
@@ -82,12 +82,11 @@ def watch(targets: tuple[str, ...], target_file: Any, interval_s: float, listen:
 
     def write_textfile() -> None:
         if textfile is not None:
-            from prometheus_client import write_to_textfile
+            from hec_doctor.outfile import write_file
 
-            try:
-                write_to_textfile(textfile, metrics.registry)
-            except OSError as exc:
-                raise InputError(f"cannot write {textfile}: {exc.strerror}") from None
+            # As write_to_textfile would, but through a device, FIFO or symlink as a Unix
+            # tool writes, and with the umask's mode (prometheus_client's temp file is 0600).
+            write_file(textfile, metrics.exposition())
 
     watcher = Watcher(list(zip(names, parsed)), partial(run, options=options), failed_target,
                       metrics, concurrency=concurrency, after_round=write_textfile)

@@ -33,12 +33,25 @@ class Reply:
         body: at most the first 64 KiB of the body.
         secrets: what was sent with the request; a server may echo it back, so every text taken
             from the reply for a report (``echo``, ``shown``) has them redacted.
+        truncated: the body ended early: the connection closed, reset or stalled before the
+            message was complete (fewer bytes than ``Content-Length`` said, or a chunked body
+            without its last chunk). Such a reply proves nothing, whatever its first bytes say.
     """
 
     status: int
     headers: Mapping[str, str]
     body: bytes
     secrets: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    truncated: bool = False
+
+    @property
+    def truncation(self) -> str:
+        """How the body was cut short, for a report ("" when it was not)."""
+        if not self.truncated:
+            return ""
+        length = self.headers.get("content-length", "")
+        said = f" of the {length} that Content-Length announced" if length.isdigit() else ""
+        return f"the reply was cut short: {len(self.body)} bytes of body arrived{said}"
 
     def echo(self, text: str) -> str:
         """Text from this reply, fit for a report: secrets sent with the request redacted."""
@@ -143,7 +156,7 @@ def http_exchange(stream: TlsStream, method: str, target: str, headers: list[tup
     stream.exchanges += 1
     stream.send(outgoing, deadline)
     status, reply_headers, received = 0, {}, bytearray()
-    got_bytes = closed = False
+    got_bytes = closed = cut_short = bounded = False
     try:
         while True:
             event = connection.next_event()
@@ -153,6 +166,7 @@ def http_exchange(stream: TlsStream, method: str, target: str, headers: list[tup
                 except TransportError as exc:
                     stream.reusable = False
                     if status:  # the head arrived: keep what the body had so far
+                        cut_short = True
                         break
                     if exc.kind is Kind.RESET and not got_bytes:
                         raise TransportError(exc.kind, str(exc), before_reply=True) from None
@@ -176,13 +190,16 @@ def http_exchange(stream: TlsStream, method: str, target: str, headers: list[tup
                 received += event.data
                 if len(received) >= MAX_REPLY_BYTES:
                     stream.reusable = False  # the rest is left unread: never reuse
+                    bounded = True
                     break
             elif isinstance(event, (h11.EndOfMessage, h11.ConnectionClosed)):
                 break
     except h11.RemoteProtocolError as exc:
         stream.reusable = False
-        if status:
-            return Reply(status, reply_headers, bytes(received[:MAX_REPLY_BYTES]))
+        if status:  # the peer broke off the body ("peer closed connection without sending
+            # complete message body"): what arrived is kept, marked as cut short
+            return Reply(status, reply_headers, bytes(received[:MAX_REPLY_BYTES]),
+                         truncated=True)
         if closed:
             raise TransportError(Kind.EOF, "the server closed the connection without replying",
                                  before_reply=not got_bytes) from None
@@ -196,4 +213,5 @@ def http_exchange(stream: TlsStream, method: str, target: str, headers: list[tup
                              before_reply=not got_bytes)
     if connection.our_state is not h11.DONE or connection.their_state is not h11.DONE:
         stream.reusable = False
-    return Reply(status, reply_headers, bytes(received[:MAX_REPLY_BYTES]))
+        cut_short = cut_short or (not bounded and connection.their_state is h11.SEND_BODY)
+    return Reply(status, reply_headers, bytes(received[:MAX_REPLY_BYTES]), truncated=cut_short)
