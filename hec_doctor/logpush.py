@@ -22,10 +22,26 @@ def predict(results: Sequence[CheckResult], ctx: Context) -> LogpushPrediction:
     wins, as Go stops at the first failure) and ``ctx.facts.tls_verified`` once the chain was
     judged; everything else is read from the results.
     """
+    from dataclasses import replace
+
+    prediction = _predict(results, ctx)
+    if ctx.options.offline or (not prediction.basis and prediction.would_deliver is None):
+        return prediction
+    facts = ctx.facts.push
+    if facts is not None:
+        return replace(prediction, evidence=f"measured with Go {facts.go_version.removeprefix('go')}")
+    from hec_doctor.checks.push import why_predicted
+
+    return replace(prediction, evidence=f"predicted (no Go probe: {why_predicted(ctx)})")
+
+
+def _predict(results: Sequence[CheckResult], ctx: Context) -> LogpushPrediction:
     by_id = {r.id: r for r in results}
     offline = _offline(results)
     if offline is not None:
         return offline
+    if ctx.facts.push is not None:
+        return _measured(by_id, ctx)
     go_error = ctx.facts.go_error
     if go_error:
         return LogpushPrediction(
@@ -44,6 +60,54 @@ def predict(results: Sequence[CheckResult], ctx: Context) -> LogpushPrediction:
     if ctx.facts.tls_verified is None:
         return LogpushPrediction(basis="the live checks did not get far enough to tell")
     return _from_hec(by_id, ctx)
+
+
+def _measured(by_id: Mapping[str, CheckResult], ctx: Context) -> LogpushPrediction:
+    """The verdict from what the Go probe measured (``logpush.push``): what Go's client did is
+    what Logpush's does; the port's prediction only explains it."""
+    facts = ctx.facts.push
+    assert facts is not None
+    push = by_id["logpush.push"]
+    how = " with verification off (insecure-skip-verify)" if ctx.target.insecure_skip_verify \
+        else ""
+    if facts.go_error:
+        agrees = facts.go_error == ctx.facts.go_error
+        return LogpushPrediction(
+            would_deliver=False, predicted_error=facts.go_error,
+            legacy_error=ctx.facts.legacy_error if agrees else None,
+            basis="Go's HTTP client, pushing as Logpush does, failed with this error; Logpush "
+            "shows it inside the job's error_message"
+            + ("" if agrees else " (the ported verifier predicted "
+               + (f"'{ctx.facts.go_error}'" if ctx.facts.go_error else "no error")
+               + "; the measurement stands)"))
+    redirect = push.data.get("redirect")
+    if redirect:
+        both = push.detail.split(" hec-doctor did not")[0]
+        if redirect.get("method") != "POST":
+            # Either outcome loses the logs: no redirect followed is a failed push, and a
+            # followed 301/302/303 turns the POST into a GET without its body (Go's client.go,
+            # redirectBehavior).
+            return LogpushPrediction(would_deliver=False, basis=both + " Either way the logs "
+                                     "do not reach HEC: a followed 301, 302 or 303 becomes a "
+                                     "GET without the body.")
+        return LogpushPrediction(basis=both)
+    if ctx.target.token is None or ctx.target.token.unsendable:
+        return LogpushPrediction(basis=f"{push.summary}; the token was not judged: none was "
+                                 "pushed")
+    health = by_id.get("hec.health")
+    if push.status is Status.ERROR:
+        if health is not None and health.status is Status.FAIL:
+            return LogpushPrediction(would_deliver=False,
+                                     basis=f"the HEC health probe failed: {health.summary}")
+        return LogpushPrediction(basis=push.summary)
+    if push.status is not Status.PASS:
+        body = push.data.get("http_status")
+        token = by_id.get("hec.token")
+        reply = token.data.get("reply") if token is not None else None
+        return LogpushPrediction(
+            would_deliver=False, predicted_error=reply or (f"HTTP {body}" if body else None),
+            basis=push.summary)
+    return _after_token(by_id, ctx, how)
 
 
 def _offline(results: Sequence[CheckResult]) -> LogpushPrediction | None:

@@ -151,12 +151,16 @@ class LogpushPrediction:
         legacy_error: the text Go 1.14 and earlier gave for the same fault, where it differs
             (the FAQ quotes that older wording).
         basis: one line on what the prediction rests on and how certain it is.
+        evidence: how the verdict was reached: ``measured with Go 1.27.3`` (the Go probe
+            pushed), or ``predicted (no Go probe: <why>)`` (the ported verifier alone), or ""
+            where no live check ran.
     """
 
     would_deliver: bool | None = None
     predicted_error: str | None = None
     legacy_error: str | None = None
     basis: str = ""
+    evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -457,6 +461,8 @@ class Options:
         new_guid: the source of fresh channel GUIDs, injectable for tests.
         resolver: replaces the system resolver (host, port) -> addresses; tests inject one so no
             DNS query leaves the machine. It raises ``socket.gaierror`` as getaddrinfo does.
+        go_probe: measure the push with the Go probe where it is built (``logpush.push``);
+            False predicts with the ported verifier alone.
     """
 
     offline: bool = False
@@ -469,3 +475,4 @@ class Options:
     now: Callable[[], datetime] = _utc_now
     new_guid: Callable[[], str] = _new_guid
     resolver: Callable[[str, int], list[str]] | None = None
+    go_probe: bool = True

@@ -53,8 +53,11 @@ def run(target: Target, options: Options | None = None,
     ctx = Context(target=target, options=options)
     results: dict[str, CheckResult] = {}
     try:
+        wants_push = any(s.id == "logpush.push" for s in checks)
         for spec in checks:
             results[spec.id] = _run_one(spec, ctx, results)
+            if spec.id == "net.dns" and wants_push:
+                _start_push(ctx, results)
     finally:
         ctx.close()
     ordered = tuple(results[spec.id] for spec in checks)
@@ -70,6 +73,17 @@ def run(target: Target, options: Options | None = None,
     # secret that reached a field some other way, so it can never corrupt a word of the report.
     scrubbed: Report = scrub_value(report, target.secrets)  # type: ignore[assignment]
     return scrubbed
+
+
+def _start_push(ctx: Context, done: dict[str, CheckResult]) -> None:
+    """The Go probe's push starts once the name resolved, to run beside the other live checks,
+    dialled to the address hec-doctor's own lookup found (so no DNS query leaves but the one
+    the run makes, and a ``--resolve`` pin holds for Go too)."""
+    if all(done.get(r) is not None and done[r].status in GOOD
+           for r in ("dest.parse", "dest.scheme", "net.dns")) and not interrupted():
+        from hec_doctor.checks import push
+
+        push.start(ctx)
 
 
 # A target whose run was cut short by Ctrl-C, or never started because of one.

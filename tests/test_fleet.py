@@ -167,7 +167,9 @@ def test_live_fleet_against_lookalikes(hec_server_factory):
         broken.token, healthy.token), "--ca-file", healthy.ca_file, "--format", "json")
     reports = json.loads(result.stdout)["reports"]
     assert [r["logpush"]["would_deliver"] for r in reports] == [True, False]
-    assert healthy.server.connections == 1  # one connection per endpoint and address
+    # One connection per endpoint and address for the inspection and the HEC probes, and one
+    # for the push Go measures (its own client, as Logpush's).
+    assert healthy.server.connections == 2
 
 
 # --- JUnit --------------------------------------------------------------------------------

@@ -129,16 +129,28 @@ def _not_hec(tls: ssl.SSLSocket) -> None:
         tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
 
 
-@pytest.mark.parametrize(("handler", "reason"), [
-    (_close_after_tls, "closed the connection"), (_trickle, "no reply within"),
-    (_huge_head, "head exceeds 64 KiB"), (_not_hec, "not a HEC reply")])
-def test_no_proof_of_acceptance_is_never_would_deliver(loopback_pki, handler, reason):
+@pytest.mark.parametrize(("handler", "reason", "measured"), [
+    (_close_after_tls, "closed the connection", "EOF"),
+    (_trickle, "no reply within", "net/http: timeout awaiting response headers"),
+    # Go reads a reply head of up to 10 MB (Transport.MaxResponseHeaderBytes' default): it gets
+    # the 200, with no HEC body.
+    (_huge_head, "head exceeds 64 KiB", "HTTP 200"),
+    (_not_hec, "not a HEC reply", "hello")])
+@pytest.mark.parametrize("go_probe", [False, True], ids=["predicted", "measured"])
+def test_no_proof_of_acceptance_is_never_would_deliver(loopback_pki, handler, reason, measured,
+                                                        go_probe):
     with raw_server(tls_handler(loopback_pki["context"], handler)) as port:
         target = build_target(f"https://127.0.0.1:{port}/services/collector/raw",
                               token_flag=TOKEN)
-        report = run(target, Options(ca_file=loopback_pki["ca"], timeout_s=1))
+        report = run(target, Options(ca_file=loopback_pki["ca"], timeout_s=1,
+                                     go_probe=go_probe))
     assert report.logpush.would_deliver is False, report.logpush
-    assert reason in report.logpush.basis or reason in report.result("hec.token").summary
+    if go_probe:
+        assert report.logpush.evidence == "measured with Go 1.27.3"
+        assert report.logpush.predicted_error == measured, report.logpush
+    else:
+        assert report.logpush.evidence == "predicted (no Go probe: turned off (--no-go-probe))"
+        assert reason in report.logpush.basis or reason in report.result("hec.token").summary
 
 
 def test_empty_token_is_its_own_diagnosis():

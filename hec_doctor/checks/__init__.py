@@ -38,7 +38,7 @@ class _Family:
         return _live(self._module, name)
 
 
-dns, tcp, tls, hec = (_Family(name) for name in ("dns", "tcp", "tls", "hec"))
+dns, tcp, tls, hec, push = (_Family(name) for name in ("dns", "tcp", "tls", "hec", "push"))
 
 CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec("dest.parse", "Target", dest.check_parse),
@@ -77,4 +77,8 @@ CHECKS: tuple[CheckSpec, ...] = (
               requires=("hec.token",), live=True),
     CheckSpec("hec.addresses", "Every address behind the name", hec.check_addresses,
               requires=("tls.handshake",), live=True),
+    # Measured: the Go probe's push, sent when the live checks began (runner), judged last.
+    # Not gated on the port's verdicts: where they disagree, the measurement stands.
+    CheckSpec("logpush.push", "Logpush's push, measured with Go", push.check_push,
+              requires=("dest.parse", "dest.scheme"), live=True),
 )

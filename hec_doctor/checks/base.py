@@ -10,6 +10,7 @@ from hec_doctor.models import Options, Outcome
 from hec_doctor.target import Target
 
 if TYPE_CHECKING:  # the types only: a run that stays offline loads none of these
+    from hec_doctor.checks.push import PushFacts
     from hec_doctor.gox509 import CertPool, GoCert, Verdict
     from hec_doctor.net.dns import DnsFacts
     from hec_doctor.net.http import Reply, TlsStream
@@ -40,6 +41,8 @@ class Facts:
         silent_http: the server gave no HTTP reply, so later probes are not sent.
         server_refuses_go: the server would end Go's handshake (predicted, not seen: our own
             handshake offers more than Go's).
+        push_pending: the push sent to the Go probe when the live checks began (``push``).
+        push: what the Go probe measured, once ``logpush.push`` has read it.
     """
 
     guid: str | None = None
@@ -58,6 +61,8 @@ class Facts:
     event_reply: Reply | None = None
     silent_http: bool = False
     server_refuses_go: bool = False
+    push_pending: Any = None
+    push: PushFacts | None = None
 
     def record_go_error(self, text: str) -> None:
         """Keep the first error Go would report; later ones never show (Go stops there)."""

@@ -239,15 +239,32 @@ def check_token_reply(ctx: Context) -> Outcome:
     if ctx.facts.silent_http:
         return Outcome(Status.SKIP, "not run: the server gave no HTTP reply to hec.health, "
                        "so the token was not sent")
-    # No channel on purpose: an indexer-acknowledgement token answers code 10, so this one
-    # request proves the token and reveals useACK at once.
     path = token_path(ctx)
-    reply = _probe(ctx, "POST", path, authorization=token.authorization)
-    if isinstance(reply, Outcome):
-        return reply
+    from hec_doctor.checks import push
+
+    facts = push.measured(ctx)
+    if facts is not None and facts.go_error:
+        return Outcome(Status.SKIP, "not sent by hec-doctor: Go's client failed before HEC "
+                       f"answered ({facts.go_error}; see logpush.push)")
+    if facts is not None and facts.status:
+        # The Go probe's push carried the token: its reply is the answer, and the token
+        # travelled once, as Logpush sends it.
+        reply = push.reply_of(facts, ctx.target.secrets)
+        measured = f" Measured: Go {facts.go_version.removeprefix('go')}'s push carried it."
+    else:
+        # No channel on purpose: an indexer-acknowledgement token answers code 10, so this one
+        # request proves the token and reveals useACK at once.
+        reply = _probe(ctx, "POST", path, authorization=token.authorization)
+        if isinstance(reply, Outcome):
+            return reply
+        measured = ""
     ctx.facts.token_reply = reply
     sent_unverified = not ctx.facts.tls_verified
     outcome = evaluate_token_reply(reply, sent_unverified)
+    if measured:
+        outcome = Outcome(outcome.status, outcome.summary,
+                          (outcome.detail + measured).strip(), outcome.remediation,
+                          data=outcome.data)
     also = [_also_tested(ctx, extra, path) for extra in ctx.target.extra_tokens]
     if not also:
         return outcome

@@ -56,7 +56,8 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, workers:
           offline: bool,
           token_flag: str | None, skip_verify: bool | None, strict: bool, fmt: str,
           output: str | None, color: str, ca_file: str | None, resolve: tuple[Any, ...],
-          timeout_s: float, expiry_warn_days: int, send_event: bool, event_file: Any,
+          timeout_s: float, go_probe: bool, expiry_warn_days: int, send_event: bool,
+          event_file: Any,
           cloudflare_validate: bool, zone_id: str | None, account_id: str | None,
           api_base: str | None, api_ca_file: str | None) -> int:
     """Check each TARGET: a HEC URL, a Logpush destination_conf (splunk://...), or host[:port].
@@ -87,7 +88,8 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, workers:
     event = event_file.read(1_000_001) if event_file is not None else None
     if event is not None and (len(event) > 1_000_000 or not event.strip()):
         raise click.BadParameter("the event file must hold 1 byte to 1 MB", param_hint="--event-file")
-    options = Options(offline=offline, timeout_s=timeout_s, ca_file=ca_file, resolve=resolve,
+    options = Options(offline=offline, timeout_s=timeout_s, go_probe=go_probe, ca_file=ca_file,
+                      resolve=resolve,
                       expiry_warn_days=expiry_warn_days, send_event=send_event or event is not None,
                       event=event)
     from functools import partial

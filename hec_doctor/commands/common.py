@@ -288,6 +288,10 @@ def live_options(command: Any) -> Any:
         click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1, max=300),
                      default=DEFAULT_TIMEOUT_S, show_default=True,
                      help="Seconds allowed for each network step."),
+        click.option("--go-probe/--no-go-probe", "go_probe", default=True, show_default=True,
+                     help="Measure the push with Go's own client (the Go probe built with "
+                          "hec-doctor); --no-go-probe predicts with the ported verifier "
+                          "alone."),
     )):
         command = option(command)
     return command

@@ -37,7 +37,7 @@ from hec_doctor.spec import CLOUDFLARE_API_BASE
 def job(source: str | None, zone_id: str | None, account_id: str | None, api_base: str,
         api_ca_file: str | None, live: bool, concurrency: int, strict: bool, fmt: str,
         output: str | None, color: str, ca_file: str | None, resolve: tuple[Any, ...],
-        timeout_s: float) -> int:
+        timeout_s: float, go_probe: bool) -> int:
     """Explain Logpush jobs: one job, a list, or the API's envelope, from FILE or - (stdin).
 
     Each job gets: enabled or not (and by whom it was disabled), old v1 or current, dataset and
@@ -62,7 +62,7 @@ def job(source: str | None, zone_id: str | None, account_id: str | None, api_bas
         from hec_doctor.trust import load_roots
 
         load_roots(ca_file)
-    options = Options(timeout_s=timeout_s, ca_file=ca_file, resolve=resolve)
+    options = Options(timeout_s=timeout_s, ca_file=ca_file, resolve=resolve, go_probe=go_probe)
 
     def work(one: Any) -> Any:
         return check_job(one, options, live=live, scope=scope)

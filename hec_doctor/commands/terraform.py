@@ -27,7 +27,7 @@ MAX_PLAN_BYTES = 200_000_000
 @live_options
 def terraform(plan_file: str, live: bool, concurrency: int, strict: bool, fmt: str,
               output: str | None, color: str, ca_file: str | None, resolve: tuple[Any, ...],
-              timeout_s: float) -> int:
+              timeout_s: float, go_probe: bool) -> int:
     """Check every cloudflare_logpush_job a Terraform plan creates, updates or replaces.
 
     PLAN.json is `terraform show -json tfplan` (or - for stdin); the Cloudflare provider's 5.x
@@ -52,7 +52,7 @@ def terraform(plan_file: str, live: bool, concurrency: int, strict: bool, fmt: s
         from hec_doctor.trust import load_roots
 
         load_roots(ca_file)
-    options = Options(timeout_s=timeout_s, ca_file=ca_file, resolve=resolve)
+    options = Options(timeout_s=timeout_s, ca_file=ca_file, resolve=resolve, go_probe=go_probe)
 
     def work(one: Any) -> Any:
         return check_planned_job(one, options, live=live)

@@ -44,7 +44,7 @@ def _listen(value: str) -> tuple[str, int]:
 @expiry_option
 def watch(targets: tuple[str, ...], target_file: Any, interval_s: float, listen: str,
           once: bool, textfile: str | None, token_flag: str | None, concurrency: int,
-          ca_file: str | None, resolve: tuple[Any, ...], timeout_s: float,
+          ca_file: str | None, resolve: tuple[Any, ...], timeout_s: float, go_probe: bool,
           expiry_warn_days: int) -> int:
     """Run the live checks on each TARGET every --interval seconds and serve the results as
     Prometheus metrics on --listen (http://HOST:PORT/metrics).
@@ -76,7 +76,7 @@ def watch(targets: tuple[str, ...], target_file: Any, interval_s: float, listen:
     host_port = None if once else _listen(listen)
     names = target_names([(t.destination.host, t.destination.effective_port,
                            t.destination.path) for t in parsed])
-    options = Options(timeout_s=timeout_s, ca_file=ca_file, resolve=resolve,
+    options = Options(timeout_s=timeout_s, ca_file=ca_file, resolve=resolve, go_probe=go_probe,
                       expiry_warn_days=expiry_warn_days)
     metrics = Metrics()
 

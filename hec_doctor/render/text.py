@@ -105,6 +105,8 @@ def _logpush_lines(report: Report) -> list[str]:
     else:
         head = "Logpush: would NOT deliver"
     lines = ["", head + (f" ({logpush.basis})" if logpush.basis else "")]
+    if logpush.evidence:
+        lines.append(f"  {logpush.evidence}")
     if logpush.predicted_error:
         lines.append(f"  predicted error: {logpush.predicted_error}")
     if logpush.legacy_error:

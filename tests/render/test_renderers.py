@@ -36,7 +36,7 @@ def test_render_json_shape_is_the_documented_schema():
     assert list(document["checks"][0]) == ["id", "title", "status", "summary", "detail",
                                            "remediation", "duration_ms", "data"]
     assert list(document["logpush"]) == ["would_deliver", "predicted_error", "legacy_error",
-                                         "basis"]
+                                         "basis", "evidence"]
     assert document["verdict"] == "fail"
 
 

@@ -1,0 +1,3 @@
+module hecdoctor/goprobe
+
+go 1.27

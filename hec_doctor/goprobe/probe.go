@@ -1,0 +1,296 @@
+// hec-doctor-goprobe: pushes to a destination as Cloudflare Logpush's pusher does, with Go's own
+// crypto/tls and net/http, and reports what happened as facts for hec-doctor to judge.
+//
+// One process serves many targets: a JSON request per line on stdin, a JSON result per line on
+// stdout (in completion order, matched by id), each request on its own goroutine with its own
+// transport. It never follows a redirect: it reports what Go's client would do instead
+// (CheckRedirect sees the next request as Go built it, Authorization header included or not).
+// It sends nothing but the request it is given, to the URL it is given, over TLS only.
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The most of a reply's body that is read and reported.
+const maxBody = 64 * 1024
+
+type request struct {
+	ID                 int64             `json:"id"`
+	URL                string            `json:"url"`
+	Method             string            `json:"method"`
+	Dial               string            `json:"dial"`
+	Roots              string            `json:"roots"`
+	InsecureSkipVerify bool              `json:"insecure_skip_verify"`
+	TimeoutS           float64           `json:"timeout_s"`
+	Headers            map[string]string `json:"headers"`
+	Body               string            `json:"body"`
+	Now                string            `json:"now"`
+}
+
+type tlsFacts struct {
+	Version          string   `json:"version"`
+	CipherSuite      string   `json:"cipher_suite"`
+	Group            string   `json:"group"`
+	ALPN             string   `json:"alpn"`
+	ServerName       string   `json:"server_name"`
+	PeerCertificates []string `json:"peer_certificates"`
+}
+
+type httpFacts struct {
+	Status    int               `json:"status"`
+	Proto     string            `json:"proto"`
+	Headers   map[string]string `json:"headers"`
+	Body      string            `json:"body"`
+	BodyBytes int               `json:"body_bytes"`
+	Truncated bool              `json:"truncated"`
+	ReadError string            `json:"read_error,omitempty"`
+	Bounded   bool              `json:"bounded"`
+}
+
+type redirectFacts struct {
+	Status             int    `json:"status"`
+	Location           string `json:"location"`
+	Method             string `json:"method"`
+	URL                string `json:"url"`
+	SendsAuthorization bool   `json:"sends_authorization"`
+	ResendsBody        bool   `json:"resends_body"`
+}
+
+type result struct {
+	ID         int64              `json:"id"`
+	GoVersion  string             `json:"go_version"`
+	Error      string             `json:"error,omitempty"`
+	ErrorInner string             `json:"error_inner,omitempty"`
+	Phases     map[string]float64 `json:"phases"`
+	TLS        *tlsFacts          `json:"tls,omitempty"`
+	HTTP       *httpFacts         `json:"http,omitempty"`
+	Redirect   *redirectFacts     `json:"redirect,omitempty"`
+	RemoteAddr string             `json:"remote_addr,omitempty"`
+}
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "version" {
+		fmt.Println(runtime.Version())
+		return
+	}
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 1<<20), 16<<20)
+	out := json.NewEncoder(os.Stdout)
+	var lock sync.Mutex
+	var pending sync.WaitGroup
+	for in.Scan() {
+		var req request
+		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
+			lock.Lock()
+			out.Encode(result{ID: -1, GoVersion: runtime.Version(), Error: "bad request: " + err.Error()})
+			lock.Unlock()
+			continue
+		}
+		pending.Add(1)
+		go func(req request) {
+			defer pending.Done()
+			res := push(req)
+			lock.Lock()
+			out.Encode(res)
+			lock.Unlock()
+		}(req)
+	}
+	pending.Wait()
+}
+
+func push(req request) (res result) {
+	res = result{ID: req.ID, GoVersion: runtime.Version(), Phases: map[string]float64{}}
+	if !strings.HasPrefix(req.URL, "https://") {
+		res.Error = "refused: the probe speaks HTTPS only"
+		return
+	}
+	timeout := time.Duration(req.TimeoutS * float64(time.Second))
+	if timeout <= 0 {
+		timeout = 5 * time.Second
+	}
+	config := &tls.Config{InsecureSkipVerify: req.InsecureSkipVerify}
+	if req.Roots != "" {
+		pool := x509.NewCertPool()
+		pem, err := os.ReadFile(req.Roots)
+		if err != nil || !pool.AppendCertsFromPEM(pem) {
+			res.Error = "refused: cannot read the roots in " + req.Roots
+			return
+		}
+		config.RootCAs = pool
+	}
+	if req.Now != "" {
+		if now, err := time.Parse(time.RFC3339, req.Now); err == nil {
+			config.Time = func() time.Time { return now }
+		}
+	}
+	dialer := &net.Dialer{Timeout: timeout}
+	transport := &http.Transport{
+		TLSClientConfig:       config,
+		TLSHandshakeTimeout:   timeout,
+		ResponseHeaderTimeout: timeout,
+		DisableKeepAlives:     true,
+		// The pusher speaks HTTP/2 where the server offers it: Cloudflare's WAF rule for Logpush
+		// matches the user agent Go sends over HTTP/2, "Go-http-client/2.0".
+		ForceAttemptHTTP2: true,
+		Proxy:             nil,
+		DialContext: func(ctx context.Context, network, address string) (net.Conn, error) {
+			if req.Dial != "" {
+				address = req.Dial
+			}
+			return dialer.DialContext(ctx, network, address)
+		},
+	}
+	defer transport.CloseIdleConnections()
+	client := &http.Client{
+		Transport: transport,
+		Timeout:   3 * timeout,
+		CheckRedirect: func(next *http.Request, via []*http.Request) error {
+			// Go built the request it would send next: report it, never send it.
+			res.Redirect = &redirectFacts{
+				Status:             next.Response.StatusCode,
+				Location:           next.Response.Header.Get("Location"),
+				Method:             next.Method,
+				URL:                next.URL.String(),
+				SendsAuthorization: next.Header.Get("Authorization") != "",
+				ResendsBody:        next.Method == "POST" && next.GetBody != nil,
+			}
+			return http.ErrUseLastResponse
+		},
+	}
+	method := req.Method
+	if method == "" {
+		method = "POST"
+	}
+	started := time.Now()
+	// Trace callbacks run on the transport's goroutines (several at once while Go dials more
+	// than one address): every write to the result is under this lock.
+	var mu sync.Mutex
+	mark := func(phase string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if _, seen := res.Phases[phase]; !seen {
+			res.Phases[phase] = time.Since(started).Seconds()
+		}
+	}
+	trace := &httptrace.ClientTrace{
+		DNSDone:           func(httptrace.DNSDoneInfo) { mark("dns_done") },
+		ConnectDone:       func(string, string, error) { mark("connect_done") },
+		TLSHandshakeStart: func() { mark("tls_start") },
+		TLSHandshakeDone: func(state tls.ConnectionState, err error) {
+			mark("tls_done")
+			if len(state.PeerCertificates) > 0 || state.Version != 0 {
+				mu.Lock()
+				res.TLS = describe(state)
+				mu.Unlock()
+			}
+		},
+		GotConn: func(info httptrace.GotConnInfo) {
+			mu.Lock()
+			res.RemoteAddr = info.Conn.RemoteAddr().String()
+			mu.Unlock()
+		},
+		WroteRequest:         func(httptrace.WroteRequestInfo) { mark("wrote_request") },
+		GotFirstResponseByte: func() { mark("first_byte") },
+	}
+	var body io.Reader = http.NoBody
+	if req.Body != "" {
+		body = strings.NewReader(req.Body)
+	}
+	// The body has its own step's time once the head arrived (as every step has): a server that
+	// sends a head and then holds the connection open ends the read, reported as cut short.
+	ctx, cancel := context.WithCancel(httptrace.WithClientTrace(context.Background(), trace))
+	defer cancel()
+	outgoing, err := http.NewRequestWithContext(ctx, method, req.URL, body)
+	if err != nil {
+		res.Error = err.Error()
+		return
+	}
+	for name, value := range req.Headers {
+		outgoing.Header.Set(name, value)
+	}
+	reply, err := client.Do(outgoing)
+	mu.Lock()
+	defer mu.Unlock()
+	res.Phases["total"] = time.Since(started).Seconds()
+	if err != nil {
+		res.Error = err.Error()
+		var urlError *url.Error
+		if errors.As(err, &urlError) {
+			res.ErrorInner = urlError.Err.Error()
+		}
+		var verify *tls.CertificateVerificationError
+		if errors.As(err, &verify) && res.TLS == nil {
+			res.TLS = &tlsFacts{}
+		}
+		if errors.As(err, &verify) {
+			res.TLS.PeerCertificates = encode(verify.UnverifiedCertificates)
+		}
+		return
+	}
+	defer reply.Body.Close()
+	bodyTimer := time.AfterFunc(timeout, cancel)
+	defer bodyTimer.Stop()
+	facts := &httpFacts{Status: reply.StatusCode, Proto: reply.Proto, Headers: map[string]string{}}
+	for name := range reply.Header {
+		facts.Headers[strings.ToLower(name)] = reply.Header.Get(name)
+	}
+	data, readErr := io.ReadAll(io.LimitReader(reply.Body, maxBody+1))
+	if len(data) > maxBody {
+		data, facts.Bounded = data[:maxBody], true
+	}
+	if readErr != nil {
+		facts.ReadError = readErr.Error()
+		facts.Truncated = true
+	}
+	facts.Body, facts.BodyBytes = string(data), len(data)
+	res.HTTP = facts
+	res.Phases["total"] = time.Since(started).Seconds()
+	if reply.TLS != nil && res.TLS == nil {
+		res.TLS = describe(*reply.TLS)
+	}
+	return
+}
+
+func describe(state tls.ConnectionState) *tlsFacts {
+	facts := &tlsFacts{
+		Version:          tls.VersionName(state.Version),
+		CipherSuite:      tls.CipherSuiteName(state.CipherSuite),
+		ALPN:             state.NegotiatedProtocol,
+		ServerName:       state.ServerName,
+		PeerCertificates: encode(state.PeerCertificates),
+	}
+	if state.CurveID != 0 {
+		facts.Group = state.CurveID.String()
+	}
+	if state.Version == 0 {
+		facts.Version = ""
+		facts.CipherSuite = ""
+	}
+	return facts
+}
+
+func encode(chain []*x509.Certificate) []string {
+	out := make([]string, 0, len(chain))
+	for _, cert := range chain {
+		out = append(out, base64.StdEncoding.EncodeToString(cert.Raw))
+	}
+	return out
+}
