@@ -23,8 +23,9 @@ class BuildPyWithGoProbe(build_py):
     def run(self) -> None:
         super().run()
         # An editable install runs from the source tree: the probe goes beside its source.
-        where = (Path("hec_doctor") if getattr(self, "editable_mode", False)
-                 else Path(self.build_lib) / "hec_doctor")
+        where = (Path(__file__).resolve().parent / "hec_doctor"
+                 if getattr(self, "editable_mode", False)
+                 else Path(self.build_lib).resolve() / "hec_doctor")
         problem = _builder().build(where / "goprobe" / "bin")
         self.announce(f"hec-doctor Go probe: {problem or 'built'}", level=2)
 

@@ -56,6 +56,7 @@ def find_go() -> tuple[str | None, str]:
 def build(destination: Path) -> str:
     """Build the probe into ``destination``; returns "" or why it could not be built (the
     reason is also written beside it, for the reports to say)."""
+    destination = destination.resolve()
     destination.mkdir(parents=True, exist_ok=True)
     note = destination / FAILED_NOTE
     go, why = find_go()
