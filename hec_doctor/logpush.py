@@ -174,6 +174,15 @@ def _after_token(by_id: Mapping[str, CheckResult], ctx: Context, how: str) -> Lo
             would_deliver=False,
             predicted_error=event.data.get("reply") or (f"HTTP {status}" if status else None),
             basis=f"HEC refused the Logpush-shaped event: {event.summary}")
+    if health is not None and health.status is Status.FAIL and health.data.get("code") is None:
+        # Not HEC's own word on its health (a 404, a proxy's page): Logpush never asks the health
+        # endpoint, and the raw endpoint it pushes to accepted the token.
+        whose = ("the token Logpush sends" if ctx.target.token is not None
+                 and ctx.target.token.in_destination else "the token")
+        return LogpushPrediction(
+            would_deliver=True,
+            basis=f"HEC accepts {whose} on the raw endpoint; the health endpoint is not HEC's "
+            f"here ({health.summary}), which Logpush never uses")
     if health is not None and health.status is Status.FAIL:
         return LogpushPrediction(
             basis=f"HEC accepted the token, but its health endpoint said: {health.summary}; "

@@ -2,7 +2,8 @@
 the rules of Go's crypto/x509 and crypto/tls, each served on loopback and checked two ways: by
 a real Go client (a module built with the toolchain's own go line) and by hec-doctor. The text
 Go prints must be hec-doctor's ``logpush.predicted_error`` letter for letter ("OK" when Go
-accepts and hec-doctor predicts no error).
+accepts and hec-doctor predicts no error). The report's error is measured by the Go probe; the
+ported verifier's own prediction, kept beside it, must be the same text in every scenario.
 
 Classes: name constraints, certificate policies, parse-time rejections, key and algorithm
 floors, what Go offers in the handshake, host matching, and chain causes.
@@ -644,7 +645,14 @@ def test_go_and_hec_doctor_agree(go_client, tmp_path, name):
         report = check_live(case.host, port, str(ca))
     errors = [c for c in report.checks if c.status.value == "error"]
     assert not errors, errors
+    # The report shows the measurement (the Go probe), which must be what a separate Go client
+    # says; and the port's prediction must be the same text: where the two disagree, the
+    # report shows the measurement and this test fails.
+    push = report.result("logpush.push")
+    assert report.logpush.evidence == "measured with Go 1.27.3", push
     assert go == (report.logpush.predicted_error or "OK"), report.logpush
+    assert push.data["port_error"] == push.data["go_error"], push.data
+    assert push.data["agrees_with_port"] is True
 
 
 # --- the cause named right (hec-doctor's own words; Go's are checked above) -----------------

@@ -214,4 +214,20 @@ def http_exchange(stream: TlsStream, method: str, target: str, headers: list[tup
     if connection.our_state is not h11.DONE or connection.their_state is not h11.DONE:
         stream.reusable = False
         cut_short = cut_short or (not bounded and connection.their_state is h11.SEND_BODY)
-    return Reply(status, reply_headers, bytes(received[:MAX_REPLY_BYTES]), truncated=cut_short)
+    return Reply(status, reply_headers, decoded_body(reply_headers, bytes(received[:MAX_REPLY_BYTES])),
+                 truncated=cut_short)
+
+
+def decoded_body(headers: Mapping[str, str], body: bytes) -> bytes:
+    """The body as sent, unzipped when the server gzip-encoded it without being asked (the
+    probes send no Accept-Encoding; Go's client asks for gzip and unzips, so a Logpush push
+    reads such a reply fine). At most ``MAX_REPLY_BYTES`` come out; a body that does not unzip
+    stays as it came."""
+    if headers.get("content-encoding", "").strip().lower() != "gzip" or not body:
+        return body
+    import zlib
+
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, MAX_REPLY_BYTES)
+    except zlib.error:
+        return body
