@@ -210,6 +210,9 @@ def fleets(env: dict[str, object], folder: Path, sizes: list[int], pusher: str |
         if pusher:
             seconds, _ = whole_process([pusher, ca_file, token, str(listing), "32"])
             record(f"{count} targets: peer Go pusher, 32 at once", f"{seconds:.2f} s", "-", True)
+            ratio = ours / seconds
+            record(f"{count} targets: hec-doctor / Go pusher", f"{ratio:.2f}x",
+                   "<= 1.5x" if count >= 3000 else "-", ratio <= 1.5 or count < 3000)
     if not curl:
         print("peer curl: not installed, skipped")
     if 200 in per_target:
@@ -217,6 +220,79 @@ def fleets(env: dict[str, object], folder: Path, sizes: list[int], pusher: str |
             ratio = per_target[count] / per_target[200]
             record(f"time per target, {count} vs 200", f"{ratio:.2f}x", "<= 1.2x",
                    ratio <= 1.2)
+
+
+@contextlib.contextmanager
+def delaying_relay(backend_port: int, delay_s: float) -> Iterator[int]:
+    """A TCP relay on loopback that holds every chunk ``delay_s`` before passing it on, each
+    way: a link with that one-way latency (tc's netem is not in every kernel)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    stop = threading.Event()
+
+    def pipe(source: socket.socket, sink: socket.socket) -> None:
+        import queue
+
+        chunks: queue.Queue[tuple[float, bytes]] = queue.Queue()
+
+        def deliver() -> None:
+            while True:
+                due, data = chunks.get()
+                time.sleep(max(0.0, due - time.monotonic()))
+                if not data:
+                    with contextlib.suppress(OSError):
+                        sink.shutdown(socket.SHUT_WR)
+                    return
+                with contextlib.suppress(OSError):
+                    sink.sendall(data)
+
+        threading.Thread(target=deliver, daemon=True).start()
+        while True:
+            try:
+                data = source.recv(65536)
+            except OSError:
+                data = b""
+            chunks.put((time.monotonic() + delay_s, data))
+            if not data:
+                return
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                continue
+            upstream = socket.create_connection(("127.0.0.1", backend_port))
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=pipe, args=(a, b), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(1)
+        listener.close()
+
+
+def round_trips(env: dict[str, object], runs: int) -> None:
+    """What measuring with Go adds to one healthy check, in round trips of a slow link: the
+    same check with and without the Go probe, through a relay adding 20 ms each way."""
+    server = env["servers"]["healthy"]  # type: ignore[index]
+    rtt = 0.040
+    with delaying_relay(server.port, rtt / 2) as port:
+        target = f"{url(port)}?channel={uuid.uuid4()}"
+        base = hec_doctor() + ["check", target, "--token", str(env["token"]), "--ca-file",
+                               str(env["ca_file"])]
+        with_probe = median_wall(base, runs)
+        without = median_wall(base + ["--no-go-probe"], runs)
+    extra = (with_probe - without) / rtt
+    record("one check on a 40 ms RTT link, Go probe", f"{with_probe * 1000:.0f} ms", "-", True)
+    record("one check on a 40 ms RTT link, port only", f"{without * 1000:.0f} ms", "-", True)
+    record("round trips the Go probe adds", f"{extra:.1f}", "<= 1", extra <= 1)
 
 
 def silent(timeout_s: float) -> None:
@@ -270,6 +346,7 @@ def main() -> int:
         if pusher is None:
             print("peer Go client: no Go toolchain, skipped")
         startup(env, Path(folder), runs, pusher)
+        round_trips(env, max(3, runs // 3))
         fleets(env, Path(folder), sizes, pusher)
     silent(2.0)
     missed = [row for row in ROWS if not row[3]]
