@@ -19,6 +19,7 @@ from hec_doctor.message_catalog import (
     CLASSES,
     CLOUDFLARE_API,
     GO,
+    TLS_ALERTS,
     VALIDATION,
     MessageClass,
     Wording,
@@ -240,6 +241,16 @@ def _reads(cls: MessageClass, found: re.Match[str]) -> bool:
 def _explained(message: str, unwrapped: Unwrapped, cls: MessageClass, found: re.Match[str],
                wording: Wording | None, splunk: bool) -> Explanation:
     details = [(k, v) for k, v in found.groupdict().items() if v is not None]
+    # A message naming the destination's kind ("error uploading to https: ...") is about that
+    # kind, whatever the caller assumed: a Splunk destination_conf's scheme is splunk.
+    named = found.groupdict().get("scheme")
+    if named and named.lower() != "splunk":
+        splunk = False
+    alert = found.groupdict().get("alert")
+    if alert and cls.id == "tls.remote-alert":
+        meaning = TLS_ALERTS.get(alert.strip().lower())
+        if meaning is not None:
+            details.append(("alert_meaning", meaning))
     cause = cls.cause if splunk or not cls.cause_any else cls.cause_any
     fix = cls.fix if splunk or not cls.fix_any else cls.fix_any
     code = _hec_code(cls, found)

@@ -104,6 +104,45 @@ _TLS = TLS_VERIFY_PREFIX
 _PY = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
 _RUBY = "SSL_connect returned=1 errno=0 peeraddr=203.0.113.7:8088 state=error: "
 
+# What each TLS alert a server may send means for a client such as Logpush's, by the alert's
+# text as Go prints it (crypto/tls alert.go, Go 1.27; meanings from RFC 8446 section 6.2 and
+# RFC 5246 section 7.2.2).
+TLS_ALERTS: dict[str, str] = {
+    "close notify": "the server closed the TLS connection",
+    "unexpected message": "the server got a message it did not expect (a protocol mismatch)",
+    "bad record mac": "a record failed its integrity check (corruption, or a middlebox)",
+    "record overflow": "a record was too long",
+    "handshake failure": "the server found no parameters to agree on (group, cipher suite, "
+                         "signature algorithm), or wants a client certificate",
+    "bad certificate": "the server rejected a client certificate",
+    "unsupported certificate": "the server does not support the client certificate's type",
+    "revoked certificate": "a client certificate was revoked",
+    "expired certificate": "a client certificate expired",
+    "unknown certificate": "the server could not use a client certificate",
+    "illegal parameter": "a handshake field was out of range or inconsistent",
+    "unknown certificate authority": "the server does not trust the client certificate's CA",
+    "access denied": "the server refused the client (an access rule)",
+    "error decoding message": "the server could not parse a handshake message",
+    "error decrypting message": "a handshake cryptographic operation failed",
+    "protocol version not supported": "no TLS version in common (the server wants one Go "
+                                      "does not offer, or the reverse)",
+    "insufficient security level": "the server wants stronger parameters than offered",
+    "internal error": "the server failed internally (not the client's fault)",
+    "inappropriate fallback": "a version downgrade the server refused",
+    "user canceled": "the server gave up on the handshake",
+    "no renegotiation": "the server refused a renegotiation",
+    "missing extension": "the server needs an extension the hello lacked",
+    "unsupported extension": "the server got an extension it did not offer",
+    "unrecognized name": "the server knows no certificate for the host name sent as SNI",
+    "bad certificate status response": "an OCSP status was invalid",
+    "unknown psk identity": "a pre-shared key was unknown",
+    "certificate required": "the server wants a client certificate (mutual TLS), which "
+                            "Logpush never sends",
+    "no application protocol": "no ALPN protocol in common (the server wants one Go did not "
+                               "offer)",
+    "encrypted client hello required": "the server wants Encrypted Client Hello",
+}
+
 CLASSES: tuple[MessageClass, ...] = (
     # --- Cloudflare's own errors (API, destination validation) --------------------------------
     MessageClass(
@@ -274,17 +313,39 @@ CLASSES: tuple[MessageClass, ...] = (
                     "certificate)", "ruby/openssl ossl_ssl.c"),
         )),
     MessageClass(
-        "tls.expired", r"x509: certificate has expired or is not yet valid",
-        "expired (or not yet valid) certificate",
-        "The certificate's validity period does not include the current time.",
+        "tls.not-yet-valid", r"x509: certificate has expired or is not yet valid: current time "
+        r"(?P<now>\S+) is before (?P<not_before>\S+)", "certificate not yet valid",
+        "Go's text says 'is before': the current time is before the certificate's notBefore. "
+        "Either the certificate was issued for the future (a notBefore set ahead, a CA whose "
+        "clock runs fast), or the clock that judged it runs slow.",
+        "Check the certificate's notBefore (openssl x509 -noout -startdate) against the real "
+        "time: if the certificate starts in the future, reissue it with a notBefore in the past; "
+        "if the checking clock is wrong, fix its time (NTP).",
+        _TLS + "x509: certificate has expired or is not yet valid: current time "
+        "2026-11-27T12:00:00Z is before 2026-12-01T00:00:00Z", "Go crypto/x509 verify.go "
+        "(CertificateInvalidError, Expired: 'current time %s is before %s')",
+        wordings=(
+            Wording("OpenSSL", r"certificate is not yet valid",
+                    "curl: (60) SSL certificate problem: certificate is not yet valid",
+                    "OpenSSL x509_txt.c"),
+            Wording("Java", r"CertificateNotYetValidException",
+                    "java.security.cert.CertificateNotYetValidException: NotBefore: Tue Dec 01 "
+                    "00:00:00 UTC 2026", "OpenJDK X509CertImpl.checkValidity"),
+        )),
+    MessageClass(
+        "tls.expired", r"x509: certificate has expired or is not yet valid(?:: current time "
+        r"(?P<now>\S+) is after (?P<not_after>\S+))?",
+        "expired certificate",
+        "The certificate's notAfter has passed (Go's text says 'is after'; without the times, "
+        "the text alone cannot tell expired from not yet valid).",
         "Renew the certificate and restart splunkd (or the load balancer serving it).",
         _TLS + "x509: certificate has expired or is not yet valid: current time "
         "2026-11-27T12:00:00Z is after 2026-11-01T00:00:00Z", "Go",
         fix_any="Renew the certificate on the endpoint.", wordings=(
-            Wording("OpenSSL", r"certificate has expired|certificate is not yet valid",
+            Wording("OpenSSL", r"certificate has expired",
                     "curl: (60) SSL certificate problem: certificate has expired",
                     "OpenSSL x509_txt.c; curl lib/vtls/openssl.c"),
-            Wording("Java", r"CertificateExpiredException|CertificateNotYetValidException",
+            Wording("Java", r"CertificateExpiredException",
                     "java.security.cert.CertificateExpiredException: NotAfter: Sun Nov 01 "
                     "00:00:00 UTC 2026", "OpenJDK X509CertImpl.checkValidity"),
         )),
@@ -346,6 +407,80 @@ CLASSES: tuple[MessageClass, ...] = (
                     "protocol_version", "OpenJDK Alert.java"),
         )),
     MessageClass(
+        "tls.unrecognized-name", r"tls: unrecognized name", "server does not know the host name",
+        "The server answered the TLS hello with the unrecognized_name alert: no certificate or "
+        "virtual host of it is configured for the host name Logpush sent as SNI (the host of "
+        "the destination_conf).",
+        "Configure the load balancer or server for this host name (a listener or SNI rule, a "
+        "certificate naming it), or use the host name it serves.",
+        "remote error: tls: unrecognized name", "Go crypto/tls alert.go (alertUnrecognizedName)",
+        fix_any="Configure the endpoint for this host name, or use the one it serves."),
+    MessageClass(
+        "tls.handshake-failure", r"tls: handshake failure", "server refused the handshake",
+        "The server ended the handshake with the handshake_failure alert: it found nothing to "
+        "agree on with Go's hello. The causes: no common key exchange group (a server limited "
+        "to ffdhe or X448, which Go never offers), no common cipher suite or signature "
+        "algorithm (a server allowing only old ones Go dropped), a certificate of a kind Go "
+        "does not ask for, or a client certificate required (TLS 1.2).",
+        "Run hec-doctor check on the destination: it pushes with Go's own client and, where the "
+        "ported handshake succeeds while Go's fails, the difference is in what Go offers (the "
+        "report names TLS version, group and cipher). Allow X25519 or P-256, and ECDHE with "
+        "AES-GCM or ChaCha20 on the HEC or its load balancer.",
+        "remote error: tls: handshake failure", "Go crypto/tls alert.go (alertHandshakeFailure)",
+        fix_any="Allow X25519 or P-256 key exchange and ECDHE with AES-GCM or ChaCha20 on the "
+                "endpoint."),
+    MessageClass(
+        "tls.remote-alert", r"remote error: tls: (?P<alert>[a-z][a-zA-Z ]+)",
+        "the server sent a TLS alert",
+        "The server ended the TLS connection with an alert (its meaning is given below).",
+        "Look at the server's TLS settings for what the alert names; hec-doctor check pushes "
+        "with Go's own client and shows where the handshake ends.",
+        "remote error: tls: certificate required", "Go crypto/tls alert.go and conn.go "
+        "('remote error: tls: ' before the alert's text)"),
+    MessageClass(
+        "tls.local-error", r"tls: (?P<go_tls>server chose an unconfigured cipher suite|"
+        r"no renegotiation|server's certificate "
+        r"contains an unsupported type of public key|server selected unadvertised ALPN "
+        r"protocol|unsupported certificate curve|handshake message of length \d+ bytes exceeds "
+        r"maximum of \d+ bytes)", "Go refused the server's handshake",
+        "Go's client refused what the server sent in the handshake (crypto/tls "
+        "handshake_client.go): an old protocol version, a cipher suite or ALPN protocol it did "
+        "not offer, a renegotiation request (Go never renegotiates), a key type or curve it "
+        "does not support, or a handshake message over its limit (256 KiB for certificates).",
+        "Serve TLS 1.2 or 1.3 with a modern RSA (2048+) or ECDSA (P-256/P-384) certificate and "
+        "no renegotiation; keep the chain well under 256 KiB.",
+        "local error: tls: no renegotiation", "Go crypto/tls conn.go (handleRenegotiation: "
+        "Renegotiation is RenegotiateNever unless set, and sendAlert reports 'local error')"),
+    MessageClass(
+        "net.h2-goaway", r"http2: server sent GOAWAY", "the server closed the HTTP/2 connection",
+        "The server (usually a load balancer speaking HTTP/2) sent GOAWAY: it is shutting the "
+        "connection, because of a protocol error (an HTTP/1.1-only backend behind a listener "
+        "that advertised h2), a connection limit, or a restart. Logpush speaks HTTP/2 where the "
+        "server offers it.",
+        "Run hec-doctor check: it pushes with Go's own client over h2 and names the error. Make "
+        "the load balancer translate HTTP/2 to HTTP/1.1 for HEC, or stop advertising h2 there.",
+        "http2: server sent GOAWAY and closed the connection; LastStreamID=1, ErrCode="
+        "PROTOCOL_ERROR, debug=\"\"", "Go net/http h2 transport (GoAwayError)"),
+    MessageClass(
+        "net.h2-frame", r"http2: (?:frame too large|unexpected|invalid|server sent (?!GOAWAY))",
+        "HTTP/2 spoken to a server that is not",
+        "Go negotiated HTTP/2 (the server advertised h2 in ALPN) but what came back is not "
+        "HTTP/2: a TLS load balancer in TCP mode that advertises h2 in front of splunkd, which "
+        "speaks HTTP/1.1 only, so Go reads 'HTTP/1.1 400' as an HTTP/2 frame header.",
+        "Remove h2 from the load balancer's ALPN list for HEC (HAProxy: alpn http/1.1), or "
+        "terminate HTTP there and proxy HTTP/1.1 to splunkd.",
+        "http2: frame too large", "Go net/http h2 frame reader"),
+    MessageClass(
+        "net.malformed-reply", r"malformed HTTP (?:response|status code|version)",
+        "the reply is not HTTP",
+        "Go read bytes that are not an HTTP reply: most often plain HTTP spoken to a port that "
+        "speaks TLS (the reply then starts with a TLS alert, \\x15\\x03), or another "
+        "protocol on the port.",
+        "Use https:// (splunk:// in a destination_conf) for a TLS port, and check what "
+        "listens on the port.",
+        'malformed HTTP response "\\x15\\x03\\x01\\x00\\x02\\x02"',
+        "Go net/http transport.go (readResponse)"),
+    MessageClass(
         "tls.handshake-timeout", r"TLS handshake timeout",
         "TLS handshake timed out",
         "TCP connected but the TLS handshake did not finish in time: an overloaded HEC, or a "
@@ -355,6 +490,16 @@ CLASSES: tuple[MessageClass, ...] = (
         cause_any="TCP connected but the TLS handshake did not finish in time: an overloaded "
                   "endpoint, or a firewall or proxy holding the connection."),
     # --- the network ---------------------------------------------------------------------
+    MessageClass(
+        "net.no-route", r"no route to host|host is unreachable|network is unreachable",
+        "no route to the host",
+        "The kernel found no way to the address (EHOSTUNREACH/ENETUNREACH): a firewall "
+        "rejecting with ICMP host-prohibited, an address that is not reachable from the "
+        "Internet, or a host that is down on its own network.",
+        "Check the address the name resolves to (a private or old address?) and the firewall "
+        "in front of it: allow Cloudflare's egress (ASNs 13335, 132892, 202623) to the port.",
+        'Post "https://hec.example.com:8088/services/collector/raw": dial tcp 203.0.113.7:8088: '
+        "connect: no route to host", "Go net (syscall EHOSTUNREACH as the kernel words it)"),
     MessageClass(
         "net.refused", r"connection refused", "connection refused",
         "Nothing listens on that address and port (HEC disabled, wrong port, or a firewall that "
@@ -404,6 +549,45 @@ CLASSES: tuple[MessageClass, ...] = (
             Wording("curl", r"Connection timed out after", "curl: (28) Connection timed out "
                     "after 10001 milliseconds", "curl lib/connect.c"),
         )),
+    # Go's timeouts, each in its own words (net/http transport.go and client.go, Go 1.27): the
+    # request canceled while waiting for a connection, a TLS handshake timeout, no reply head in
+    # time, a body cut off; a dial timeout is net.connect-timeout below. The classes come before
+    # net.no-answer, whose words ("Client.Timeout exceeded while awaiting headers") Go appends
+    # to the first of them too.
+    MessageClass(
+        "net.no-connection", r"request canceled while waiting for connection",
+        "no connection obtained in time",
+        "The client's overall timeout ran out while Go's transport was still getting a "
+        "connection (resolving, dialing or in the TLS handshake): the request was never sent "
+        "(transport.go errRequestCanceledConn; client.go appends '(Client.Timeout exceeded "
+        "while awaiting headers)'). A firewall dropping the connection, an unreachable address "
+        "or a handshake that stalls.",
+        "Run hec-doctor check on the destination: net.tcp and tls.handshake say which step "
+        "does not finish. Allow Cloudflare's egress (ASNs 13335, 132892, 202623) to the port.",
+        'Post "https://hec.example.com:8088/services/collector/raw": net/http: request canceled '
+        "while waiting for connection (Client.Timeout exceeded while awaiting headers)",
+        "Go net/http transport.go and client.go"),
+    MessageClass(
+        "net.header-timeout", r"timeout awaiting response headers",
+        "request sent, no reply head in time",
+        "Go had a connection and sent the request, but no reply head came within the "
+        "transport's ResponseHeaderTimeout (transport.go errTimeout; the client's overall "
+        "timeout after the connection was obtained gives 'context deadline exceeded "
+        "(Client.Timeout exceeded while awaiting headers)', net.no-answer). Slow or blocked "
+        "indexers, full HEC queues, or a proxy holding the request.",
+        "Check the HEC's queues and indexer health (Monitoring Console > Indexing), and the "
+        "timeouts of any load balancer in front of it.",
+        'Post "https://hec.example.com:8088/services/collector/raw": net/http: timeout awaiting '
+        "response headers", "Go net/http transport.go (errTimeout), client.go",
+        fix_any="Check the endpoint's load and any load balancer's timeouts."),
+    MessageClass(
+        "net.body-timeout", r"while reading body", "reply body cut off",
+        "The reply head arrived but its body did not finish before the timeout (client.go: "
+        "'(Client.Timeout or context cancellation while reading body)').",
+        "Look at the load balancer or proxy in front of HEC: a body that never completes is "
+        "theirs, HEC's replies are a few bytes.",
+        "context deadline exceeded (Client.Timeout or context cancellation while reading body)",
+        "Go net/http client.go"),
     MessageClass(
         "net.no-answer", r"Client\.Timeout exceeded while awaiting headers|Read timed out|"
         r"Net::ReadTimeout", "HEC did not answer in time",

@@ -98,9 +98,10 @@ def test_cloudflare_envelope_and_validation_prefixes_are_peeled():
     ("error validating destination: error writing object: error uploading",
      "cloudflare.validation-upload", "gzipped test object"),
     # A Logpush receiver's troubleshooting table (public GitHub): a POST to a path that takes
-    # only GET.
+    # only GET, on an HTTP destination ("to https"): its fix is that destination's (#25), not
+    # a HEC path.
     ("Invalid destination configuration: error writing object: error uploading to https: "
-     "status:405", "cloudflare.validation-upload", "404 or 405 means the path"),
+     "status:405", "cloudflare.validation-upload", "accept a POST of a gzipped body"),
     # The same table: a raw space in header_Authorization.
     ('invalid destination_conf: config string must match "^[a-zA-Z0-9\\.,_:/?%+&=\\{\\}-]+$"',
      "cloudflare.config-string", "Splunk%20<token>"),
@@ -137,6 +138,61 @@ def test_ownership_challenge_is_explained_as_storage_only():
 
 
 # --- meanings the issue named --------------------------------------------------------------
+
+@pytest.mark.parametrize(("message", "class_id", "words"), [
+    # Go 1.27 net/http: every timeout wording Go's client can give, each with its own cause.
+    ('Post "https://hec.example.com:8088/services/collector/raw": net/http: request canceled '
+     "while waiting for connection (Client.Timeout exceeded while awaiting headers)",
+     "net.no-connection", "the request was never sent"),
+    ('Post "https://hec.example.com:8088/services/collector/raw": dial tcp 203.0.113.7:8088: '
+     "i/o timeout", "net.connect-timeout", ""),
+    ('Post "https://hec.example.com:8088/services/collector/raw": net/http: TLS handshake '
+     "timeout", "tls.handshake-timeout", "TLS handshake did not finish"),
+    ('Post "https://hec.example.com:8088/services/collector/raw": net/http: timeout awaiting '
+     "response headers", "net.header-timeout", "sent the request"),
+    ('Post "https://hec.example.com:8088/services/collector/raw": context deadline exceeded '
+     "(Client.Timeout exceeded while awaiting headers)", "net.no-answer", "request was sent"),
+    ("context deadline exceeded (Client.Timeout or context cancellation while reading body)",
+     "net.body-timeout", "body did not finish"),
+])
+def test_every_go_timeout_is_told_apart(message, class_id, words):
+    explanation = explain_message(message)
+    assert explanation.matched.id == class_id
+    assert words in explanation.cause
+
+
+@pytest.mark.parametrize(("message", "class_id", "words"), [
+    # Measured in tests/test_frontends.py: Go against nginx limited to X448 or ffdhe2048.
+    ("remote error: tls: handshake failure", "tls.handshake-failure", "key exchange group"),
+    ("remote error: tls: unrecognized name", "tls.unrecognized-name", "SNI"),
+    # Measured in tests/test_frontends.py: a TLS 1.3 server requiring a client certificate.
+    ("remote error: tls: certificate required", "tls.remote-alert", "mutual TLS"),
+    ("remote error: tls: access denied", "tls.remote-alert", "access rule"),
+    ('Post "https://hec.example.com:8088/services/collector/raw": dial tcp 203.0.113.7:8088: '
+     "connect: no route to host", "net.no-route", "EHOSTUNREACH"),
+    ("http2: server sent GOAWAY and closed the connection; LastStreamID=1, "
+     'ErrCode=PROTOCOL_ERROR, debug=""', "net.h2-goaway", "GOAWAY"),
+    ('Post "https://hec.example.com/x": net/http: HTTP/1.x transport connection broken: '
+     'malformed HTTP response "\x15\x03\x01\x00\x02\x02"', "net.malformed-reply",
+     "plain HTTP spoken to a port that speaks TLS"),
+    ("x509: certificate has expired or is not yet valid: current time 2026-11-27T12:00:00Z is "
+     "before 2026-12-01T00:00:00Z", "tls.not-yet-valid", "issued for the future"),
+    ("x509: certificate has expired or is not yet valid: current time 2026-11-27T12:00:00Z is "
+     "after 2026-11-01T00:00:00Z", "tls.expired", "notAfter has passed"),
+])
+def test_go_tls_and_transport_errors(message, class_id, words):
+    explanation = explain_message(message)
+    assert explanation.matched.id == class_id, explanation.matched
+    assert words in explanation.cause + " ".join(v for _, v in explanation.details)
+
+
+def test_validity_fixes_differ_by_direction():
+    after = explain_message("x509: certificate has expired or is not yet valid: current time "
+                            "2026-11-27T12:00:00Z is after 2026-11-01T00:00:00Z")
+    before = explain_message("x509: certificate has expired or is not yet valid: current time "
+                             "2026-11-27T12:00:00Z is before 2026-12-01T00:00:00Z")
+    assert "Renew" in after.fix and "Renew" not in before.fix and "notBefore" in before.fix
+
 
 def test_client_timeout_means_the_hec_did_not_answer_not_a_firewall():
     # Go 1.27 net/http/client.go appends "(Client.Timeout exceeded while awaiting headers)".

@@ -82,6 +82,9 @@ def test_a_server_limited_to_groups_go_never_offers(pki, backend, tmp_path, grou
     assert measured.logpush.would_deliver is False
     assert measured.logpush.predicted_error == "remote error: tls: handshake failure"
     assert not measured.result("logpush.push").data["agrees_with_port"]
+    from hec_doctor.error_messages import explain_message
+
+    assert explain_message(measured.logpush.predicted_error).matched.id == "tls.handshake-failure"
 
 
 def test_a_server_limited_to_post_quantum_key_exchange(pki, backend, tmp_path,
@@ -120,6 +123,12 @@ def test_h2_advertised_in_front_of_an_http1_only_hec(pki, backend, tmp_path):
     assert push.data["alpn"] == "h2" or push.data["go_error"], push
     assert measured.logpush.would_deliver is False, measured.logpush
     assert "http2" in (measured.logpush.predicted_error or ""), measured.logpush
+    # explain knows what Go said here, and says what to do about it.
+    from hec_doctor.error_messages import explain_message
+
+    explanation = explain_message(measured.logpush.predicted_error)
+    assert explanation.matched is not None and explanation.matched.id.startswith("net.h2"), \
+        measured.logpush.predicted_error
 
 
 def test_h2_done_right_by_nginx(pki, backend, tmp_path):
