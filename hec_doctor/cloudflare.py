@@ -23,14 +23,21 @@ from datetime import timedelta
 
 from hec_doctor.spec import CLOUDFLARE_API_BASE
 
-# DOC-datasets, as filed on 2026-11-28. firewall_events and websocket_analytics have a page
-# under both scopes: there is a zone dataset and an account dataset of that name.
+# DOC-datasets: the zone and account index pages (developers.cloudflare.com/logs/logpush/
+# logpush-job/datasets/zone/ and .../account/, both "Last updated Apr 23, 2026"; read on
+# 2026-12-06), one page per dataset, filed under its scope. Checked against the dataset enum of
+# Cloudflare's API schema (35 names); nel_reports, page_shield_events (zone) and casb_findings
+# (account) were missing before #25. firewall_events and websocket_analytics have a page under
+# both scopes: there is a zone dataset and an account dataset of that name.
+DATASETS_SOURCE = ("Cloudflare's Logpush dataset pages (zone and account scopes), last updated "
+                   "2026-04-23, read 2026-12-06")
 ZONE_DATASETS = frozenset({
     "account_abuse_protection_events", "dns_logs", "firewall_events", "http_requests",
-    "spectrum_events", "websocket_analytics", "zaraz_events",
+    "nel_reports", "page_shield_events", "spectrum_events", "websocket_analytics",
+    "zaraz_events",
 })
 ACCOUNT_DATASETS = frozenset({
-    "access_requests", "audit_logs", "audit_logs_v2", "biso_user_actions",
+    "access_requests", "audit_logs", "audit_logs_v2", "biso_user_actions", "casb_findings",
     "device_posture_results", "dex_application_tests", "dex_device_state_events",
     "dlp_forensic_copies", "dns_firewall_logs", "email_security_alerts",
     "email_security_post_delivery_events", "firewall_events", "gateway_dns", "gateway_http",

@@ -258,6 +258,8 @@ def _explained(message: str, unwrapped: Unwrapped, cls: MessageClass, found: re.
         entry = CODES[code]
         cause = f"HEC code {code} '{entry.text}': {entry.cause}"
         fix = entry.fix or "Nothing to fix: this code is not an error."
+    if not splunk:
+        fix = _without_hec_doctor_check(fix)
     producer = _wrapper_speaker(unwrapped) or _speaker(message, wording) or cls.producer
     if producer in _FOREIGN or (wording is not None and wording.speaker in _FOREIGN_WORDINGS):
         # Another client's words: show what Logpush's own Go client says for the same failure.
@@ -265,6 +267,16 @@ def _explained(message: str, unwrapped: Unwrapped, cls: MessageClass, found: re.
     return Explanation(message, cls, cls.family, cause, fix,
                        tuple(unwrapped.details) + tuple(details), producer, unwrapped.context,
                        generic=not splunk)
+
+
+def _without_hec_doctor_check(fix: str) -> str:
+    """A fix for a destination hec-doctor does not check: the sentences sending the user to
+    ``hec-doctor check`` go (it checks Splunk HEC destinations only)."""
+    if "hec-doctor check" not in fix:
+        return fix
+    kept = [s for s in re.split(r"(?<=[.:;])\s+", fix) if "hec-doctor check" not in s]
+    return " ".join(kept) or ("Check the endpoint with its provider's own tools; hec-doctor "
+                              "checks Splunk HEC destinations only.")
 
 
 def _wrapper_speaker(unwrapped: Unwrapped) -> str:

@@ -94,19 +94,61 @@ def _attribute(text: str, code: list[bool], start: int, end: int) -> re.Match[st
 
 
 def _value(text: str, code: list[bool], start: int, end: int) -> tuple[str | None, str]:
-    """(literal value or None, the expression as written when it is not a literal)."""
+    """(literal value or None, the expression as written when it is not a literal).
+
+    Raises:
+        ValueError: a quoted string or a heredoc that is never closed.
+    """
     line_end = text.find("\n", start)
     line_end = end if line_end == -1 or line_end > end else line_end
+    heredoc = _HEREDOC.match(text, start)
+    if heredoc is not None:
+        return _heredoc(text, heredoc)
     if text.startswith('"', start):
         close = start + 1
         while close < line_end and not (text[close] == '"' and code[close]):
             close += 1
+        if close >= line_end and not _interpolating(text[start + 1:line_end]):
+            # A quoted string ends on its own line (hclsyntax spec.md, "Template Expressions";
+            # Terraform: "Unterminated template string").
+            raise ValueError("the quoted string is never closed on its line (Terraform: "
+                             "Unterminated template string)")
         rest = text[close + 1:line_end].strip()
         raw = text[start + 1:close]
         if close < line_end and (not rest or rest.startswith(("#", "//"))) and \
-                not re.search(r"(?<![$%])[$%]\{", raw.replace("$${", "").replace("%%{", "")):
+                not _interpolating(raw):
             return _unescape(raw), ""
     return None, _outline(text[start:line_end].strip())
+
+
+def _interpolating(raw: str) -> bool:
+    """True when template text holds ``${`` or ``%{`` (not the literal ``$${``/``%%{``)."""
+    return bool(re.search(r"(?<![$%])[$%]\{", raw.replace("$${", "").replace("%%{", "")))
+
+
+def _heredoc(text: str, opener: re.Match[str]) -> tuple[str | None, str]:
+    """A heredoc's value as HCL gives it (hclsyntax spec.md, "Template Expressions"): every
+    line up to the closing marker's, each with its line break (the last included, which is why
+    Terraform users write chomp()); with ``<<-``, the least indentation of the lines that are
+    not blank removed from each (parser_template.go, trimHeredocIndent). Without ``${``/``%{``
+    it is a literal, like a quoted string (backslashes are not escapes in a heredoc)."""
+    marker = opener.group(1)
+    closing = re.compile(r"^[ \t]*" + re.escape(marker) + r"[ \t]*\r?$", re.M)
+    found = closing.search(text, opener.end())
+    if found is None:
+        raise ValueError(f"the heredoc <<{marker} is never closed (no line holding {marker} "
+                         "alone)")
+    body = text[opener.end():found.start()]
+    if _interpolating(body):
+        return None, _outline(text[opener.start():found.end()])
+    lines = body.splitlines(keepends=True)
+    if opener.group(0).startswith("<<-"):
+        indents = [len(line) - len(line.lstrip()) for line in lines
+                   if line.strip() or not line.endswith("\n")]
+        cut = min(indents, default=0)
+        lines = [line[cut:] if line.strip() or not line.endswith("\n") else line
+                 for line in lines]
+    return "".join(lines).replace("$${", "${").replace("%%{", "%{"), ""
 
 
 # References an expression can be built from (HCL's named values); anything else in it is

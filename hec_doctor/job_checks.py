@@ -69,6 +69,12 @@ class JobFacts:
     last_error: datetime | None
 
     @property
+    def splunk(self) -> bool:
+        """A Splunk destination (the only kind hec-doctor checks live); an unknown scheme is
+        taken as one, since only Splunk ones are judged further."""
+        return self.scheme in ("splunk", "")
+
+    @property
     def failing(self) -> bool:
         # SDK-go LogpushJob.LastError: "If not null, the job is currently failing. If null, the
         # job has either never failed or has run successfully at least once since last failure."
@@ -191,8 +197,8 @@ def _enabled(facts: JobFacts) -> Outcome:
         return Outcome(Status.WARN, said + ": hec-doctor cannot tell whether the job runs",
                        "Every check below reads the job's state as unknown.",
                        f"Fetch the job from the API (GET {facts.job_url()}).")
-    enable = (f'Fix the destination first (hec-doctor check), then enable the job: PUT '
-              f'{facts.job_url()} with {{"enabled": true}}.')
+    enable = (f'Fix the destination first{" (hec-doctor check)" if facts.splunk else ""}, then '
+              f'enable the job: PUT {facts.job_url()} with {{"enabled": true}}.')
     if not facts.failing and facts.last_complete is None:
         return Outcome(
             Status.WARN, "the job is disabled and never completed a push: most likely it was "
@@ -262,7 +268,20 @@ def _dataset(facts: JobFacts) -> Outcome:
     if not scopes:
         return Outcome(Status.SKIP, f"{name} is not a dataset Cloudflare's dataset pages list "
                        "(as hec-doctor knows them): its scope is not judged",
-                       "A newer dataset, or a misspelt one.")
+                       f"A newer dataset, or a misspelt one. The list: {cf.DATASETS_SOURCE}.")
+    if facts.scope is not None and facts.scope[0] not in scopes:
+        # DOC-api: "Make sure that Account-scoped datasets use /accounts/{account_id} and
+        # Zone-scoped datasets use /zone/{zone_id}": a job is created under its dataset's scope.
+        given, wanted = facts.scope[0], scopes[0]
+        field = {"zones": "zone_id", "accounts": "account_id"}
+        return Outcome(
+            Status.FAIL, f"{name} is {'a zone' if wanted == 'zones' else 'an account'} dataset, "
+            f"but the job is under /{given} ({field[given]}): the API refuses it",
+            "Cloudflare files every dataset under one scope (zone or account); a job is created "
+            f"under its dataset's scope. The list: {cf.DATASETS_SOURCE}.",
+            f"Set {field[wanted]} instead of {field[given]} "
+            f"(/{wanted}/<{field[wanted].upper()}>/logpush/jobs).",
+            data={"scopes": list(scopes), "given_scope": given})
     where = {("zones",): "a zone dataset (/zones/<ZONE_ID>/logpush/jobs)",
              ("accounts",): "an account dataset (/accounts/<ACCOUNT_ID>/logpush/jobs)"}.get(
         scopes, "a dataset Cloudflare has under both zones and accounts")
@@ -417,8 +436,8 @@ def _health(facts: JobFacts) -> Outcome:
         return Outcome(
             Status.FAIL, f"failing now: last error at {when(last_error, facts.now)}; {pushed}",
             f"{lost_logs(facts)} {retrying}",
-            "Fix what the error message says (below), then check the destination with "
-            "hec-doctor check.",
+            "Fix what the error message says (below)" + (
+                ", then check the destination with hec-doctor check." if facts.splunk else "."),
             data={"missing_since": rfc3339(last_complete) if last_complete else None})
     if last_complete is None:
         if facts.enabled is False:
@@ -439,7 +458,8 @@ def _error_message(facts: JobFacts) -> Outcome:
     if message in (None, ""):
         if facts.failing:
             return Outcome(Status.WARN, "failing, but no error message is recorded",
-                           "hec-doctor check tests each step Logpush takes.")
+                           "hec-doctor check tests each step Logpush takes." if facts.splunk
+                           else "The destination's own logs may say more.")
         return Outcome(Status.PASS, "no error message")
     text = message if isinstance(message, str) else shown(message)
     explanation = explain_message(text, destination=facts.scheme or "splunk")
@@ -452,12 +472,34 @@ def _error_message(facts: JobFacts) -> Outcome:
                    explanation.fix, data=data)
 
 
+def _looks_like_hec(conf: str) -> bool:
+    """A URL aimed at Splunk HEC: its path, or a ``Splunk <token>`` Authorization header."""
+    from urllib.parse import unquote
+
+    decoded = unquote(unquote(conf)).lower()
+    return "/services/collector" in decoded or "header_authorization=splunk " in decoded
+
+
 def _destination(facts: JobFacts) -> Outcome:
     conf = facts.job.get("destination_conf")
     if facts.scheme == "splunk":
         return Outcome(Status.PASS, "a Splunk HEC destination: checked below")
     if not isinstance(conf, str) or not conf:
         return Outcome(Status.FAIL, "the job has no destination_conf")
+    if facts.scheme == "https" and _looks_like_hec(conf):
+        # DOC-splunk documents Splunk as splunk://; the HTTP destination (DOC-http) posts
+        # gzipped batches and validates with a gzipped {"content":"tests"} upload of its own.
+        return Outcome(
+            Status.WARN, "an HTTP destination pointed at a Splunk HEC (a /services/collector "
+            "path, or a Splunk token in header_Authorization): Cloudflare's Splunk destination "
+            "is splunk://",
+            "As a generic HTTP destination, Logpush sends HEC what it sends any HTTP endpoint: "
+            "gzipped batches, and a gzipped test object at validation, with no channel or "
+            "sourcetype handling of its own; Cloudflare documents Splunk only as splunk://.",
+            "Create the job with splunk://<host>:<port>/services/collector/raw?channel=<GUID>&"
+            "insecure-skip-verify=false&sourcetype=cloudflare:json&header_Authorization="
+            "Splunk%20<token>, then check it with hec-doctor check.",
+            data={"hec_as_http": True})
     what = SCHEMES.get(facts.scheme, f"a {shown(facts.scheme, 40) or 'schemeless'} destination")
     return Outcome(Status.SKIP, f"{facts.scheme or 'no scheme'}: {what}, not Splunk: "
                    "hec-doctor does not deep-check it",

@@ -254,7 +254,7 @@ def check_planned_job(planned: Any, options: Options, *, live: bool = False) -> 
 
 
 # What a report shows of a destination_conf the plan marks sensitive (every current plan: the
-# provider marks it sensitive from 5.20, internal/services/logpush_job/schema.go).
+# provider marks it sensitive from 5.19.0 on, internal/services/logpush_job/schema.go).
 SENSITIVE_CONF_NOTE = ("destination_conf (shown: its scheme, host, port, path and parameter "
                        "names, which are configuration, the verdict on each value (such as "
                        "'sourcetype cloudflare:json' when it is the expected one), and the token "

@@ -154,6 +154,8 @@ class Destination:
             accepts the token as a basic-auth password.
         host_as_written: the host as the input wrote it; differs from ``host`` for a Unicode
             (internationalised) name, whose IDN form ``host`` holds.
+        surrounding: the whitespace the input had around it (stripped before parsing), e.g. the
+            line break a Terraform heredoc keeps at the end of its value.
     """
 
     text: str
@@ -168,6 +170,7 @@ class Destination:
     assumptions: tuple[str, ...] = ()
     userinfo_text: str = ""
     host_as_written: str = ""
+    surrounding: str = ""
 
     @property
     def shown_text(self) -> str:
@@ -277,9 +280,12 @@ def parse_target(text: str, *, sensitive: bool = False) -> Destination:
         raise TargetError(f"the target is {len(text)} characters long; Cloudflare accepts a "
                           f"destination_conf of at most 4096 (hec-doctor reads up to "
                           f"{MAX_TARGET_CHARS})")
+    written = text
     text = text.strip()
     if not text:
         raise TargetError("the target is empty: give a HEC URL, a destination_conf or a host")
+    before = written[:len(written) - len(written.lstrip())]
+    after = written[len(written.rstrip()):]
     before_fragment, hash_sign, fragment = text.partition("#")
     base, _, raw_query = before_fragment.partition("?")
     if _CONTROL.search(base):
@@ -320,6 +326,7 @@ def parse_target(text: str, *, sensitive: bool = False) -> Destination:
         assumptions=tuple(assumptions),
         userinfo_text=parts.netloc.rpartition("@")[0],
         host_as_written=host_as_written,
+        surrounding=before + after,
     )
 
 

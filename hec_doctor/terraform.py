@@ -40,9 +40,27 @@ ACTIONS = {
     ("delete", "create"): "replaced",
     ("create", "delete"): "replaced",
 }
-# Provider defaults a plan shows although the configuration did not set them (5.x schema.go).
-PROVIDER_DEFAULTS = {"frequency": "high", "max_upload_records": 100000,
-                     "max_upload_interval_seconds": 30}
+# Values the provider plans for an attribute the configuration left out, which are no choice of
+# the user's (cloudflare/terraform-provider-cloudflare, internal/services/logpush_job/schema.go,
+# read at every 5.x tag): 5.0 to 5.6 plan frequency "high", max_upload_interval_seconds 30 and
+# max_upload_records 100000; 5.7 stops defaulting max_upload_*, and plans kind ""; 5.13 and
+# later plan 0 for every max_upload_* and "" for filter, name and logpull_options. A plan does
+# not say which provider version made it, so a value is read as a default when it is one of
+# these for any version and the configuration does not set it. dataset ("http_requests", 5.4+)
+# and enabled (false, 5.8+) are left: the API receives them, and the checks judge them.
+PROVIDER_DEFAULTS: dict[str, tuple[object, ...]] = {
+    "frequency": ("high",),
+    "max_upload_interval_seconds": (30, 0),
+    "max_upload_records": (100000, 0),
+    "max_upload_bytes": (0,),
+    "filter": ("",),
+    "name": ("",),
+    "logpull_options": ("",),
+    "kind": ("",),
+}
+# Attributes only the 5.x schema has (computed ones; the 4.x SDKv2 schema, restated in
+# migration/v500/schema.go, has none of them): in a plan they are known or marked unknown.
+SCHEMA_5_ONLY = ("error_message", "last_complete", "last_error")
 
 
 @dataclass(frozen=True)
@@ -124,7 +142,7 @@ def _planned(address: str, action: str, body: Mapping[str, Any],
     after = body.get("after") if isinstance(body.get("after"), dict) else {}
     unknown_marks = body.get("after_unknown") if isinstance(body.get("after_unknown"), dict) else {}
     sensitive_marks = body.get("after_sensitive")
-    schema = _schema(after)
+    schema = _schema(after, unknown_marks)
     job: dict[str, Any] = {}
     for field, value in after.items():
         if field == "output_options":
@@ -135,8 +153,9 @@ def _planned(address: str, action: str, body: Mapping[str, Any],
     for field in unknown:
         job.pop(field, None)
     defaults = []
-    for field, default in PROVIDER_DEFAULTS.items():
-        if job.get(field) == default and configured is not None and field not in configured:
+    for field, values in PROVIDER_DEFAULTS.items():
+        if field in job and configured is not None and field not in configured and any(
+                job[field] == value and type(job[field]) is type(value) for value in values):
             job.pop(field)
             defaults.append(field)
     if sensitive_marks is True:  # the whole object is sensitive
@@ -150,13 +169,15 @@ def _planned(address: str, action: str, body: Mapping[str, Any],
                       sensitive=sensitive, secrets=secrets, defaults=tuple(defaults))
 
 
-def _schema(after: Mapping[str, Any]) -> str | None:
+def _schema(after: Mapping[str, Any], unknown: Mapping[str, Any]) -> str | None:
     options = after.get("output_options")
     if isinstance(options, list):
         return "4.x"
     if isinstance(options, dict):
         return "5.x"
     if isinstance(after.get("id"), int) and not isinstance(after.get("id"), bool):
+        return "5.x"
+    if any(field in after or field in unknown for field in SCHEMA_5_ONLY):
         return "5.x"
     return None
 

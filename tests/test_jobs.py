@@ -297,6 +297,26 @@ def test_other_destinations_get_no_splunk_advice(shape, message):
     assert "does not deep-check" in judged["job.destination"].summary
 
 
+# Destinations of every kind Cloudflare documents (DOC-api: r2, gs, s3, sumo, https, azure,
+# splunk, datadog), each failing with a timeout and a handshake failure, and disabled.
+OTHER_CONFS = ("r2://logs/http?account-id=0f&access-key-id=K&secret-access-key=S",
+               "gs://logs-bucket/http", "s3://logs-bucket/http?region=us-east-1",
+               "azure://container/dir?sv=2020&sig=S", "datadog://http-intake.logs.datadoghq.com/"
+               "api/v2/logs?header_DD-API-KEY=K", "https://logs.example.com/ingest")
+
+
+@pytest.mark.parametrize("conf", OTHER_CONFS)
+@pytest.mark.parametrize("message", [
+    "net/http: request canceled while waiting for connection (Client.Timeout exceeded while "
+    "awaiting headers)", "remote error: tls: handshake failure", "connection refused", ""])
+def test_other_destinations_are_never_sent_to_hec_doctor_check(conf, message):
+    shape = {**jobdata.TF_GATEWAY_DNS, "destination_conf": conf, "enabled": False,
+             "last_error": "2026-11-27T11:00:00Z", "error_message": message or None}
+    judged = judge_job(shape, NOW)
+    for outcome in judged.values():
+        assert "hec-doctor check" not in f"{outcome.detail} {outcome.remediation}", outcome
+
+
 # --- odd values ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value", ["true", 1, None, [True]])
@@ -429,3 +449,49 @@ class CliInput:
         from hec_doctor.cli import cli
 
         return CliRunner().invoke(cli, list(args), input=self.stdin)
+
+
+@pytest.mark.parametrize(("dataset", "scopes"), [
+    # developers.cloudflare.com/logs/logpush/logpush-job/datasets/zone/ (Apr 23, 2026).
+    ("nel_reports", ["zones"]), ("page_shield_events", ["zones"]),
+    # .../datasets/account/ (Apr 23, 2026).
+    ("casb_findings", ["accounts"]),
+    ("firewall_events", ["zones", "accounts"]),
+])
+def test_datasets_as_cloudflare_files_them(dataset, scopes):
+    outcome = judge_job(jobdata.job(dataset=dataset), NOW)["job.dataset"]
+    assert outcome.status is Status.PASS and outcome.data["scopes"] == scopes
+
+
+@pytest.mark.parametrize(("dataset", "scope", "words"), [
+    ("nel_reports", ("accounts", "a" * 32), "a zone dataset, but the job is under /accounts"),
+    ("gateway_dns", ("zones", "z" * 32), "an account dataset, but the job is under /zones"),
+])
+def test_a_dataset_under_the_other_scope_is_refused(dataset, scope, words):
+    outcome = judge_job(jobdata.job(dataset=dataset), NOW, scope)["job.dataset"]
+    assert outcome.status is Status.FAIL and words in outcome.summary
+    assert "Set " in outcome.remediation
+
+
+def test_an_unknown_dataset_names_the_list_it_was_checked_against():
+    outcome = judge_job(jobdata.job(dataset="brand_new_events"), NOW)["job.dataset"]
+    assert outcome.status is Status.SKIP and "last updated 2026-04-23" in outcome.detail
+
+
+@pytest.mark.parametrize("conf", [
+    "https://hec.example.com:8088/services/collector/raw?header_Authorization=Splunk%20x",
+    "https://lb.example.com/ingest?header_Authorization=Splunk%20x",
+    "https://hec.example.com/services/collector/event",
+])
+def test_a_hec_url_used_as_an_http_destination_is_named(conf):
+    outcome = judge_job({**jobdata.TF_GATEWAY_DNS, "destination_conf": conf}, NOW)
+    destination = outcome["job.destination"]
+    assert destination.status is Status.WARN and "splunk://" in destination.summary
+    assert destination.data["hec_as_http"] is True
+
+
+def test_an_ordinary_http_destination_is_not_taken_for_a_hec():
+    outcome = judge_job({**jobdata.TF_GATEWAY_DNS,
+                         "destination_conf": "https://logs.example.com/ingest?header_X-Key=k"},
+                        NOW)
+    assert outcome["job.destination"].status is Status.SKIP

@@ -4,6 +4,7 @@ destination lists, offline; interpolated values named, never guessed."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from hec_doctor.errors import InputError
 from hec_doctor.hcl_scan import destinations
 from tests.helpers import good_conf, invoke
 
@@ -41,7 +43,13 @@ def _resource(name: str, body: str) -> str:
     ("  destination_conf = local.conf", None, "an expression built from local.conf"),
     ('  destination_conf = format("splunk://%s", var.host)', None,
      "an expression built from var.host"),
-    ("  destination_conf = <<EOT\nsplunk://h:8088/x\nEOT", None, "a heredoc"),
+    # A heredoc is a literal (with its last line break, as Terraform gives it: hclsyntax
+    # spec.md); with <<- the least indentation goes; with ${...} it is interpolated.
+    ("  destination_conf = <<EOT\nsplunk://h:8088/x\nEOT", "splunk://h:8088/x\n", ""),
+    ("  destination_conf = <<-EOT\n    splunk://h:8088/x\n      y\n\n  EOT", "splunk://h:8088/x\n  y\n\n",
+     ""),
+    ("  destination_conf = <<EOT\nsplunk://${var.h}:8088/x\nEOT", None, "a heredoc built from var.h"),
+    ("  destination_conf = <<EOT\nliteral $${x} \\n\nEOT", "literal ${x} \\n\n", ""),
     ('  destination_conf = "a" == "b" ? "c" : "d"', None, "an expression"),
     ('  destination_conf = each.value.conf', None, "an expression built from each.value.conf"),
     ("  dataset = \"http_requests\"", None, "(no destination_conf)"),
@@ -50,6 +58,27 @@ def test_destination_conf_literal_or_what_it_is_built_from(body, value, outline)
     [found] = destinations(_resource("j", body))
     assert (found.value, found.expression) == (value, outline)
     assert found.address == "cloudflare_logpush_job.j"
+
+
+@pytest.mark.parametrize(("body", "words"), [
+    ('  destination_conf = "splunk://h:8088/x', "the quoted string is never closed on its line "
+     "(Terraform: Unterminated template string)"),
+    ("  destination_conf = <<EOT\nsplunk://h:8088/x\n", "the heredoc <<EOT is never closed"),
+])
+def test_an_unclosed_value_is_an_error_with_its_line(body, words):
+    with pytest.raises(InputError, match=re.escape(f"line 2: {words}")):
+        destinations(_resource("j", body))
+
+
+def test_a_heredoc_line_break_is_a_finding_not_stripped(tmp_path):
+    tf = tmp_path / "main.tf"
+    tf.write_text(_resource("j", f"  destination_conf = <<-EOT\n    {GOOD}\n  EOT"))
+    result = invoke("lint", "--format", "json", str(tf))
+    [report] = json.loads(result.stdout)["reports"]
+    parse = next(c for c in report["checks"] if c["id"] == "dest.parse")
+    assert parse["status"] == "fail" and "'\\n' around it" in parse["summary"]
+    assert "chomp()" in parse["remediation"]
+    assert result.exit_code == 1
 
 
 def test_only_the_resource_level_attribute_in_code_counts():

@@ -44,7 +44,9 @@ def test_v5_plan_jobs_created_and_updated_not_deleted_or_other_types():
         ('cloudflare_logpush_job.splunk["staging"]', "updated"),
         ("module.edge.cloudflare_logpush_job.this[0]", "created"),
     ]
-    assert [j.schema for j in jobs] == ["5.x", "5.x", None]
+    # The third has no output_options: its computed 5.x-only attributes (error_message,
+    # last_complete, last_error, unknown until apply) still say which schema planned it.
+    assert [j.schema for j in jobs] == ["5.x", "5.x", "5.x"]
 
 
 def test_v4_plan_block_output_options_become_the_api_object():
@@ -77,7 +79,7 @@ def test_provider_defaults_are_not_read_as_choices_but_configured_values_are():
                                   "max_upload_interval_seconds"}
     assert "frequency" not in prod.job
     firewall = _jobs(V4)[1]  # its configuration sets frequency = "low"
-    assert firewall.job["frequency"] == "low" and firewall.defaults == ()
+    assert firewall.job["frequency"] == "low" and firewall.defaults == ("kind",)
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -176,3 +178,60 @@ def test_live_plan_checks_the_known_destination(hec_server_factory, tmp_path):
     assert report["logpush"]["would_deliver"] is True, result.stdout
     assert _check(report, "hec.token")["status"] == "pass"
     assert server.token not in result.stdout + result.stderr
+
+
+def _scoped_plan(dataset: str, scope_field: str) -> dict:
+    after = {"zone_id": None, "account_id": None, "dataset": dataset, "enabled": True,
+             "destination_conf": "splunk://hec.example.com:8088/services/collector/raw?"
+                                 "channel=0f8c3ab4-1b7c-4c1e-9d2a-5b6f7e8d9c0a&sourcetype="
+                                 "cloudflare:json&header_Authorization=Splunk%20x",
+             "output_options": None}
+    after[scope_field] = "0" * 32
+    return {"format_version": "1.2", "resource_changes": [{
+        "address": "cloudflare_logpush_job.j", "type": "cloudflare_logpush_job",
+        "change": {"actions": ["create"], "before": None, "after": after,
+                   "after_unknown": {"id": True}, "after_sensitive": {}}}]}
+
+
+@pytest.mark.parametrize(("dataset", "field", "status"), [
+    ("nel_reports", "account_id", "fail"), ("nel_reports", "zone_id", "pass"),
+    ("gateway_http", "zone_id", "fail"), ("gateway_http", "account_id", "pass"),
+])
+def test_the_plans_scope_is_judged_against_the_dataset(tmp_path, dataset, field, status):
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(_scoped_plan(dataset, field)))
+    result = invoke("terraform", "--format", "json", str(plan))
+    report = json.loads(result.stdout)["reports"][0]
+    assert _check(report, "job.dataset")["status"] == status
+
+
+def test_the_defaults_of_provider_5_13_and_later_are_not_read_as_choices(tmp_path):
+    # terraform-provider-cloudflare v5.13.0+ schema.go: max_upload_* default 0, and filter,
+    # name, logpull_options default "": a plan shows them for a configuration that sets none.
+    after = {"zone_id": "0" * 32, "dataset": "http_requests", "enabled": True,
+             "destination_conf": "splunk://hec.example.com:8088/services/collector/raw?channel="
+                                 "0f8c3ab4-1b7c-4c1e-9d2a-5b6f7e8d9c0a&sourcetype=cloudflare:json"
+                                 "&header_Authorization=Splunk%20x", "filter": "", "name": "",
+             "logpull_options": "", "max_upload_bytes": 0, "max_upload_records": 0,
+             "max_upload_interval_seconds": 0, "frequency": "high", "kind": ""}
+    plan = {"format_version": "1.2", "resource_changes": [{
+        "address": "cloudflare_logpush_job.j", "type": "cloudflare_logpush_job",
+        "change": {"actions": ["create"], "before": None, "after": after,
+                   "after_unknown": {"id": True, "error_message": True, "output_options": True},
+                   "after_sensitive": {"destination_conf": True}}}],
+        "configuration": {"root_module": {"resources": [{
+            "address": "cloudflare_logpush_job.j", "type": "cloudflare_logpush_job",
+            "name": "j", "expressions": {"zone_id": {}, "dataset": {}, "enabled": {},
+                                         "destination_conf": {}}}]}}}
+    planned = planned_jobs(parse_plan(json.dumps(plan)))[0]
+    assert set(planned.defaults) == {"filter", "name", "logpull_options", "max_upload_bytes",
+                                     "max_upload_records", "max_upload_interval_seconds",
+                                     "frequency", "kind"}
+    assert planned.schema == "5.x"
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    report = json.loads(invoke("terraform", "--format", "json", str(path)).stdout)["reports"][0]
+    # Neither a 0 read as "batching disabled" nor an empty logpull_options as a deprecated field
+    # in use: no finding, where the plan knows the values.
+    for check_id in ("job.upload", "job.options"):
+        assert _check(report, check_id)["status"] in ("pass", "skip"), _check(report, check_id)

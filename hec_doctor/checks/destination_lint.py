@@ -102,6 +102,24 @@ def evaluate_parse(dest: Destination) -> Outcome:
                f"{dest.shown_path}")
     notes = [a for a in dest.assumptions]
     status = Status.PASS
+    if dest.surrounding and dest.form is InputForm.DESTINATION_CONF:
+        shown = render_input(dest.surrounding)
+        if dest.surrounding.strip(" "):
+            # Cloudflare's API checks a destination_conf against ^[a-zA-Z0-9\.,_:/?%+&=\{\}-]+$
+            # ("config string must match", message_catalog cloudflare.config-string): a line
+            # break or tab around it is refused at create or update.
+            return Outcome(
+                Status.FAIL,
+                f"the destination_conf has '{shown}' around it: Cloudflare's API refuses it "
+                "(config string must match ^[a-zA-Z0-9\\.,_:/?%+&=\\{\\}-]+$)",
+                "A Terraform heredoc keeps the line break before its closing marker; a value "
+                "read from a file keeps its last line break.",
+                "Write the destination_conf as a quoted string, or wrap the heredoc in chomp() "
+                "(trimspace() for other whitespace).",
+                data={"form": dest.form.value})
+        status = Status.WARN
+        notes.append(f"the destination_conf has spaces around it ('{shown}'), which Cloudflare's "
+                     "API refuses: remove them")
     if dest.userinfo:
         status = Status.WARN
         notes.append(
