@@ -14,7 +14,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -28,69 +28,122 @@ DEFAULT_INTERVAL_S = 300.0
 # Each round starts up to this share of the interval early or late, so that many watchers (or
 # many hec-doctor processes) do not probe an HEC in step.
 JITTER = 0.1
-STATUSES = tuple(status.value for status in Status)
-SECONDS_PER_DAY = 86400.0
 
 
 @dataclass(frozen=True)
-class Observation:
-    """What one round found for one target.
+class Sample:
+    """One series: a metric name, its labels (without ``target``), its value."""
 
-    Attributes:
-        would_deliver: Logpush's predicted delivery, None when it could not be judged.
-        statuses: every check's status, by check id.
-        certificates: the leaf certificate's not-after (Unix seconds) per address it was seen at.
-        health_code: the HEC code of the health probe, or None.
-        token_code: the HEC code the token probe got, or None (no token, or not sent).
-        token_accepted: True when the token check passed, False when it failed, else None.
-        handshake_s: the TLS handshake's duration, or None.
-        total_s: the whole run's duration.
-        finished_at: when the run ended (Unix seconds).
-        failed_run: hec-doctor itself could not complete the run (an ``error`` result).
-    """
-
-    would_deliver: bool | None
-    statuses: dict[str, str]
-    certificates: dict[str, float]
-    health_code: int | None
-    token_code: int | None
-    token_accepted: bool | None
-    handshake_s: float | None
-    total_s: float
-    finished_at: float
-    failed_run: bool = False
+    name: str
+    labels: tuple[tuple[str, str], ...]
+    value: float
 
 
-def observe(report: Report, total_s: float, finished_at: float) -> Observation:
-    """The numbers in a finished report."""
+# Every metric a report gives, with its type and help. Where blackbox_exporter has a metric of
+# the same meaning, it has its name, so dashboards and alerts written for it carry over
+# (prometheus/blackbox_exporter prober/http.go and prober/tls.go): probe_success,
+# probe_duration_seconds, probe_http_status_code, probe_ssl_earliest_cert_expiry (the earliest
+# notAfter of the certificates the server sent), probe_ssl_last_chain_expiry_timestamp_seconds
+# (the earliest notAfter of the verified chain), probe_tls_version_info, probe_ssl_last_chain_info.
+# Everything is in base units (seconds, Unix time): rules compute days.
+FAMILIES: dict[str, tuple[str, str]] = {
+    "probe_success": ("gauge", "1 when Logpush would deliver to the destination (the health "
+                      "module: when HEC is healthy and TLS verifies), else 0"),
+    "probe_duration_seconds": ("gauge", "How long the whole check took"),
+    "probe_http_status_code": ("gauge", "HTTP status of the push (or of the token probe)"),
+    "probe_ssl_earliest_cert_expiry": ("gauge", "The earliest notAfter of the certificates the "
+                                       "server sent, Unix time"),
+    "probe_ssl_last_chain_expiry_timestamp_seconds": ("gauge", "The earliest notAfter of the "
+                                                      "chain Go verified, Unix time"),
+    "probe_tls_version_info": ("gauge", "The TLS version negotiated (1, label version)"),
+    "probe_ssl_last_chain_info": ("gauge", "The leaf certificate's identity (1, labels)"),
+    "hec_doctor_would_deliver": ("gauge", "1 when Logpush would deliver, 0 when not (absent "
+                                 "when not judged)"),
+    "hec_doctor_measured": ("gauge", "1 when the verdict was measured with Go's own client, 0 "
+                            "when the ported verifier predicted it"),
+    "hec_doctor_check_failing": ("gauge", "1 for each check that did not pass (label status: "
+                                 "warn, fail or error); passing and skipped checks have none"),
+    "hec_doctor_hec_health_code": ("gauge", "HEC code of /services/collector/health (17: "
+                                   "healthy)"),
+    "hec_doctor_token_code": ("gauge", "HEC code the token got (5: accepted, nothing written)"),
+    "hec_doctor_token_accepted": ("gauge", "1 when HEC accepted the token, 0 when it refused it "
+                                  "(absent when not sent)"),
+    "hec_doctor_certificate_expiry_timestamp_seconds": ("gauge", "The leaf certificate's "
+                                                        "notAfter per address, Unix time"),
+    "hec_doctor_tls_handshake_seconds": ("gauge", "Duration of the TLS handshake"),
+    "hec_doctor_last_run_timestamp_seconds": ("gauge", "When the last check ended, Unix time"),
+}
+NOT_PASSING = ("warn", "fail", "error")
+
+
+def samples(report: Report, total_s: float, finished_at: float) -> list[Sample]:
+    """The series a finished report gives (pure)."""
     results = {result.id: result for result in report.checks}
-    certificates: dict[str, float] = {}
+    out: list[Sample] = []
+
+    def add(name: str, value: float | bool | None, **labels: str) -> None:
+        if value is not None:
+            out.append(Sample(name, tuple(sorted(labels.items())), float(value)))
+
+    would = report.logpush.would_deliver
+    out.append(Sample("probe_success", (), 1.0 if would is True else 0.0))
+    add("probe_duration_seconds", round(total_s, 6))
+    push, token = results.get("logpush.push"), results.get("hec.token")
+    status = (push.data.get("http_status") if push is not None else None) or (
+        token.data.get("http_status") if token is not None else None)
+    add("probe_http_status_code", status if isinstance(status, int) else None)
+    validity = results.get("tls.validity")
+    data = validity.data if validity is not None else {}
+    if data.get("earliest_not_after"):
+        add("probe_ssl_earliest_cert_expiry", _epoch(data["earliest_not_after"]))
+    if data.get("verified_chain_not_after"):
+        add("probe_ssl_last_chain_expiry_timestamp_seconds",
+            _epoch(data["verified_chain_not_after"]))
+    leaf = data.get("leaf")
+    if isinstance(leaf, dict):
+        add("probe_ssl_last_chain_info", 1, **{k: str(v) for k, v in leaf.items()})
+    handshake = results.get("tls.handshake")
+    version = (push.data.get("tls_version") if push is not None else None) or (
+        handshake.data.get("version") if handshake is not None else None)
+    if version:
+        add("probe_tls_version_info", 1, version=str(version).replace("TLSv", "TLS "))
+    add("hec_doctor_would_deliver", would)
+    add("hec_doctor_measured", report.logpush.evidence.startswith("measured")
+        if report.logpush.evidence else None)
+    for result in report.checks:
+        if result.status.value in NOT_PASSING:
+            add("hec_doctor_check_failing", 1, check=result.id, status=result.status.value)
+    add("hec_doctor_hec_health_code", _code(results.get("hec.health")))
+    add("hec_doctor_token_code", _code(token))
+    add("hec_doctor_token_accepted", None if token is None or token.status not in (
+        Status.PASS, Status.FAIL) else token.status is Status.PASS)
+    for address, not_after in _leaf_expiry(results).items():
+        add("hec_doctor_certificate_expiry_timestamp_seconds", not_after, address=address)
+    add("hec_doctor_tls_handshake_seconds", handshake.duration_ms / 1000
+        if handshake is not None and handshake.status is not Status.SKIP else None)
+    add("hec_doctor_last_run_timestamp_seconds", round(finished_at, 3))
+    return out
+
+
+def _leaf_expiry(results: dict[str, Any]) -> dict[str, float]:
+    """The leaf's notAfter per address it was seen at."""
+    found: dict[str, float] = {}
     validity, tcp = results.get("tls.validity"), results.get("net.tcp")
     if validity is not None and "not_after" in validity.data and tcp is not None:
         connected = [a.get("address") for a in tcp.data.get("attempts", ())
                      if isinstance(a, dict) and a.get("outcome") == "connected"]
         if connected:
-            certificates[str(connected[0])] = _epoch(validity.data["not_after"])
+            found[str(connected[0])] = _epoch(validity.data["not_after"])
     addresses = results.get("hec.addresses")
     for row in (addresses.data.get("addresses", ()) if addresses is not None else ()):
         if isinstance(row, dict) and row.get("not_after"):
-            certificates[str(row["address"])] = _epoch(row["not_after"])
-    token = results.get("hec.token")
-    handshake = results.get("tls.handshake")
-    return Observation(
-        would_deliver=report.logpush.would_deliver,
-        statuses={result.id: result.status.value for result in report.checks},
-        certificates=certificates,
-        health_code=_code(results.get("hec.health")),
-        token_code=_code(token),
-        token_accepted=(None if token is None or token.status not in (Status.PASS, Status.FAIL)
-                        else token.status is Status.PASS),
-        handshake_s=(handshake.duration_ms / 1000 if handshake is not None
-                     and handshake.status is not Status.SKIP else None),
-        total_s=total_s,
-        finished_at=finished_at,
-        failed_run=any(r.id == "run" and r.status is Status.ERROR for r in report.checks),
-    )
+            found[str(row["address"])] = _epoch(row["not_after"])
+    return found
+
+
+def failed_run(report: Report) -> bool:
+    """hec-doctor itself could not complete the run (an ``error`` result named ``run``)."""
+    return any(r.id == "run" and r.status is Status.ERROR for r in report.checks)
 
 
 def _epoch(text: str) -> float:
@@ -102,87 +155,91 @@ def _code(result: Any) -> int | None:
     return code if isinstance(code, int) and not isinstance(code, bool) else None
 
 
-@dataclass
+def build_info() -> Sample:
+    """``hec_doctor_build_info{version, go_version}``: what is running (go_version "" without
+    a Go probe)."""
+    from hec_doctor import __version__, goprobe
+
+    path, _ = goprobe.locate()
+    go = goprobe.shared(path).version() if path else ""
+    return Sample("hec_doctor_build_info", (("go_version", go), ("version", __version__)), 1.0)
+
+
+def families(by_target: dict[str, list[Sample]], *, label: str | None = "target",
+             counters: dict[str, dict[str, float]] | None = None,
+             extra: Sequence[Sample] = ()) -> list[Any]:
+    """prometheus_client metric families for the samples of every target (each labelled
+    ``label``, or unlabelled for one ``/probe`` answer), counters and process-wide samples."""
+    from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+    made: dict[str, Any] = {}
+    for target, found in by_target.items():
+        for sample in found:
+            kind, text = FAMILIES[sample.name]
+            names = ((label,) if label else ()) + tuple(k for k, _ in sample.labels)
+            family = made.get(sample.name)
+            if family is None:
+                family = made[sample.name] = GaugeMetricFamily(sample.name, text, labels=names)
+            values = ((target,) if label else ()) + tuple(v for _, v in sample.labels)
+            family.add_metric(list(values), sample.value)
+    out = list(made.values())
+    for name, per_target in (counters or {}).items():
+        family = CounterMetricFamily(name, COUNTERS[name], labels=[label or "target"])
+        for target, value in per_target.items():
+            family.add_metric([target], value)
+        out.append(family)
+    for sample in extra:
+        family = GaugeMetricFamily(sample.name, PROCESS_FAMILIES[sample.name],
+                                   labels=[k for k, _ in sample.labels])
+        family.add_metric([v for _, v in sample.labels], sample.value)
+        out.append(family)
+    return out
+
+
+# No ``_created`` series: a CounterMetricFamily without a created time has none.
+COUNTERS = {"hec_doctor_runs": "Checks run per target since the watch started",
+            "hec_doctor_failed_runs": "Checks hec-doctor itself could not complete",
+            "hec_doctor_probe_refused": "/probe requests refused: target not in the "
+                                        "configuration's allow-list, or unknown module"}
+PROCESS_FAMILIES = {"hec_doctor_build_info": "hec-doctor's version and its Go probe's "
+                                             "(1, labels)"}
+
+
 class Metrics:
-    """The exporter's metrics, in a registry of their own. Label ``target``: a short name
-    (host:port), never a token."""
+    """The latest samples of every target (interval mode), exposed through a collector of a
+    registry of its own: a target's series are replaced whole each round, so a series that no
+    longer applies (an address gone, a check that passes again) simply goes."""
 
-    registry: Any = field(default=None)
+    def __init__(self, *, counters: bool = True) -> None:
+        from prometheus_client import CollectorRegistry
 
-    def __post_init__(self) -> None:
-        from prometheus_client import CollectorRegistry, Counter, Gauge
-
-        self.registry = self.registry or CollectorRegistry()
-        r = self.registry
-
-        def gauge(name: str, text: str, *labels: str) -> Any:
-            return Gauge(f"hec_doctor_{name}", text, ("target",) + labels, registry=r)
-
-        self.would_deliver = gauge("would_deliver", "1 when Logpush would deliver to the "
-                                   "target, 0 when not (absent when not judged)")
-        self.check_status = gauge("check_status", "1 for each check's current status, 0 for "
-                                  "the others", "check", "status")
-        self.not_after = gauge("certificate_not_after_timestamp_seconds", "The leaf "
-                               "certificate's notAfter, per address", "address")
-        self.days_left = gauge("certificate_days_left", "Days until the leaf certificate "
-                               "expires (negative once expired), per address", "address")
-        self.health_code = gauge("hec_health_code", "HEC code of /services/collector/health "
-                                 "(17: healthy)")
-        self.token_code = gauge("token_code", "HEC code the token probe got (5: accepted, "
-                                "no data)")
-        self.token_accepted = gauge("token_accepted", "1 when HEC accepted the token, 0 when "
-                                    "it refused it (absent when not probed)")
-        self.handshake = gauge("tls_handshake_seconds", "Duration of the TLS handshake")
-        self.duration = gauge("run_seconds", "Duration of the whole run")
-        self.last_run = gauge("last_run_timestamp_seconds", "When the last run ended")
-        self.runs = Counter("hec_doctor_runs", "Runs per target", ("target",), registry=r)
-        self.failed_runs = Counter("hec_doctor_failed_runs", "Runs hec-doctor could not "
-                                   "complete", ("target",), registry=r)
-        self._addresses: dict[str, set[str]] = {}
-        self._checks: dict[str, set[str]] = {}
+        self.registry = CollectorRegistry(auto_describe=False)
+        self.counters = counters
+        self._latest: dict[str, list[Sample]] = {}
+        self._runs: dict[str, float] = {}
+        self._failed: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._build = build_info()
+        self.registry.register(self)
 
-    def update(self, target: str, seen: Observation) -> None:
-        """Set the target's series from one round (thread-safe)."""
+    def update(self, target: str, report: Report, total_s: float, finished_at: float) -> None:
+        """Replace the target's series with this round's (thread-safe)."""
+        found = samples(report, total_s, finished_at)
         with self._lock:
-            self._optional(self.would_deliver, target, seen.would_deliver)
-            for check in self._checks.get(target, set()) - set(seen.statuses):
-                for status in STATUSES:
-                    self.check_status.remove(target, check, status)
-            for check, current in seen.statuses.items():
-                for status in STATUSES:
-                    self.check_status.labels(target, check, status).set(
-                        1 if status == current else 0)
-            self._checks[target] = set(seen.statuses)
-            for gone in self._addresses.get(target, set()) - set(seen.certificates):
-                self.not_after.remove(target, gone)
-                self.days_left.remove(target, gone)
-            for address, not_after in seen.certificates.items():
-                self.not_after.labels(target, address).set(not_after)
-                self.days_left.labels(target, address).set(
-                    round((not_after - seen.finished_at) / SECONDS_PER_DAY, 3))
-            self._addresses[target] = set(seen.certificates)
-            self._optional(self.health_code, target, seen.health_code)
-            self._optional(self.token_code, target, seen.token_code)
-            self._optional(self.token_accepted, target, seen.token_accepted)
-            self._optional(self.handshake, target, seen.handshake_s)
-            self.duration.labels(target).set(seen.total_s)
-            self.last_run.labels(target).set(seen.finished_at)
-            self.runs.labels(target).inc()
-            if seen.failed_run:
-                self.failed_runs.labels(target).inc()
-            else:
-                self.failed_runs.labels(target)  # the series exists from the first run
+            self._latest[target] = found
+            self._runs[target] = self._runs.get(target, 0) + 1
+            self._failed[target] = self._failed.get(target, 0) + failed_run(report)
 
-    @staticmethod
-    def _optional(gauge: Any, target: str, value: float | bool | None) -> None:
-        if value is None:
-            try:
-                gauge.remove(target)
-            except KeyError:
-                pass
-        else:
-            gauge.labels(target).set(float(value))
+    def count_failure(self, target: str) -> None:
+        with self._lock:
+            self._failed[target] = self._failed.get(target, 0) + 1
+
+    def collect(self) -> list[Any]:
+        with self._lock:
+            latest = dict(self._latest)
+            counters = ({"hec_doctor_runs": dict(self._runs),
+                         "hec_doctor_failed_runs": dict(self._failed)} if self.counters else None)
+        return families(latest, counters=counters, extra=(self._build,))
 
     def exposition(self) -> str:
         from prometheus_client import generate_latest
@@ -232,6 +289,7 @@ class Watcher:
         self.metrics, self.concurrency, self.after_round = metrics, concurrency, after_round
         self.stopping = threading.Event()
         self.rounds = 0
+        self.on_report: Callable[[Report], None] | None = None
 
     def one_round(self) -> None:
         from hec_doctor.run_many import RunMany
@@ -247,8 +305,9 @@ class Watcher:
             self._record(pair[0], report, 0.0)
             return report
 
-        for _ in RunMany(self.named, timed, failed, concurrency=self.concurrency):
-            pass
+        for report in RunMany(self.named, timed, failed, concurrency=self.concurrency):
+            if self.on_report is not None:
+                self.on_report(report)
         self.rounds += 1
         if self.after_round is not None:
             self.after_round()
@@ -257,11 +316,9 @@ class Watcher:
         if self.stopping.is_set():
             return  # a round cut short by shutdown says nothing about the target
         try:
-            seen = observe(report, seconds, time.time())
+            self.metrics.update(name, report, seconds, time.time())
         except Exception:  # an odd report must not stop the watch: count it, keep the rest
-            self.metrics.failed_runs.labels(name).inc()
-            return
-        self.metrics.update(name, seen)
+            self.metrics.count_failure(name)
 
     def run(self, interval_s: float) -> None:
         """Rounds until ``stop``: each starts ``interval_s`` after the previous one started,

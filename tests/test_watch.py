@@ -27,7 +27,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
 from hec_doctor.lookalike.server import HecConfig, HecServer
 from hec_doctor.models import CheckResult, LogpushPrediction, Report, Status
-from hec_doctor.watch import Metrics, observe, target_names
+from hec_doctor.watch import COUNTERS, FAMILIES, PROCESS_FAMILIES, Metrics, target_names
 from tests.render.sample import sample_report
 from tests.servers import raw_server, silent
 
@@ -54,6 +54,22 @@ def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 
 def _value(samples, name: str, **labels: str) -> float | None:
     return samples.get((name, tuple(sorted(labels.items()))))
+
+
+def _failing(samples, target: str, check: str) -> str | None:
+    """The status of a check that does not pass, or None when it passes (or was skipped)."""
+    for (name, labels), value in samples.items():
+        found = dict(labels)
+        if name == "hec_doctor_check_failing" and found.get("target") == target and \
+                found.get("check") == check and value == 1.0:
+            return found["status"]
+    return None
+
+
+def _days_left(samples, target: str) -> float | None:
+    expiry = _value(samples, "hec_doctor_certificate_expiry_timestamp_seconds", target=target,
+                    address="127.0.0.1")
+    return None if expiry is None else (expiry - time.time()) / 86400
 
 
 class Watch:
@@ -116,11 +132,11 @@ def test_metrics_follow_the_destination_as_it_changes(pki, tmp_path):
         assert _value(healthy, "hec_doctor_token_accepted", target=name) == 1.0
         assert _value(healthy, "hec_doctor_token_code", target=name) == 5.0
         assert _value(healthy, "hec_doctor_hec_health_code", target=name) == 17.0
-        days = _value(healthy, "hec_doctor_certificate_days_left", target=name,
-                      address="127.0.0.1")
+        days = _days_left(healthy, name)
         assert days is not None and 299 < days <= 300
-        assert _value(healthy, "hec_doctor_check_status", target=name, check="tls.verify",
-                      status="pass") == 1.0
+        assert _failing(healthy, name, "tls.verify") is None  # passing checks have no series
+        earliest = _value(healthy, "probe_ssl_earliest_cert_expiry", target=name)
+        assert earliest is not None and abs(earliest - time.time() - 300 * 86400) < 120
         assert (_value(healthy, "hec_doctor_tls_handshake_seconds", target=name) or 0) > 0
 
         server.config.tokens[token] = "disabled"  # someone disables the token
@@ -128,17 +144,13 @@ def test_metrics_follow_the_destination_as_it_changes(pki, tmp_path):
                                   == 0.0)
         assert _value(disabled, "hec_doctor_would_deliver", target=name) == 0.0
         assert _value(disabled, "hec_doctor_token_code", target=name) == 1.0  # Token disabled
-        assert _value(disabled, "hec_doctor_check_status", target=name, check="hec.token",
-                      status="fail") == 1.0
+        assert _failing(disabled, name, "hec.token") == "fail"
 
         server.config.tokens[token] = "enabled"
         near = _leaf(root, 3)
         server.use_certificate([near], near)  # a certificate about to expire
-        expiring = watch.wait_for(lambda s: (_value(
-            s, "hec_doctor_certificate_days_left", target=name, address="127.0.0.1")
-            or 99) < 4)
-        assert _value(expiring, "hec_doctor_check_status", target=name, check="tls.validity",
-                      status="warn") == 1.0
+        expiring = watch.wait_for(lambda s: (_days_left(s, name) or 99) < 4)
+        assert _failing(expiring, name, "tls.validity") == "warn"
         assert _value(expiring, "hec_doctor_would_deliver", target=name) == 1.0
         runs = _value(expiring, "hec_doctor_runs_total", target=name) or 0
         assert runs >= 3
@@ -171,12 +183,10 @@ def test_a_hanging_and_a_vanished_target_stop_nothing(pki, tmp_path):
             samples = watch.wait_for(lambda s: _value(
                 s, "hec_doctor_would_deliver", target=f"127.0.0.1:{good.port}") == 1.0)
             assert time.monotonic() - started < 10
-            assert _value(samples, "hec_doctor_check_status", target=f"127.0.0.1:{vanished_port}",
-                          check="net.tcp", status="fail") == 1.0
+            assert _failing(samples, f"127.0.0.1:{vanished_port}", "net.tcp") == "fail"
             # The hanging one times out in its handshake and is reported, not waited for.
-            hung = watch.wait_for(lambda s: _value(
-                s, "hec_doctor_check_status", target=f"127.0.0.1:{hanging_port}",
-                check="tls.handshake", status="pass") == 0.0)
+            hung = watch.wait_for(lambda s: _failing(
+                s, f"127.0.0.1:{hanging_port}", "tls.handshake") is not None)
             assert _value(hung, "hec_doctor_would_deliver",
                           target=f"127.0.0.1:{hanging_port}") in (0.0, None)
         finally:
@@ -195,12 +205,13 @@ def test_once_textfile_for_node_exporter(pki, tmp_path):
              f"https://127.0.0.1:{server.port}/services/collector/raw?channel={uuid.uuid4()}",
              "--ca-file", str(ca_file)], capture_output=True, text=True, timeout=60,
             env={**os.environ, "HEC_TOKEN": token})
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # as check: a check failed
     samples = _samples(textfile.read_text())
     name = f"127.0.0.1:{server.port}"
     assert _value(samples, "hec_doctor_would_deliver", target=name) == 0.0  # ack on
-    assert _value(samples, "hec_doctor_check_status", target=name, check="hec.ack",
-                  status="fail") == 1.0
+    assert _failing(samples, name, "hec.ack") == "fail"
+    # --once runs once: a counter of runs would always say 1, so there is none.
+    assert "hec_doctor_runs_total" not in textfile.read_text()
     assert token not in textfile.read_text() + result.stdout + result.stderr
     assert not list(tmp_path.glob("*.tmp*"))  # written atomically, no leftovers
 
@@ -211,8 +222,8 @@ def test_once_without_textfile_prints_the_exposition():
          "https://127.0.0.1:9/services/collector/raw"],
         capture_output=True, text=True, timeout=60)
     samples = _samples(result.stdout)
-    assert _value(samples, "hec_doctor_check_status", target="127.0.0.1:9", check="net.tcp",
-                  status="fail") == 1.0
+    assert _failing(samples, "127.0.0.1:9", "net.tcp") == "fail"
+    assert result.returncode == 1
 
 
 # --- pure parts --------------------------------------------------------------------------------
@@ -235,10 +246,10 @@ def test_a_series_that_no_longer_applies_is_dropped():
                       data={"attempts": [{"address": "192.0.2.1", "outcome": "connected"}]})
     first = Report(target=base.target, checks=(validity, tcp),
                    logpush=LogpushPrediction(would_deliver=True, basis="x"))
-    metrics.update("t", observe(first, 0.1, 1_700_000_000))
+    metrics.update("t", first, 0.1, 1_700_000_000)
     assert 'address="192.0.2.1"' in metrics.exposition()
     unknown = Report(target=base.target, checks=(), logpush=LogpushPrediction(basis="x"))
-    metrics.update("t", observe(unknown, 0.1, 1_700_000_100))
+    metrics.update("t", unknown, 0.1, 1_700_000_100)
     text = metrics.exposition()
     assert 'address="192.0.2.1"' not in text
     assert "hec_doctor_would_deliver{" not in text and 'check="tls.validity"' not in text
@@ -247,18 +258,13 @@ def test_a_series_that_no_longer_applies_is_dropped():
 # --- the shipped rules and dashboard -----------------------------------------------------------
 
 def _metric_names() -> set[str]:
-    names = set()
-    for family in Metrics().registry.collect():
-        names.add(family.name)
-        names.update({f"{family.name}_total", f"{family.name}_created"}
-                     if family.type == "counter" else set())
-    return names
+    return set(FAMILIES) | set(PROCESS_FAMILIES) | {f"{name}_total" for name in COUNTERS}
 
 
 def _referenced(expr: str) -> set[str]:
     expr = re.sub(r'"[^"]*"', "", expr)  # label values
     return {w for w in re.findall(r"\b[a-z_][a-z0-9_]*\b", expr)
-            if w.startswith("hec_doctor_")}
+            if w.startswith(("hec_doctor_", "probe_"))}
 
 
 def test_alert_rules_are_valid_and_use_metrics_that_exist():
@@ -274,10 +280,13 @@ def test_alert_rules_are_valid_and_use_metrics_that_exist():
             if "for" in rule:
                 assert re.fullmatch(r"\d+[smhd]", rule["for"])
             used = _referenced(rule["expr"])
-            assert used and used <= names, (rule["alert"], used - names)
+            assert used <= names, (rule["alert"], used - names)
+            assert used or "up{" in rule["expr"], rule["alert"]
             alerts[rule["alert"]] = rule["expr"]
     # What the issue asks for: certificate under N days, would-deliver false, token rejected.
-    assert "hec_doctor_certificate_days_left" in alerts["HecCertificateExpiresSoon"]
+    assert "probe_ssl_earliest_cert_expiry" in alerts["HecCertificateExpiresSoon"]
+    # ... and what tells that nothing is watching any more.
+    assert "up{" in alerts["HecDoctorDown"] and "absent(" in alerts["HecDoctorAbsent"]
     assert "hec_doctor_would_deliver == 0" in alerts["LogpushWouldNotDeliver"]
     assert "hec_doctor_token_accepted == 0" in alerts["HecTokenRejected"]
 
@@ -292,6 +301,14 @@ def test_grafana_dashboard_is_valid_and_uses_metrics_that_exist():
     assert len(ids) == len(set(ids))
     for panel in dashboard["panels"]:
         assert {"x", "y", "w", "h"} <= set(panel["gridPos"])
+        legend = panel.get("options", {}).get("legend")
+        if legend is not None:
+            # Grafana's VizLegendOptions (packages/grafana-schema/src/common/mudball.cue):
+            # displayMode, placement, showLegend and calcs are required.
+            assert legend["displayMode"] in ("list", "table", "hidden")
+            assert legend["placement"] in ("bottom", "right")
+            assert isinstance(legend["showLegend"], bool)
+            assert isinstance(legend["calcs"], list)
         assert panel["gridPos"]["x"] + panel["gridPos"]["w"] <= 24
         for target in panel["targets"]:
             used = _referenced(target["expr"])

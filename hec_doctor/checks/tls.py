@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
+from typing import Any, Sequence
 
 from hec_doctor import gotext
 from hec_doctor.advice import SKIP_VERIFY_TRADE_OFF, SPLUNK_CERT_FIX
@@ -589,7 +589,33 @@ def check_handshake(ctx: Context) -> Outcome:
 
 
 def check_validity(ctx: Context) -> Outcome:
-    return evaluate_validity(_chain(ctx)[0], ctx.options.now(), ctx.options.expiry_warn_days)
+    from dataclasses import replace
+
+    chain = _chain(ctx)
+    outcome = evaluate_validity(chain[0], ctx.options.now(), ctx.options.expiry_warn_days)
+    return replace(outcome, data={**outcome.data, **chain_facts(chain, _chain_verdict(ctx))})
+
+
+def chain_facts(chain: Any, verdict: Any) -> dict[str, Any]:
+    """What a watcher keeps of the chain: the earliest notAfter of what the server sent, that of
+    the chain Go verified (blackbox_exporter's two expiry metrics), and the leaf's identity."""
+    import hashlib
+
+    earliest = min(cert.not_after for cert in chain)
+    verified = [min(cert.not_after for cert in built) for built in verdict.chains] \
+        if verdict is not None and verdict.chains else []
+    leaf = chain[0]
+
+    def name(n: Any) -> str:
+        parts = [f"CN={n.common_name}"] if n.common_name else []
+        return ",".join(parts + [f"O={o}" for o in n.organization])
+
+    return {"earliest_not_after": rfc3339(earliest),
+            "verified_chain_not_after": rfc3339(min(verified)) if verified else None,
+            "leaf": {"fingerprint_sha256": hashlib.sha256(leaf.raw).hexdigest(),
+                     "subject": name(leaf.subject), "issuer": name(leaf.issuer),
+                     "subjectalternative": ",".join(leaf.dns_names),
+                     "serialnumber": format(leaf.serial, "x")}}
 
 
 def check_hostname(ctx: Context) -> Outcome:

@@ -39,23 +39,32 @@ def _listen(value: str) -> tuple[str, int]:
                    "node_exporter's textfile collector; with --once, instead of serving.")
 @click.option("--token", "token_flag", metavar="TOKEN",
               help="HEC token (prefer the HEC_TOKEN environment variable).")
+@click.option("--config", "config_file", metavar="FILE",
+              help="Serve /probe?target=...&module=... for the destinations FILE allows (TOML; "
+                   "tokens come from it), as blackbox_exporter: Prometheus schedules the "
+                   "probes. No TARGET then.")
 @concurrency_option
 @live_options
 @expiry_option
 def watch(targets: tuple[str, ...], target_file: Any, interval_s: float, listen: str,
-          once: bool, textfile: str | None, token_flag: str | None, concurrency: int,
-          ca_file: str | None, resolve: tuple[Any, ...], timeout_s: float, go_probe: bool,
-          expiry_warn_days: int) -> int:
+          once: bool, textfile: str | None, token_flag: str | None, config_file: str | None,
+          concurrency: int, ca_file: str | None, resolve: tuple[Any, ...], timeout_s: float,
+          go_probe: bool, expiry_warn_days: int) -> int:
     """Run the live checks on each TARGET every --interval seconds and serve the results as
     Prometheus metrics on --listen (http://HOST:PORT/metrics).
 
     The token goes once per round per address, and only where `check` would send it. A target
     that hangs or vanishes holds up nothing but itself (every step has --timeout). SIGTERM or
     Ctrl-C ends the watch cleanly. --once runs one round and writes the metrics to --textfile
-    (or stdout).
+    (or stdout), and exits as `check` does. With --config, it serves /probe instead.
     """
     from functools import partial
 
+    if config_file is not None:
+        if targets or target_file or once or textfile:
+            raise click.UsageError("--config serves /probe for the destinations it names: no "
+                                   "TARGET, --file, --once or --textfile with it")
+        return _serve_probes(config_file, listen)
     from hec_doctor.commands.check import _gather, failed_target
     from hec_doctor.runner import run
     from hec_doctor.target import build_target
@@ -78,7 +87,7 @@ def watch(targets: tuple[str, ...], target_file: Any, interval_s: float, listen:
                            t.destination.path) for t in parsed])
     options = Options(timeout_s=timeout_s, ca_file=ca_file, resolve=resolve, go_probe=go_probe,
                       expiry_warn_days=expiry_warn_days)
-    metrics = Metrics()
+    metrics = Metrics(counters=not once)
 
     def write_textfile() -> None:
         if textfile is not None:
@@ -91,13 +100,17 @@ def watch(targets: tuple[str, ...], target_file: Any, interval_s: float, listen:
     watcher = Watcher(list(zip(names, parsed)), partial(run, options=options), failed_target,
                       metrics, concurrency=concurrency, after_round=write_textfile)
     if once:
+        from hec_doctor.models import Tally
+
+        tally = Tally()
+        watcher.on_report = tally.add
         watcher.one_round()
         if textfile is None:
             click.echo(metrics.exposition(), nl=False)
         else:
             click.echo(f"hec-doctor: metrics of {len(parsed)} target(s) written to {textfile}",
                        err=True)
-        return 0
+        return int(tally.exit_code)  # as check: 0, 1 a check failed, 3 not completed
     assert host_port is not None
     from prometheus_client import start_http_server
 
@@ -119,6 +132,36 @@ def watch(targets: tuple[str, ...], target_file: Any, interval_s: float, listen:
         server.shutdown()
         server.server_close()
     click.echo("hec-doctor: watch stopped", err=True)
+    return 0
+
+
+def _serve_probes(config_file: str, listen: str) -> int:
+    from hec_doctor.exporter import Exporter, load_config, serve
+
+    exporter = Exporter(load_config(config_file))
+    host, port = _listen(listen)
+    try:
+        server = serve(exporter, host, port)
+    except OSError as exc:
+        raise InputError(f"cannot listen on {listen}: {exc.strerror}") from None
+    bound = server.server_address
+    click.echo(f"hec-doctor: serving /probe for {len(exporter.config.targets)} target(s) on "
+               f"http://{bound[0]}:{bound[1]}/ (SIGTERM or Ctrl-C to stop)", err=True)
+    sys.stderr.flush()
+    stop = threading.Event()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.signal(signum, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        server.shutdown()
+        server.server_close()
+    click.echo("hec-doctor: exporter stopped", err=True)
     return 0
 
 

@@ -59,12 +59,22 @@ class GoProbe:
         self._broken = ""
         self.go_version = ""
 
-    def _start(self) -> subprocess.Popen[bytes]:
-        if self._process is None:
+    def version(self) -> str:
+        """The Go the probe was built with (``go1.27.3``), asked once; "" if it will not say."""
+        if not self.go_version:
             try:
                 self.go_version = subprocess.run(
                     [self.path, "version"], capture_output=True, text=True, timeout=30,
                     check=True).stdout.strip()
+            except (OSError, subprocess.SubprocessError):
+                return ""
+        return self.go_version
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._process is None:
+            try:
+                if not self.version():
+                    raise OSError("it does not answer 'version'")
                 self._process = subprocess.Popen(
                     [self.path], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL, start_new_session=False)
