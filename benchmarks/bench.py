@@ -295,6 +295,131 @@ def round_trips(env: dict[str, object], runs: int) -> None:
     record("round trips the Go probe adds", f"{extra:.1f}", "<= 1", extra <= 1)
 
 
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of ``pid`` and its living descendants."""
+    total, todo = 0.0, [pid]
+    ticks = os.sysconf("SC_CLK_TCK")
+    while todo:
+        current = todo.pop()
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(child) for child in (task / "children").read_text().split()]
+    return total
+
+
+def _probe_load(base: str, targets: list[str], per_second: float, seconds: float,
+                pid: int) -> tuple[float, float, int, list[float]]:
+    """Scrape /probe at ``per_second`` for ``seconds`` (as Prometheus would, each target in
+    turn): (CPU seconds of the exporter's tree, peak MB, probes answered, overheads in s)."""
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    overheads: list[float] = []
+
+    def scrape(target: str) -> None:
+        started = time.perf_counter()
+        with urllib.request.urlopen(f"{base}/probe?{target}", timeout=60) as reply:
+            body = reply.read().decode()
+        took = time.perf_counter() - started
+        for line in body.splitlines():
+            if line.startswith("probe_duration_seconds "):
+                overheads.append(took - float(line.split()[1]))
+
+    cpu_before, peak, sent = _tree_cpu(pid), 0, 0
+    started = time.perf_counter()
+    with ThreadPoolExecutor(64) as pool:
+        while time.perf_counter() - started < seconds:
+            due = started + sent / per_second
+            time.sleep(max(0.0, due - time.perf_counter()))
+            pool.submit(scrape, targets[sent % len(targets)])
+            sent += 1
+            if sent % 20 == 0:
+                peak = max(peak, _tree_rss(pid))
+    return _tree_cpu(pid) - cpu_before, peak / 1024, sent, overheads
+
+
+def exporter(env: dict[str, object], folder: Path, count: int, seconds: float) -> None:
+    """The /probe exporter under Prometheus' load for ``count`` targets scraped every 60 s, and
+    blackbox_exporter's HTTP probe of the same endpoint at the same rate, in the same run."""
+    server = env["servers"]["healthy"]  # type: ignore[index]
+    config = folder / "exporter.toml"
+    config.write_text(f'ca_file = "{env["ca_file"]}"\n' + "".join(
+        f'[[target]]\nname = "t{i}"\ndestination = "{url(server.port)}?channel={uuid.uuid4()}"'
+        f'\ntoken_env = "BENCH_TOKEN"\n' for i in range(count)))
+    port = _free_port()
+    process = subprocess.Popen(hec_doctor() + ["watch", "--config", str(config), "--listen",
+                                               f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "BENCH_TOKEN": str(env["token"])})
+    try:
+        _wait_listening(port)
+        rate = count / 60
+        cpu, peak, probes, overheads = _probe_load(
+            f"http://127.0.0.1:{port}", [f"target=t{i}" for i in range(count)], rate, seconds,
+            process.pid)
+    finally:
+        process.terminate()
+        process.wait(10)
+    cores = cpu / seconds
+    record(f"/probe, {count} targets every 60 s: CPU", f"{cores:.2f} cores", "< 1 core",
+           cores < 1)
+    record(f"/probe, {count} targets every 60 s: memory", f"{peak:.0f} MB", "< 200 MB",
+           peak < 200)
+    record("/probe: CPU per probe", f"{cpu / max(probes, 1) * 1000:.1f} ms", "-", True)
+    if overheads:
+        worst = statistics.quantiles(overheads, n=100)[94] if len(overheads) > 20 else max(
+            overheads)
+        record("/probe answer beyond the check, p95", f"{worst * 1000:.1f} ms", "<= 10 ms",
+               worst <= 0.010)
+    blackbox = shutil.which("prometheus-blackbox-exporter") or shutil.which("blackbox_exporter")
+    if blackbox is None:
+        print("peer blackbox_exporter: not installed (Debian's prometheus-blackbox-exporter), "
+              "skipped")
+        return
+    module = folder / "blackbox.yml"
+    module.write_text(
+        "modules:\n  hec:\n    prober: http\n    timeout: 5s\n    http:\n      method: POST\n"
+        f"      headers:\n        Authorization: Splunk {env['token']}\n"
+        "      valid_status_codes: [400]\n"
+        f"      tls_config:\n        ca_file: {env['ca_file']}\n")
+    bport = _free_port()
+    peer = subprocess.Popen([blackbox, f"--config.file={module}",
+                             f"--web.listen-address=127.0.0.1:{bport}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_listening(bport)
+        target = f"module=hec&target={url(server.port)}"
+        bcpu, _, bprobes, _ = _probe_load(f"http://127.0.0.1:{bport}", [target], count / 60,
+                                          seconds, peer.pid)
+    finally:
+        peer.terminate()
+        peer.wait(10)
+    per_probe = cpu / max(probes, 1)
+    peer_per_probe = bcpu / max(bprobes, 1)
+    record("peer blackbox_exporter: CPU per HTTP probe", f"{peer_per_probe * 1000:.1f} ms", "-",
+           True)
+    record("/probe CPU per probe / blackbox's", f"{per_probe / max(peer_per_probe, 1e-9):.1f}x",
+           "-", True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_listening(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
 def silent(timeout_s: float) -> None:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -328,6 +453,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and targets")
     parser.add_argument("--fleets", help="comma-separated fleet sizes (default 200,1000,3000)")
+    parser.add_argument("--exporter-seconds", type=float, default=60.0,
+                        help="how long the /probe exporter is loaded (default 60)")
     args = parser.parse_args()
     runs = 5 if args.quick else 15
     sizes = [int(n) for n in (args.fleets or ("200,1000" if args.quick else "200,1000,3000"))
@@ -347,6 +474,7 @@ def main() -> int:
             print("peer Go client: no Go toolchain, skipped")
         startup(env, Path(folder), runs, pusher)
         round_trips(env, max(3, runs // 3))
+        exporter(env, Path(folder), 1000, args.exporter_seconds)
         fleets(env, Path(folder), sizes, pusher)
     silent(2.0)
     missed = [row for row in ROWS if not row[3]]
