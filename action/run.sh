@@ -6,7 +6,23 @@ set -uo pipefail
 
 hec_doctor=${HEC_DOCTOR:-hec-doctor}
 format=${INPUT_FORMAT:-github}
+out_dir=${RUNNER_TEMP:-${TMPDIR:-/tmp}}
+reports=()
 common=(--format "$format")
+sarif=false
+case "${INPUT_SARIF:-false}" in
+  true) sarif=true ;;
+  false | "") ;;
+  *) echo "::error title=hec-doctor::sarif must be true or false, not '${INPUT_SARIF}'"; exit 2 ;;
+esac
+run_number=0
+also() {  # the JSON (for the outputs) and SARIF files of one hec-doctor run
+  run_number=$((run_number + 1))
+  local json="$out_dir/hec-doctor-$run_number.json"
+  reports+=("$json")
+  also_args=(--also "json:$json")
+  if [ "$sarif" = true ]; then also_args+=(--also "sarif:$out_dir/hec-doctor-$run_number.sarif"); fi
+}
 case "${INPUT_STRICT:-false}" in
   true) common+=(--strict) ;;
   false | "") ;;
@@ -28,7 +44,8 @@ record() {  # keep the worst exit code: 2 (bad input) and 3 (incomplete) outrank
 }
 
 if [ -n "${INPUT_DESTINATIONS:-}" ] || [ -n "${INPUT_FILE:-}" ]; then
-  check=(check "${common[@]}")
+  also
+  check=(check "${common[@]}" "${also_args[@]}")
   if [ "$offline" = true ]; then check+=(--offline); fi
   if [ -n "${INPUT_FILE:-}" ]; then check+=(--file "$INPUT_FILE"); fi
   if [ -n "${INPUT_DESTINATIONS:-}" ]; then
@@ -40,7 +57,8 @@ if [ -n "${INPUT_DESTINATIONS:-}" ] || [ -n "${INPUT_FILE:-}" ]; then
 fi
 
 if [ -n "${INPUT_TERRAFORM_PLAN:-}" ]; then
-  plan=(terraform "$INPUT_TERRAFORM_PLAN" "${common[@]}")
+  also
+  plan=(terraform "$INPUT_TERRAFORM_PLAN" "${common[@]}" "${also_args[@]}")
   if [ "$offline" != true ]; then plan+=(--live); fi
   "$hec_doctor" "${plan[@]}"
   record $?
@@ -50,4 +68,40 @@ if [ "$ran" = 0 ]; then
   echo "::error title=hec-doctor::give at least one of the inputs destinations, file or terraform-plan"
   exit 2
 fi
+# The step's outputs (action.yml), read from the JSON reports with the venv's own Python.
+python=$(dirname "$hec_doctor")/python
+[ -x "$python" ] || python=python3
+"$python" - "$out_dir" "$sarif" "${reports[@]}" >> "${GITHUB_OUTPUT:-/dev/null}" <<'PY'
+import json, os, sys
+
+out_dir, sarif, paths = sys.argv[1], sys.argv[2] == "true", sys.argv[3:]
+reports = []
+for path in paths:
+    if os.path.exists(path):
+        document = json.load(open(path, encoding="utf-8"))
+        reports += document.get("reports", [document]) if "schema" in document else []
+rank = {"pass": 0, "warn": 1, "fail": 2, "error": 3}
+counts = {key: sum(r.get("verdict") == key for r in reports) for key in rank}
+verdict = max((r.get("verdict", "pass") for r in reports), key=rank.get, default="pass")
+delivers = [r.get("logpush", {}).get("would_deliver") for r in reports]
+would = ("false" if False in delivers else
+         "true" if delivers and all(d is True for d in delivers) else "unknown")
+merged = os.path.join(out_dir, "hec-doctor.json")
+json.dump({"schema": "hec-doctor.batch/1", "reports": reports, "verdict": verdict,
+           "counts": counts}, open(merged, "w", encoding="utf-8"), indent=2)
+print(f"verdict={verdict}")
+print(f"counts={json.dumps(counts)}")
+print(f"would-deliver={would}")
+print(f"report={merged}")
+if sarif:
+    runs = []
+    for path in paths:
+        candidate = path[:-len(".json")] + ".sarif"
+        if os.path.exists(candidate):
+            runs += json.load(open(candidate, encoding="utf-8"))["runs"]
+    merged_sarif = os.path.join(out_dir, "hec-doctor.sarif")
+    json.dump({"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
+               "runs": runs}, open(merged_sarif, "w", encoding="utf-8"), indent=2)
+    print(f"sarif={merged_sarif}")
+PY
 exit "$worst"

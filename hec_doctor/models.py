@@ -240,6 +240,17 @@ class Report:
         return next((c for c in self.checks if c.id == check_id), None)
 
     @property
+    def location(self) -> tuple[str, int] | None:
+        """(file, line) where the input came from a file (``FILE:LINE ...`` labels: check
+        --file, lint), else None (an argument, stdin, a plan, a job from the API)."""
+        import re
+
+        found = re.match(r"(?P<file>\S(?:.*?\S)?):(?P<line>[0-9]+) ", self.target.label)
+        if found is None or found.group("file") in ("stdin", "arg"):
+            return None
+        return found.group("file"), int(found.group("line"))
+
+    @property
     def label(self) -> str:
         """A short name for this report among others: the job, or the target as given."""
         if self.job is not None and self.job.address:

@@ -35,7 +35,8 @@ def _expand(value: str, inputs: dict[str, str]) -> str:
 def run_action(tmp_path: Path, inputs: dict[str, str]) -> tuple[subprocess.CompletedProcess, str]:
     step = _step("Run hec-doctor")
     summary = tmp_path / "step-summary.md"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("INPUT_", "GITHUB_")) or k == "GITHUB_OUTPUT"}
     env.pop("HEC_TOKEN", None)
     env.update({name: _expand(str(value), inputs) for name, value in step["env"].items()})
     env.update({"GITHUB_ACTIONS": "true", "GITHUB_ACTION_PATH": str(ROOT),

@@ -78,7 +78,10 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, workers:
             parsed.append(build_target(text, token_flag=token_flag,
                                        token_env=os.environ.get("HEC_TOKEN"),
                                        skip_verify_flag=skip_verify,
-                                       origin=origin if len(texts) > 1 else ""))
+                                       # A line of a file is always named: annotations and
+                                       # SARIF put the finding on it.
+                                       origin=origin if len(texts) > 1
+                                       or not origin.startswith("arg ") else ""))
         except InputError as exc:
             raise InputError(f"{origin}: {exc}" if len(texts) > 1 else str(exc)) from None
     if ca_file is not None:

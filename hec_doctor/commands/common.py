@@ -115,7 +115,8 @@ class Output:
     touches secrets.
     """
 
-    def __init__(self, fmt: str, *, single: bool, output: str | None, color: str) -> None:
+    def __init__(self, fmt: str, *, single: bool, output: str | None, color: str,
+                 also: tuple[tuple[str, str], ...] = ()) -> None:
         from hec_doctor.render import writer
 
         self.fmt, self.single, self.output = OutputFormat(fmt), single, output
@@ -127,6 +128,10 @@ class Output:
         self.step_writer = writer(OutputFormat.MARKDOWN) if self.step_summary else None
         self.last: Any = None
         self.file: Any = None
+        # --also: other formats of the same reports, each written whole at the end.
+        self.also = [(path, writer(OutputFormat(kind), single=single), []) for kind, path in also]
+        for _, also_writer, parts in self.also:
+            parts.append(also_writer.start())
         if output is not None:
             from hec_doctor.outfile import OutputFile
 
@@ -145,6 +150,8 @@ class Output:
         """Write one report (in input order)."""
         self.last = report
         self._write(self.writer.add(report))
+        for _, also_writer, parts in self.also:
+            parts.append(also_writer.add(report))
         if self.step_writer is not None:
             self.step_writer.add(report)
         if self.machine:
@@ -158,6 +165,10 @@ class Output:
         self._write(self.writer.finish(tally))
         if self.file is not None:
             self.file.commit()
+        from hec_doctor.outfile import write_file
+
+        for path, also_writer, parts in self.also:
+            write_file(path, "".join(parts) + also_writer.finish(tally))
         if self.machine:
             if self.single and self.last is not None:
                 summary_to_stderr(self.last)
@@ -194,7 +205,9 @@ def run_and_write(items: Any, work: Any, failed: Any, *, concurrency: int, fmt: 
     from hec_doctor.progress import Progress
     from hec_doctor.run_many import RunMany
 
-    out = Output(fmt, single=single, output=output, color=color)
+    context = click.get_current_context(silent=True)
+    also = context.meta.get("hec_doctor.also", ()) if context is not None else ()
+    out = Output(fmt, single=single, output=output, color=color, also=also)
     progress = (Progress(sys.stderr, label=progress_label)
                 if len(items) > 1 and Progress.wanted(sys.stderr) else None)
     tally = Tally(strict=strict, noun=noun)
@@ -261,10 +274,26 @@ def report_options(command: Any) -> Any:
                      show_default=True, help="Report format."),
         click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
                      help="Write the report to this file (after the run) instead of stdout."),
+        click.option("--also", metavar="FORMAT:FILE", multiple=True, expose_value=False,
+                     callback=_also,
+                     help="Also write the report in FORMAT to FILE (repeatable), from the same "
+                          "run: e.g. --format github --also sarif:report.sarif."),
         color_option,
     )):
         command = option(command)
     return command
+
+
+def _also(ctx: click.Context, param: Any, values: tuple[str, ...]) -> None:
+    """``--also FORMAT:FILE``: kept on the context for ``run_and_write``."""
+    found = []
+    for value in values:
+        fmt, colon, path = value.partition(":")
+        if not colon or fmt not in FORMATS or not path:
+            raise click.BadParameter(f"{value!r} is not FORMAT:FILE with FORMAT one of "
+                                     f"{', '.join(FORMATS)}", param_hint="--also")
+        found.append((fmt, path))
+    ctx.meta["hec_doctor.also"] = tuple(found)
 
 
 concurrency_option = click.option(

@@ -36,6 +36,8 @@ class OutputFormat(str, Enum):
     JUNIT = "junit"
     GITHUB = "github"
     MARKDOWN = "markdown"
+    SARIF = "sarif"
+    CONCISE = "concise"
 
 
 def writer(fmt: OutputFormat, *, single: bool = False, color: bool = False) -> "Writer":
@@ -66,6 +68,14 @@ def writer(fmt: OutputFormat, *, single: bool = False, color: bool = False) -> "
         from hec_doctor.render import markdown
 
         return markdown.Writer()
+    if fmt is OutputFormat.SARIF:
+        from hec_doctor.render import sarif
+
+        return sarif.Writer()
+    if fmt is OutputFormat.CONCISE:
+        from hec_doctor.render import concise
+
+        return concise.Writer()
     raise AssertionError(f"unhandled output format: {fmt!r}")  # pragma: no cover
 
 

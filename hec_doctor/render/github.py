@@ -35,7 +35,13 @@ class Writer:
                 continue
             message = check.summary + (f"\nfix: {check.remediation}" if check.remediation else "")
             title = f"hec-doctor {check.id}: {report.label}"
-            lines.append(f"::{command} title={escape_property(title)}::{escape_data(message)}\n")
+            # file= and line= put the annotation on the changed line of a pull request, not
+            # only on the run page (GitHub's workflow commands, "Setting an error message").
+            location = report.location
+            where = (f"file={escape_property(location[0])},line={location[1]},"
+                     if location else "")
+            lines.append(f"::{command} {where}title={escape_property(title)}::"
+                         f"{escape_data(message)}\n")
         return "".join(lines)
 
     def finish(self, tally: Tally) -> str:
