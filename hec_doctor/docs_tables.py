@@ -29,6 +29,34 @@ def datasets() -> str:
     return "\n".join(rows) + "\n"
 
 
+def command_options(name: str) -> str:
+    """Every option of a command, from the command itself: its flags (with the value it takes),
+    its help, its default."""
+    import importlib
+
+    import click
+
+    command = getattr(importlib.import_module(f"hec_doctor.commands.{name}"), name)
+    rows = ["| option | meaning |", "|---|---|"]
+    for param in command.params:
+        if not isinstance(param, click.Option) or param.hidden:
+            continue
+        if param.secondary_opts:
+            flags = " / ".join(f"`{flag}`" for flag in param.opts + param.secondary_opts)
+        else:
+            value = "" if param.is_flag else " " + (
+                param.metavar or param.make_metavar(click.Context(command)))
+            flags = ", ".join([f"`{param.opts[0]}{value}`".replace("|", "\\|")]
+                              + [f"`{other}`" for other in param.opts[1:]])
+        help_text = " ".join((param.help or "").split()).replace("|", "\\|")
+        shown = param.default is not None and param.show_default and not param.is_flag
+        if shown and not callable(param.default):
+            help_text += f" (default: {param.default})"
+        rows.append(f"| {flags} | {help_text} |")
+    return "\n".join(rows) + "\n"
+
+
 if __name__ == "__main__":
     print(message_families())
     print(datasets())
+    print(command_options("check"))

@@ -71,14 +71,26 @@ def test_summary_table_has_a_row_per_scenario(outcomes):
     assert all(row.rstrip().endswith("yes") for row in table[2:])
 
 
-def test_demo_command_exits_0_and_prints_reports_then_table():
+def test_demo_leads_with_its_table_then_the_one_report_worth_reading():
     result = invoke("demo", "--color", "never")
     assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("scenario") and lines[2].startswith("healthy")
+    assert [line.split()[0] for line in lines[2:2 + len(EXPECTED)]] == list(EXPECTED)
+    assert "=== splunk-default-cert: " in result.stdout
+    assert result.stdout.count("Verdict: ") == 1
+    assert len(lines) < 90  # was about 280 lines before the table
+    assert lines[-1] == "Every scenario's whole report: hec-doctor demo --full"
+    assert "all 6 scenarios diagnosed as expected" in result.stderr
+
+
+def test_demo_full_prints_every_report_after_the_table():
+    result = invoke("demo", "--color", "never", "--full")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith("scenario")
     for name in EXPECTED:
         assert f"=== {name}: " in result.stdout
     assert result.stdout.count("Verdict: ") == len(EXPECTED)
-    assert result.stdout.rstrip().splitlines()[-1].startswith("ack-token")
-    assert "all 6 scenarios diagnosed as expected" in result.stderr
 
 
 def test_demo_command_exits_1_when_a_scenario_is_misdiagnosed(monkeypatch):

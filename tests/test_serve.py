@@ -200,3 +200,9 @@ def test_cert_without_key_is_a_usage_error(tmp_path):
     result = invoke("serve", "--port", "0", "--cert", str(cert))
     assert result.exit_code == 2
     assert "--cert and --key go together" in result.stderr
+
+
+def test_queues_full_answers_as_splunk_does_and_unhealthy_is_its_old_name():
+    from hec_doctor.lookalike.protocol import fault_name
+
+    assert fault_name("unhealthy") == fault_name("queues_full") == "queues-full"

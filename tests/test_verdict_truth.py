@@ -296,7 +296,7 @@ def test_marker_takes_underscores(hec_server):
 def test_marker_takes_the_documented_hyphens(hec_server):
     hec_server.set_fault("incorrect_index")
     assert hec_server.config.fault == "incorrect-index"
-    with pytest.raises(ValueError, match="choose from busy, unhealthy, disabled-token"):
+    with pytest.raises(ValueError, match="choose from busy, queues-full, disabled-token"):
         hec_server.set_fault("on-fire")
 
 

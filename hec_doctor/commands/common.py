@@ -210,6 +210,8 @@ def run_and_write(items: Any, work: Any, failed: Any, *, concurrency: int, fmt: 
     out = Output(fmt, single=single, output=output, color=color, also=also)
     progress = (Progress(sys.stderr, label=progress_label)
                 if len(items) > 1 and Progress.wanted(sys.stderr) else None)
+    if progress is not None:
+        progress.update(0, len(items))  # from the start, not once the first target is done
     tally = Tally(strict=strict, noun=noun)
     runs = RunMany(items, work, failed, concurrency=concurrency, processes=processes,
                    on_done=progress.update if progress else None,

@@ -37,7 +37,9 @@ def _fault(ctx: click.Context, param: click.Parameter, value: str | None) -> str
               help="Indexer acknowledgement on: a channel is required, replies carry ackId, "
                    "/services/collector/ack answers.")
 @click.option("--fault", callback=_fault, metavar="|".join(FAULTS),
-              help="Misbehave as a broken HEC does.")
+              help="Misbehave as a broken HEC does (queues-full: health answers code 18 and "
+                   "pushes code 9, as Splunk does with its queues full; 'unhealthy' is its old "
+                   "name).")
 @click.option("--slow-seconds", type=click.FloatRange(0, 600), default=2.0, show_default=True,
               help="Delay of each reply with --fault slow.")
 @click.option("--cert", "cert_file", type=click.Path(exists=True, dir_okay=False),
@@ -91,9 +93,18 @@ def serve(host: str, port: int, tokens: tuple[str, ...], indexes: tuple[str, ...
     else:
         say("tokens: " + ", ".join(fingerprint(t) for t in serving.tokens))
     if serving.ca_file:
+        import shlex
+
         say(f"CA to trust: {serving.ca_file}")
-        say(f"check it:    hec-doctor check --ca-file {serving.ca_file} --token TOKEN "
-            f"{serving.url}")
+        if serving.generated_token:
+            # A token made up for this local look-alike opens nothing else: it is no secret,
+            # and a command that pastes as is beats a placeholder.
+            say("check it:    hec-doctor check --ca-file "
+                f"{shlex.quote(serving.ca_file)} --token {serving.tokens[0]} "
+                f"{shlex.quote(serving.url)}   (the made-up token is no secret)")
+        else:
+            say("check it:    HEC_TOKEN=<one of your tokens> hec-doctor check --ca-file "
+                f"{shlex.quote(serving.ca_file)} {shlex.quote(serving.url)}")
     say(f"mode: ack {'on' if ack else 'off'}, fault {fault or 'none'}; Ctrl-C stops")
     try:
         while not stop.wait(0.5):

@@ -253,8 +253,15 @@ func push(req request) (res result) {
 		facts.Headers[strings.ToLower(name)] = reply.Header.Get(name)
 	}
 	data, readErr := io.ReadAll(io.LimitReader(reply.Body, maxBody+1))
+	// Stop reports false when the timer already fired. Go's transport, cancelled while it reads
+	// a body that ends only when the connection closes, can hand back a clean io.EOF (seen here
+	// under load): the cancel, not the read's error, says the body was cut short.
+	cutShort := !bodyTimer.Stop()
 	if len(data) > maxBody {
 		data, facts.Bounded = data[:maxBody], true
+	}
+	if readErr == nil && cutShort && !facts.Bounded {
+		readErr = context.Canceled
 	}
 	if readErr != nil {
 		facts.ReadError = readErr.Error()

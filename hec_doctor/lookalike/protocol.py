@@ -16,8 +16,14 @@ from hec_doctor.spec import ACK_PATH, EVENT_PATHS, GUID, HEALTH_PATHS, RAW_PATHS
 
 # The faults the look-alike can play, by their documented (hyphenated) names; the same names with
 # underscores are accepted everywhere too (the CLI, HecConfig, the pytest marker, set_fault).
-FAULTS = ("busy", "unhealthy", "disabled-token", "incorrect-index", "slow", "proxy-502",
+# queues-full is what Splunk does when its indexing queues are full (hec-facts.md, Splunk's
+# "Troubleshoot HTTP Event Collector" table): the health endpoint answers code 18 "HEC is
+# unhealthy, queues are full", and a push with a good token code 9 "Server is busy".
+FAULTS = ("busy", "queues-full", "disabled-token", "incorrect-index", "slow", "proxy-502",
           "redirect", "html")
+# Older names, still accepted: "unhealthy" played queues-full under a name that promised only
+# half of it (issue #27).
+ALIASES = {"unhealthy": "queues-full"}
 
 
 def fault_name(name: str | None) -> str | None:
@@ -29,6 +35,7 @@ def fault_name(name: str | None) -> str | None:
     if name is None:
         return None
     canonical = name.strip().lower().replace("_", "-")
+    canonical = ALIASES.get(canonical, canonical)
     if canonical not in FAULTS:
         raise ValueError(f"unknown fault {name!r}; choose from {', '.join(FAULTS)}")
     return canonical
@@ -199,7 +206,7 @@ def answer(method: str, target: str, headers: Mapping[str, str], body: bytes,
         return HecReply(200, b"", (("Allow", allow),))
     if path in HEALTH_PATHS:
         # Health checks no token (measured: no token, the token and a bogus one alike).
-        return code_reply(18) if fault == "unhealthy" else code_reply(17)
+        return code_reply(18) if fault == "queues-full" else code_reply(17)
     if method != "POST":
         return _document(405, NOT_FOUND)  # measured: GET on /event is 405 with this body
     token, token_error = _authorise(headers, query, config)
@@ -214,7 +221,7 @@ def answer(method: str, target: str, headers: Mapping[str, str], body: bytes,
         return code_reply(10)
     if channel and not GUID.fullmatch(channel):
         return code_reply(11)
-    if fault in ("busy", "unhealthy"):
+    if fault in ("busy", "queues-full"):
         # Real busy replies carry invalid-event-number: Splunk had accepted the token and was
         # taking events when its queues refused them (splunk-connect-for-kubernetes #474, #555).
         extra = (("Retry-After", str(config.retry_after)),) if config.retry_after else ()
