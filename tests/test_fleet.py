@@ -272,6 +272,8 @@ def test_progress_bar_on_a_terminal():
             os.close(terminal)
     assert process.returncode == 1
     assert b"checking [" in seen and b"2/2" in seen
+    # Shown from the start (issue #27), not once the first target is done.
+    assert b"0/2" in seen and seen.index(b"0/2") < seen.index(b"1/2")
     assert b"checking [" not in process.stdout
 
 
