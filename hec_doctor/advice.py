@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hec_doctor.spec import TOKEN_PAGE
+from hec_doctor.hec.spec import TOKEN_PAGE
 
 CERT_FIX = ("Install a certificate from a public CA whose subjectAltName holds the host name "
             "Logpush connects to (serverCert in inputs.conf [http] on the HEC).")

@@ -83,7 +83,7 @@ def _main(argv: list[str] | None) -> int:
 def _explain(text: str) -> str | None:
     """What ``explain TEXT`` prints in text format, or None where click must answer (an empty
     or unknown topic: a usage error)."""
-    from hec_doctor.topics import TOPICS
+    from hec_doctor.messages.topics import TOPICS
 
     if not text:
         return None
@@ -94,7 +94,7 @@ def _explain(text: str) -> str | None:
         return render_topic(topic, "text")
     import re
 
-    from hec_doctor.error_messages import explain_message
+    from hec_doctor.messages.classify import explain_message
     from hec_doctor.render.explanation import render_explanation
     from hec_doctor.term import want_color
 

@@ -16,7 +16,7 @@ from urllib.parse import unquote, unquote_plus, urlsplit
 
 from hec_doctor.errors import InputError, TargetError
 from hec_doctor.redact import bad_character, credentials_in, placeholder, render_input
-from hec_doctor.spec import AUTH_PARAM, RAW_PATH
+from hec_doctor.hec.spec import AUTH_PARAM, RAW_PATH
 
 DEFAULT_PORT = 443  # what an https URL without a port connects to
 # What stands in for every parameter value of a destination_conf a Terraform plan marks sensitive.

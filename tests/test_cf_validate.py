@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from hec_doctor.cf_validate import compare
+from hec_doctor.cloudflare.validate import compare
 from hec_doctor.models import Status
 from tests.helpers import good_conf, invoke
 from tests.test_cfapi import ACCOUNT, API_TOKEN, ZONE, api_server

@@ -227,7 +227,7 @@ def test_a_bug_on_the_fast_path_is_still_one_line(capsys, monkeypatch):
     def broken(text: str) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("hec_doctor.error_messages.explain_message", broken)
+    monkeypatch.setattr("hec_doctor.messages.classify.explain_message", broken)
     code = entry.main(["explain", "x509: certificate signed by unknown authority"])
     said = capsys.readouterr()
     assert code == 3 and "internal error: RuntimeError" in said.err

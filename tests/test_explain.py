@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from hec_doctor.error_messages import CLASSES, explain_message, unwrap
-from hec_doctor.topics import TOPICS
+from hec_doctor.messages.classify import CLASSES, explain_message, unwrap
+from hec_doctor.messages.topics import TOPICS
 from tests import jobdata
 from tests.helpers import P as TLS_PREFIX
 from tests.helpers import invoke

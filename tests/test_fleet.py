@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from hec_doctor.run_many import run_all
+from hec_doctor.engine.run_many import run_all
 from hec_doctor.models import CheckResult, Report, Status, make_batch
 from hec_doctor.progress import Progress
 from hec_doctor.render import OutputFormat, render
@@ -96,7 +96,7 @@ def test_concurrency_is_bounded():
 
 
 def test_an_exception_in_one_target_becomes_its_error_report(monkeypatch):
-    from hec_doctor import runner
+    from hec_doctor.engine import run as runner
 
     real = runner.run
 
@@ -354,7 +354,7 @@ def _never(position: int, exc: BaseException) -> Report:
 def test_worker_processes_from_a_threaded_program_keep_order():
     # pytest holds threads here (the session's servers), so the workers come from a fork
     # server rather than a fork of this process; the reports still come back in input order.
-    from hec_doctor.run_many import RunMany
+    from hec_doctor.engine.run_many import RunMany
 
     alive = threading.Event()
     holder = threading.Thread(target=alive.wait, daemon=True)
@@ -376,7 +376,7 @@ def _dies_at_40(position: int) -> Report:
 
 
 def test_a_worker_that_dies_costs_reports_not_the_run():
-    from hec_doctor.run_many import RunMany
+    from hec_doctor.engine.run_many import RunMany
 
     alive = threading.Event()
     holder = threading.Thread(target=alive.wait, daemon=True)

@@ -16,7 +16,7 @@ import pytest
 from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
 from hec_doctor.lookalike.server import HecConfig, HecServer
 from hec_doctor.models import Options, ResolveOverride, Status
-from hec_doctor.runner import run
+from hec_doctor.engine.run import run
 from hec_doctor.target import build_target
 from tests.certs import NOW
 from tests.frontends import (build_go_server, free_port, go_server, haproxy, nginx, stunnel)
@@ -82,7 +82,7 @@ def test_a_server_limited_to_groups_go_never_offers(pki, backend, tmp_path, grou
     assert measured.logpush.would_deliver is False
     assert measured.logpush.predicted_error == "remote error: tls: handshake failure"
     assert not measured.result("logpush.push").data["agrees_with_port"]
-    from hec_doctor.error_messages import explain_message
+    from hec_doctor.messages.classify import explain_message
 
     assert explain_message(measured.logpush.predicted_error).matched.id == "tls.handshake-failure"
 
@@ -124,7 +124,7 @@ def test_h2_advertised_in_front_of_an_http1_only_hec(pki, backend, tmp_path):
     assert measured.logpush.would_deliver is False, measured.logpush
     assert "http2" in (measured.logpush.predicted_error or ""), measured.logpush
     # explain knows what Go said here, and says what to do about it.
-    from hec_doctor.error_messages import explain_message
+    from hec_doctor.messages.classify import explain_message
 
     explanation = explain_message(measured.logpush.predicted_error)
     assert explanation.matched is not None and explanation.matched.id.startswith("net.h2"), \

@@ -20,8 +20,8 @@ from hec_doctor.checks import CHECKS
 from hec_doctor.commands.common import parse_resolve
 from hec_doctor.target import build_target
 from hec_doctor.errors import InputError
-from hec_doctor.jobs import check_job, parse_jobs
-from hec_doctor.error_messages import explain_message
+from hec_doctor.cloudflare.jobs import check_job, parse_jobs
+from hec_doctor.messages.classify import explain_message
 from hec_doctor.models import Options, ResolveOverride, Status, make_batch
 from hec_doctor.render import OutputFormat, render
 from tests.helpers import TOKEN
@@ -118,7 +118,7 @@ def assert_report_or_one_line_error(text: str, **kwargs: object) -> None:
         message = str(exc)
         assert message and "\n" not in message and "\r" not in message
         return
-    from hec_doctor.runner import run
+    from hec_doctor.engine.run import run
 
     report = run(target, OFFLINE)
     assert [c.id for c in report.checks] == [spec.id for spec in CHECKS]
@@ -153,7 +153,7 @@ def test_a_token_never_reaches_any_output_format(token, text):
     except InputError as exc:
         assert token not in str(exc)
         return
-    from hec_doctor.runner import run
+    from hec_doctor.engine.run import run
 
     # No scrub of the rendered text any more: reports leave the engine redacted.
     batch = make_batch([run(target, OFFLINE)])
@@ -313,7 +313,7 @@ def mutated_certificates(draw):
 @MANY
 @given(st.one_of(mutated_certificates(), st.binary(max_size=300)))
 def test_any_certificate_bytes_parse_or_are_refused_with_go_words(der):
-    from hec_doctor.goparse import GoParseError, parse_certificate
+    from hec_doctor.gox509.parse import GoParseError, parse_certificate
 
     try:
         cert = parse_certificate(der)
@@ -330,8 +330,8 @@ def test_any_parsed_chain_gets_a_verdict_and_a_cause(ders):
     import datetime as dt
 
     from hec_doctor.checks.tls import evaluate_chain, evaluate_hostname, evaluate_strength
-    from hec_doctor.goparse import GoParseError, parse_certificate
-    from hec_doctor.gox509 import CertPool, verify
+    from hec_doctor.gox509.parse import GoParseError, parse_certificate
+    from hec_doctor.gox509.verify import CertPool, verify
 
     chain = []
     for der in ders:

@@ -140,7 +140,7 @@ def _tweak_spki(transform: Callable[[bytes], bytes]) -> Callable[[Spec], None]:
 
 def _rsa_spki_without_null(spki: bytes) -> bytes:
     """An RSA SubjectPublicKeyInfo whose algorithm lacks the NULL parameters RFC 3279 requires."""
-    from hec_doctor.goparse import SEQUENCE, Der
+    from hec_doctor.gox509.parse import SEQUENCE, Der
 
     body = Der(Der(spki).read(SEQUENCE) or b"")
     body.read(SEQUENCE)
@@ -574,7 +574,7 @@ def _sha224_leaf() -> Case:
     spec = Spec(f.name(H), [f.san(dns=(H,)), f.akid(i.key_identifier)], inner_algorithm=algo)
     made = f.forge(spec, key, i)
     # Re-sign the same TBS with SHA-224, as the algorithm says.
-    from hec_doctor.goparse import SEQUENCE, Der
+    from hec_doctor.gox509.parse import SEQUENCE, Der
 
     tbs = Der(Der(made.der).read(SEQUENCE) or b"").read(SEQUENCE, with_header=True) or b""
     signature = i.key.sign(tbs, padding.PKCS1v15(), hashes.SHA224())  # type: ignore[attr-defined]
@@ -709,7 +709,7 @@ def test_a_remedy_never_points_at_checks_that_did_not_fail(tmp_path):
 
 def test_resolve_pins_a_unicode_host_without_asking_dns(tmp_path):
     from hec_doctor.models import Options, ResolveOverride
-    from hec_doctor.runner import run
+    from hec_doctor.engine.run import run
     from hec_doctor.target import build_target
 
     case = SCENARIOS["host-unicode"]()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hec_doctor.gox509 import go_cert, go_quote, hostname_error, legacy_hostname_error
+from hec_doctor.gox509.verify import go_cert, go_quote, hostname_error, legacy_hostname_error
 from tests.certs import make_cert
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from hec_doctor.target import build_target
 from hec_doctor.models import Options, Status
-from hec_doctor.runner import run
+from hec_doctor.engine.run import run
 from tests.helpers import CHANNEL, TOKEN, good_conf
 from tests.helpers import invoke
 

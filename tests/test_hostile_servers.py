@@ -20,7 +20,7 @@ import pytest
 from hec_doctor.target import build_target
 from hec_doctor.models import Options, Report, Status
 from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
-from hec_doctor.runner import run
+from hec_doctor.engine.run import run
 from tests.helpers import TOKEN
 from tests.servers import malformed_intermediate_context, raw_server, silent, tls_handler
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from hec_doctor.errors import InputError
-from hec_doctor.job_checks import judge_job
-from hec_doctor.jobs import parse_jobs
+from hec_doctor.cloudflare.job_checks import judge_job
+from hec_doctor.cloudflare.jobs import parse_jobs
 from hec_doctor.models import Status
 from tests import jobdata
 from tests.helpers import invoke

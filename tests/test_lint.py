@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from hec_doctor.errors import InputError
-from hec_doctor.hcl_scan import destinations
+from hec_doctor.cloudflare.hcl import destinations
 from tests.helpers import good_conf, invoke
 
 ROOT = Path(__file__).parent.parent

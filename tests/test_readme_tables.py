@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hec_doctor.docs_tables import command_options, datasets, message_families
+from hec_doctor.commands.readme_tables import command_options, datasets, message_families
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -19,12 +19,12 @@ def _block(name: str) -> str:
 
 def test_the_message_families_table_is_the_catalog():
     assert _block("message-families") == message_families(), (
-        "README's message families differ: paste python -m hec_doctor.docs_tables")
+        "README's message families differ: paste python -m hec_doctor.commands.readme_tables")
 
 
 def test_the_datasets_table_is_the_list_job_reads():
     assert _block("datasets") == datasets(), (
-        "README's datasets differ: paste python -m hec_doctor.docs_tables")
+        "README's datasets differ: paste python -m hec_doctor.commands.readme_tables")
 
 
 def test_the_tables_name_their_sources():
@@ -36,7 +36,7 @@ def test_the_tables_name_their_sources():
 def test_the_check_options_table_is_the_commands_own():
     table = _block("check-options")
     assert table == command_options("check"), (
-        "README's check options differ: paste python -m hec_doctor.docs_tables")
+        "README's check options differ: paste python -m hec_doctor.commands.readme_tables")
     for option in ("--file", "--concurrency", "--workers", "--cloudflare-validate", "--zone",
                    "--account", "--api-base", "--api-ca-file", "--go-probe", "--also"):
         assert f"`{option}" in table

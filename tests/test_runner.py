@@ -7,7 +7,7 @@ import pytest
 from hec_doctor.checks import CHECKS, CheckSpec
 from hec_doctor.target import build_target
 from hec_doctor.models import CheckResult, ExitCode, Options, Outcome, Report, Status, exit_code_for
-from hec_doctor.runner import run, summarise
+from hec_doctor.engine.run import run, summarise
 from tests.helpers import TOKEN, good_conf
 
 

@@ -12,8 +12,8 @@ import pytest
 
 from tests.helpers import good_conf
 
-HEAVY = ("hec_doctor.goparse", "hec_doctor.gox509", "hec_doctor.checks.tls",
-         "hec_doctor.net.http", "hec_doctor.trust", "ssl", "h11")
+HEAVY = ("hec_doctor.gox509.parse", "hec_doctor.gox509.verify", "hec_doctor.checks.tls",
+         "hec_doctor.net.http", "hec_doctor.gox509.roots", "ssl", "h11")
 
 
 def loaded_after(*args: str) -> set[str]:
@@ -33,6 +33,6 @@ def test_offline_commands_do_not_load_tls_or_http(args):
 
 
 def test_explain_topic_does_not_load_the_message_catalog():
-    assert "hec_doctor.message_catalog" not in loaded_after("explain", "channel")
-    assert "hec_doctor.message_catalog" in loaded_after("explain", "x509: certificate signed "
+    assert "hec_doctor.messages.catalog" not in loaded_after("explain", "channel")
+    assert "hec_doctor.messages.catalog" in loaded_after("explain", "x509: certificate signed "
                                                                    "by unknown authority")

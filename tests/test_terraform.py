@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hec_doctor.terraform import parse_plan, planned_jobs
+from hec_doctor.cloudflare.terraform import parse_plan, planned_jobs
 from hec_doctor.errors import InputError
 from tests.helpers import invoke
 

@@ -21,7 +21,7 @@ from hec_doctor.target import build_target
 from hec_doctor.errors import TargetError
 from hec_doctor.models import Options, Status
 from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
-from hec_doctor.runner import run
+from hec_doctor.engine.run import run
 from tests.helpers import CHANNEL, TOKEN, good_conf
 from tests.servers import raw_server, tls_handler
 
@@ -303,7 +303,7 @@ def test_marker_takes_the_documented_hyphens(hec_server):
 def test_the_last_scrub_is_per_report_with_its_own_secrets(monkeypatch, tmp_path):
     # Linear in the number of targets: each report is scrubbed once, with the few secrets of
     # its own target, never with every target's (which made 3,000 targets cost 35 s).
-    import hec_doctor.runner as runner_module
+    import hec_doctor.engine.run as runner_module
 
     seen: list[int] = []
     real = runner_module.scrub_value

@@ -27,7 +27,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
 from hec_doctor.lookalike.server import HecConfig, HecServer
 from hec_doctor.models import CheckResult, LogpushPrediction, Report, Status
-from hec_doctor.watch import COUNTERS, FAMILIES, PROCESS_FAMILIES, Metrics, target_names
+from hec_doctor.watch.metrics import COUNTERS, FAMILIES, PROCESS_FAMILIES, Metrics, target_names
 from tests.render.sample import sample_report
 from tests.servers import raw_server, silent
 

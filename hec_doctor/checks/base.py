@@ -11,7 +11,7 @@ from hec_doctor.target import Target
 
 if TYPE_CHECKING:  # the types only: a run that stays offline loads none of these
     from hec_doctor.checks.push import PushFacts
-    from hec_doctor.gox509 import CertPool, GoCert, Verdict
+    from hec_doctor.gox509.verify import CertPool, GoCert, Verdict
     from hec_doctor.net.dns import DnsFacts
     from hec_doctor.net.http import Reply, TlsStream
     from hec_doctor.net.tcp import TcpFacts

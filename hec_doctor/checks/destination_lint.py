@@ -14,7 +14,7 @@ from hec_doctor.advice import SKIP_VERIFY_TRADE_OFF
 from hec_doctor.checks.base import Context
 from hec_doctor.models import Outcome, Status
 from hec_doctor.redact import placeholder, render_input
-from hec_doctor.spec import (
+from hec_doctor.hec.spec import (
     AUTH_PARAM,
     CLOUDFLARE_SOURCETYPE,
     GUID,

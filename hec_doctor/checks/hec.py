@@ -16,12 +16,12 @@ from typing import Any
 from urllib.parse import quote
 
 from hec_doctor.checks.base import Context
-from hec_doctor.hec_replies import CODES, diagnose
+from hec_doctor.hec.replies import CODES, diagnose
 from hec_doctor.models import Outcome, Status
 from hec_doctor.net.errors import Kind, TransportError
 from hec_doctor.net.http import Reply, TlsStream, http_exchange
 from hec_doctor.redact import fingerprint, redact_echo
-from hec_doctor.spec import HEALTH_PATH, RAW_PATH, RAW_PATHS
+from hec_doctor.hec.spec import HEALTH_PATH, RAW_PATH, RAW_PATHS
 
 _QUERY_SAFE = "%:/@-._~!$'()*+,;=?"
 # The FAQ's sample line: what a Logpush batch line for http_requests looks like.
@@ -327,7 +327,7 @@ def check_event(ctx: Context) -> Outcome:
 def check_addresses(ctx: Context) -> Outcome:
     """Every address behind the name: the same certificate and the same token answer?"""
     from hec_doctor.checks.tls import roots
-    from hec_doctor.gox509 import go_cert, rfc3339, verify
+    from hec_doctor.gox509.verify import go_cert, rfc3339, verify
     from hec_doctor.net.tls import open_tls
 
     assert ctx.facts.dns is not None

@@ -24,7 +24,7 @@ from urllib.parse import quote
 from hec_doctor.checks.base import Context
 from hec_doctor.models import Outcome, Status
 from hec_doctor.redact import credentials_in
-from hec_doctor.spec import RAW_PATH
+from hec_doctor.hec.spec import RAW_PATH
 
 # Characters that stay as written in a request's query (as hec.py sends it).
 _QUERY_SAFE = "%:/@-._~!$'()*+,;=?"
@@ -247,7 +247,7 @@ def evaluate_push(facts: PushFacts, reply: Any, port_error: str | None,
                   with_token: bool) -> Outcome:
     """Judge what Go saw: its error, or HEC's (or something else's) reply to the push."""
     from hec_doctor.checks.hec import token_accepted
-    from hec_doctor.hec_replies import diagnose
+    from hec_doctor.hec.replies import diagnose
 
     who = f"Go {facts.go_version.removeprefix('go')}"
     data: dict[str, Any] = {"measured_with": facts.go_version, "go_error": facts.go_error or None,

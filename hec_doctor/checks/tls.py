@@ -2,7 +2,7 @@
 
 The handshake itself is transport (``hec_doctor.net.tls``); here its facts are judged: the
 failure named with Go's own text, then the chain as crypto/x509 would verify it (ported in
-``hec_doctor.gox509``). The ``evaluate_*`` functions are pure functions of the facts, the chain,
+``hec_doctor.gox509.verify``). The ``evaluate_*`` functions are pure functions of the facts, the chain,
 the host name, the roots and the clock.
 """
 
@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Sequence
 
-from hec_doctor import gotext
+from hec_doctor.gox509 import text as gotext
 from hec_doctor.advice import SKIP_VERIFY_TRADE_OFF, SPLUNK_CERT_FIX
 from hec_doctor.checks.base import Context
-from hec_doctor.gotext import TLS_VERIFY_PREFIX
-from hec_doctor.goparse import GoParseError, Name, outer_signature
-from hec_doctor.gox509 import (
+from hec_doctor.gox509.text import TLS_VERIFY_PREFIX
+from hec_doctor.gox509.parse import GoParseError, Name, outer_signature
+from hec_doctor.gox509.verify import (
     LEAF,
     ROOT,
     CertPool,
@@ -449,7 +449,7 @@ def _chain(ctx: Context) -> list[GoCert]:
 def roots(ctx: Context) -> CertPool:
     """The trusted roots, read once per run (every check that judges a chain asks)."""
     if ctx.facts.roots is None:
-        from hec_doctor.trust import load_roots
+        from hec_doctor.gox509.roots import load_roots
 
         ctx.facts.roots = load_roots(ctx.options.ca_file)
     return ctx.facts.roots
@@ -480,7 +480,7 @@ def _pss_listed(params: bytes | None) -> bool:
     """An RSASSA-PSS signature OpenSSL maps to an rsa_pss_rsae scheme Go lists: parameters it
     can read, trailer field 1, and a SHA-2 hash of 256 bits or more (salt and MGF1 hash not
     checked, as OpenSSL does not check them there)."""
-    from hec_doctor.goparse import SEQUENCE, Der, context
+    from hec_doctor.gox509.parse import SEQUENCE, Der, context
 
     body = Der(params or b"").read(SEQUENCE)
     if body is None:

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from hec_doctor.checks.base import Context
-from hec_doctor.spec import AUTH_PARAM, GUID, TOKEN_PAGE
+from hec_doctor.hec.spec import AUTH_PARAM, GUID, TOKEN_PAGE
 from hec_doctor.target import InputForm, Target, TokenCandidate
 from hec_doctor.models import Outcome, Status
 from hec_doctor.redact import bad_character, placeholder

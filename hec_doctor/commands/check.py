@@ -85,7 +85,7 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, workers:
         except InputError as exc:
             raise InputError(f"{origin}: {exc}" if len(texts) > 1 else str(exc)) from None
     if ca_file is not None:
-        from hec_doctor.trust import load_roots
+        from hec_doctor.gox509.roots import load_roots
 
         load_roots(ca_file)  # a bad file is a usage error (exit 2), not a failed check
     event = event_file.read(1_000_001) if event_file is not None else None
@@ -97,7 +97,7 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, workers:
                       event=event)
     from functools import partial
 
-    from hec_doctor.runner import run
+    from hec_doctor.engine.run import run
 
     work: Any = partial(run, options=options)
     if cloudflare_validate and offline:
@@ -106,7 +106,7 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, workers:
     validation = _validation(cloudflare_validate, zone_id, account_id, api_base, api_ca_file,
                              timeout_s)
     if validation is not None:
-        from hec_doctor.cf_validate import run_and_validate
+        from hec_doctor.cloudflare.validate import run_and_validate
 
         work = partial(run_and_validate, options=options, validation=validation)
     return run_and_write(parsed, work, failed_target,
@@ -118,8 +118,8 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, workers:
 def failed_target(target: Any, exc: BaseException) -> Report:
     """The report of a target whose run raised, or never started (module-level: it crosses into
     worker processes)."""
-    from hec_doctor.run_many import error_report
-    from hec_doctor.runner import summarise
+    from hec_doctor.engine.run_many import error_report
+    from hec_doctor.engine.run import summarise
 
     base = Report(target=summarise(target), checks=())
     return error_report(base, exc, "hec-doctor failed on this target; others went on",
@@ -149,13 +149,13 @@ def _validation(wanted: bool, zone_id: str | None, account_id: str | None,
             raise click.UsageError("--zone, --account, --api-base and --api-ca-file go with "
                                    "--cloudflare-validate")
         return None
-    from hec_doctor.cf_validate import Validation
-    from hec_doctor.cfapi import validate_url
-    from hec_doctor.spec import CLOUDFLARE_API_BASE
+    from hec_doctor.cloudflare.validate import Validation
+    from hec_doctor.cloudflare.api import validate_url
+    from hec_doctor.hec.spec import CLOUDFLARE_API_BASE
 
     if (zone_id is None) == (account_id is None):
         raise click.UsageError("--cloudflare-validate needs exactly one of --zone or --account")
-    from hec_doctor.cfapi import check_api_token
+    from hec_doctor.cloudflare.api import check_api_token
 
     token = check_api_token(os.environ.get("CLOUDFLARE_API_TOKEN"))
     scope, scope_id = ("zones", zone_id) if zone_id else ("accounts", account_id)

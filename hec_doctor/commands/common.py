@@ -203,7 +203,7 @@ def run_and_write(items: Any, work: Any, failed: Any, *, concurrency: int, fmt: 
     """
     from hec_doctor.models import Tally
     from hec_doctor.progress import Progress
-    from hec_doctor.run_many import RunMany
+    from hec_doctor.engine.run_many import RunMany
 
     context = click.get_current_context(silent=True)
     also = context.meta.get("hec_doctor.also", ()) if context is not None else ()

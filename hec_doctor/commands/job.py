@@ -16,7 +16,7 @@ from hec_doctor.commands.common import (
 )
 from hec_doctor.errors import InputError
 from hec_doctor.models import Options
-from hec_doctor.spec import CLOUDFLARE_API_BASE
+from hec_doctor.hec.spec import CLOUDFLARE_API_BASE
 
 
 @click.command()
@@ -45,8 +45,8 @@ def job(source: str | None, zone_id: str | None, account_id: str | None, api_bas
     and what Logpull can still fetch), its error_message explained, and the full offline lint
     of a Splunk destination_conf (--live: the live checks too). No jobs is a normal answer.
     """
-    from hec_doctor.jobs import bare_report, check_job, destination_secrets, parse_jobs
-    from hec_doctor.run_many import error_report
+    from hec_doctor.cloudflare.jobs import bare_report, check_job, destination_secrets, parse_jobs
+    from hec_doctor.engine.run_many import error_report
 
     chosen = [x for x in (source, zone_id, account_id) if x is not None]
     if len(chosen) != 1:
@@ -59,7 +59,7 @@ def job(source: str | None, zone_id: str | None, account_id: str | None, api_bas
     scope = (("zones", zone_id) if zone_id else ("accounts", account_id)) if (
         zone_id or account_id) else None
     if ca_file is not None and live:
-        from hec_doctor.trust import load_roots
+        from hec_doctor.gox509.roots import load_roots
 
         load_roots(ca_file)
     options = Options(timeout_s=timeout_s, ca_file=ca_file, resolve=resolve, go_probe=go_probe)
@@ -81,9 +81,9 @@ def _read(source: str | None, zone_id: str | None, account_id: str | None, api_b
           api_ca_file: str | None, timeout_s: float) -> tuple[str, str]:
     if source is not None:
         return read_text_input(source, 50_000_000), "stdin" if source == "-" else source
-    from hec_doctor.cfapi import fetch_jobs, jobs_url
+    from hec_doctor.cloudflare.api import fetch_jobs, jobs_url
 
-    from hec_doctor.cfapi import check_api_token
+    from hec_doctor.cloudflare.api import check_api_token
 
     token = check_api_token(os.environ.get("CLOUDFLARE_API_TOKEN"))
     scope, scope_id = ("zones", zone_id) if zone_id else ("accounts", account_id)

@@ -51,7 +51,7 @@ def lint(files: tuple[str, ...], strict: bool, fmt: str, output: str | None,
 def _items(path: str, text: str) -> list[Item]:
     if path.endswith(".tf"):
         from hec_doctor.errors import InputError
-        from hec_doctor.hcl_scan import destinations
+        from hec_doctor.cloudflare.hcl import destinations
         from hec_doctor.redact import escaped
 
         try:
@@ -79,7 +79,7 @@ def _items(path: str, text: str) -> list[Item]:
 def _lint_one(item: Item) -> Report:
     from dataclasses import replace
 
-    from hec_doctor.runner import run
+    from hec_doctor.engine.run import run
     from hec_doctor.target import build_target
 
     if item.text is None:
@@ -95,7 +95,7 @@ def _lint_one(item: Item) -> Report:
 def _not_checked(item: Item, reason: str = "", failed: bool = False) -> Report:
     from hec_doctor import __version__
     from hec_doctor.models import LogpushPrediction, Outcome, Status, TargetSummary
-    from hec_doctor.runner import result_of
+    from hec_doctor.engine.run import result_of
 
     reason = reason or item.reason
     status = Status.FAIL if failed else Status.SKIP
@@ -107,7 +107,7 @@ def _not_checked(item: Item, reason: str = "", failed: bool = False) -> Report:
 
 
 def _failed(item: Item, exc: BaseException) -> Report:
-    from hec_doctor.run_many import error_report
+    from hec_doctor.engine.run_many import error_report
 
     return error_report(_not_checked(item), exc, "hec-doctor failed on this destination")
 

@@ -39,9 +39,9 @@ def terraform(plan_file: str, live: bool, concurrency: int, strict: bool, fmt: s
     Exit codes: as `check`: 0 no failure, 1 a check failed (or warned with --strict), 2 bad
     input, 3 hec-doctor could not complete a check.
     """
-    from hec_doctor.jobs import bare_report, check_planned_job
-    from hec_doctor.run_many import error_report
-    from hec_doctor.terraform import parse_plan, planned_jobs
+    from hec_doctor.cloudflare.jobs import bare_report, check_planned_job
+    from hec_doctor.engine.run_many import error_report
+    from hec_doctor.cloudflare.terraform import parse_plan, planned_jobs
 
     origin = "stdin" if plan_file == "-" else plan_file
     planned = planned_jobs(parse_plan(read_text_input(plan_file, MAX_PLAN_BYTES), origin))
@@ -49,7 +49,7 @@ def terraform(plan_file: str, live: bool, concurrency: int, strict: bool, fmt: s
         click.echo(f"hec-doctor: {origin} creates or changes no cloudflare_logpush_job; "
                    "nothing to check", err=True)
     if ca_file is not None and live:
-        from hec_doctor.trust import load_roots
+        from hec_doctor.gox509.roots import load_roots
 
         load_roots(ca_file)
     options = Options(timeout_s=timeout_s, ca_file=ca_file, resolve=resolve, go_probe=go_probe)

@@ -16,7 +16,7 @@ from hec_doctor.models import Options
 
 
 def _listen(value: str) -> tuple[str, int]:
-    from hec_doctor.watch import DEFAULT_LISTEN
+    from hec_doctor.watch.metrics import DEFAULT_LISTEN
 
     host, _, port_text = value.rpartition(":")
     host = host.strip("[]") or DEFAULT_LISTEN[0]
@@ -66,9 +66,9 @@ def watch(targets: tuple[str, ...], target_file: Any, interval_s: float, listen:
                                    "TARGET, --file, --once or --textfile with it")
         return _serve_probes(config_file, listen)
     from hec_doctor.commands.check import _gather, failed_target
-    from hec_doctor.runner import run
+    from hec_doctor.engine.run import run
     from hec_doctor.target import build_target
-    from hec_doctor.watch import Metrics, Watcher, target_names
+    from hec_doctor.watch.metrics import Metrics, Watcher, target_names
 
     texts = _gather(targets, target_file)
     parsed = []
@@ -79,7 +79,7 @@ def watch(targets: tuple[str, ...], target_file: Any, interval_s: float, listen:
         except InputError as exc:
             raise InputError(f"{origin}: {exc}") from None
     if ca_file is not None:
-        from hec_doctor.trust import load_roots
+        from hec_doctor.gox509.roots import load_roots
 
         load_roots(ca_file)
     host_port = None if once else _listen(listen)
@@ -136,7 +136,7 @@ def watch(targets: tuple[str, ...], target_file: Any, interval_s: float, listen:
 
 
 def _serve_probes(config_file: str, listen: str) -> int:
-    from hec_doctor.exporter import Exporter, load_config, serve
+    from hec_doctor.watch.exporter import Exporter, load_config, serve
 
     exporter = Exporter(load_config(config_file))
     host, port = _listen(listen)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from hec_doctor.gotext import TLS_VERIFY_PREFIX
+from hec_doctor.gox509.text import TLS_VERIFY_PREFIX
 from hec_doctor.models import Report, ResolveOverride, Status
 
 
@@ -114,8 +114,8 @@ def run_demo(scenarios: tuple[DemoScenario, ...] | None = None, *, timeout_s: fl
     from hec_doctor.lookalike.launch import start_server
     from hec_doctor.lookalike.server import HecConfig
     from hec_doctor.models import Options
-    from hec_doctor.runner import run
-    from hec_doctor.spec import destination_conf, logpush_params
+    from hec_doctor.engine.run import run
+    from hec_doctor.hec.spec import destination_conf, logpush_params
 
     tokens = {state: str(uuid.uuid4()) for state in ("enabled", "ack", "unknown")}
     config = HecConfig(tokens={tokens["enabled"]: "enabled", tokens["ack"]: "ack"})

@@ -1,6 +1,6 @@
 """The Splunk HEC protocol as the look-alike plays it: one pure function from a request to
 Splunk's reply, with Splunk's codes and texts taken from the same table ``check`` judges with
-(``hec_doctor.hec_replies.CODES``), so the two cannot drift."""
+(``hec_doctor.hec.replies.CODES``), so the two cannot drift."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping
 from urllib.parse import parse_qs, urlsplit
 
-from hec_doctor.hec_replies import CODES
-from hec_doctor.spec import ACK_PATH, EVENT_PATHS, GUID, HEALTH_PATHS, RAW_PATHS
+from hec_doctor.hec.replies import CODES
+from hec_doctor.hec.spec import ACK_PATH, EVENT_PATHS, GUID, HEALTH_PATHS, RAW_PATHS
 
 # The faults the look-alike can play, by their documented (hyphenated) names; the same names with
 # underscores are accepted everywhere too (the CLI, HecConfig, the pytest marker, set_fault).

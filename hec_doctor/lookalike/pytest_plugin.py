@@ -76,7 +76,7 @@ class HecEndpoint:
     @property
     def destination_conf(self) -> str:
         """A correct Logpush destination_conf for this server (it holds the token)."""
-        from hec_doctor.spec import destination_conf, logpush_params
+        from hec_doctor.hec.spec import destination_conf, logpush_params
 
         return destination_conf(LOOPBACK, self.port,
                                 logpush_params(self.channel, f"Splunk%20{self.token}"))

@@ -9,8 +9,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from hec_doctor.error_messages import Explanation
-    from hec_doctor.topics import Topic
+    from hec_doctor.messages.classify import Explanation
+    from hec_doctor.messages.topics import Topic
 
 
 def _json(document: object) -> str:

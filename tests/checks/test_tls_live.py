@@ -9,7 +9,7 @@ import pytest
 
 from hec_doctor.target import build_target
 from hec_doctor.models import Options, Report, ResolveOverride, Status
-from hec_doctor.runner import run
+from hec_doctor.engine.run import run
 from tests.certs import NOW, write_pem
 from tests.servers import greeter, http_reply, raw_server, silent, tls_server
 from tests.helpers import P, check_live

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any, Mapping
 
 from hec_doctor.errors import InputError, json_input
-from hec_doctor.job_checks import JOB_CHECKS, judge_job, shown
+from hec_doctor.cloudflare.job_checks import JOB_CHECKS, judge_job, shown
 from hec_doctor.models import (
     CheckResult,
     JobSummary,
@@ -103,7 +103,7 @@ def check_job(job: Mapping[str, Any], options: Options, *, live: bool = False,
             and parameter names.
     """
     from hec_doctor.target import build_target
-    from hec_doctor.runner import result_of, run
+    from hec_doctor.engine.run import result_of, run
 
     from hec_doctor.redact import credentials_in
 
@@ -214,7 +214,7 @@ def check_planned_job(planned: Any, options: Options, *, live: bool = False) -> 
     ``tf.resource`` result saying what the plan does, then the job's checks (those that read a
     value unknown until apply are skipped, saying so) and its destination's. Values the plan
     marks sensitive never reach the report."""
-    from hec_doctor.runner import result_of
+    from hec_doctor.engine.run import result_of
 
     if "destination_conf" in planned.unknown:
         report = _without_destination(planned.job, tuple(

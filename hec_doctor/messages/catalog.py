@@ -9,7 +9,7 @@ example back through it.
 
 Sources named below:
 - Go: Go 1.27 source (crypto/x509/verify.go, crypto/tls/alert.go, net/http/client.go,
-  net/http/transport.go, net/net.go), as ported and checked in hec_doctor.gotext.
+  net/http/transport.go, net/net.go), as ported and checked in hec_doctor.gox509.text.
 - OpenSSL: crypto/x509/x509_txt.c (X509_verify_cert_error_string) and ssl/ssl_err.c reason
   strings; CPython Modules/_ssl.c formats "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify
   failed: <reason> (_ssl.c:NNNN)"; curl lib/vtls/openssl.c "SSL certificate problem: <reason>".
@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hec_doctor.advice import CERT_FIX, SPLUNK_CLOUD_CERT
-from hec_doctor.gotext import TLS_VERIFY_PREFIX
+from hec_doctor.gox509.text import TLS_VERIFY_PREFIX
 
 GO = "Go (Logpush's pusher is a Go program)"
 CLOUDFLARE_API = "the Cloudflare API"

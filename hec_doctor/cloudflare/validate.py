@@ -30,15 +30,15 @@ class Validation:
 
 def run_and_validate(target: object, options: Options, validation: Validation) -> Report:
     """``runner.run``, then Cloudflare's verdict added as the report's last check."""
-    from hec_doctor.runner import run
+    from hec_doctor.engine.run import run
 
     return add_verdict(run(target, options), target, validation)  # type: ignore[arg-type]
 
 
 def add_verdict(report: Report, target: object, validation: Validation) -> Report:
-    from hec_doctor.cfapi import validate_destination
+    from hec_doctor.cloudflare.api import validate_destination
     from hec_doctor.redact import redact_echo, scrub_value
-    from hec_doctor.runner import result_of
+    from hec_doctor.engine.run import result_of
 
     destination = target.destination  # type: ignore[attr-defined]
     secrets = (*target.secrets, validation.api_token)  # type: ignore[attr-defined]

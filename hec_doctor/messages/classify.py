@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from hec_doctor.hec_replies import CODES
-from hec_doctor.message_catalog import (
+from hec_doctor.hec.replies import CODES
+from hec_doctor.messages.catalog import (
     CLASSES,
     CLOUDFLARE_API,
     GO,

@@ -128,7 +128,7 @@ def load_config(path: str) -> ExporterConfig:
         targets.append(ProbeTarget(name, dest.host, dest.effective_port, target))
     ca_file = data.get("ca_file")
     if ca_file is not None:
-        from hec_doctor.trust import load_roots
+        from hec_doctor.gox509.roots import load_roots
 
         load_roots(str(ca_file))
     return ExporterConfig(tuple(targets), modules, str(ca_file) if ca_file else None)
@@ -190,7 +190,7 @@ class Exporter:
             return (403, "text/plain", "Forbidden: the target is not in this exporter's "
                     "configuration\n")
         from hec_doctor.models import Options
-        from hec_doctor.runner import run
+        from hec_doctor.engine.run import run
 
         timeout = module.timeout_s
         if scrape_timeout_s:
@@ -215,7 +215,7 @@ class Exporter:
         from prometheus_client import CollectorRegistry, generate_latest
         from prometheus_client.core import CounterMetricFamily
 
-        from hec_doctor.watch import build_info, families
+        from hec_doctor.watch.metrics import build_info, families
 
         with self._lock:
             refused = dict(self.refused)
@@ -273,7 +273,7 @@ def exposition_of(report: Any, seconds: float, finished: float, module: Module) 
     as blackbox_exporter answers a probe."""
     from prometheus_client import CollectorRegistry, generate_latest
 
-    from hec_doctor.watch import families, samples
+    from hec_doctor.watch.metrics import families, samples
 
     found = samples(report, seconds, finished)
     if not module.send_token:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from hec_doctor.spec import CLOUDFLARE_API_BASE
+from hec_doctor.hec.spec import CLOUDFLARE_API_BASE
 
 # DOC-datasets: the zone and account index pages (developers.cloudflare.com/logs/logpush/
 # logpush-job/datasets/zone/ and .../account/, both "Last updated Apr 23, 2026"; read on

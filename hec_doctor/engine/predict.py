@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 from hec_doctor.checks.base import Context
-from hec_doctor.gotext import GO_VERSION
+from hec_doctor.gox509.text import GO_VERSION
 from hec_doctor.models import CheckResult, LogpushPrediction, Status
 
 

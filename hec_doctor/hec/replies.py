@@ -8,7 +8,7 @@ from dataclasses import dataclass
 # any TYPE_CHECKING as true).
 TYPE_CHECKING = False
 
-from hec_doctor.spec import TOKEN_PAGE
+from hec_doctor.hec.spec import TOKEN_PAGE
 
 if TYPE_CHECKING:  # explain reads the code table without loading any network code
     from hec_doctor.net.http import Reply

@@ -1,13 +1,13 @@
 """README's generated tables: the message families ``explain`` knows and the datasets ``job``
 knows, each with its source, written from the data itself so the README cannot drift (a test
-compares; ``python -m hec_doctor.docs_tables`` prints them)."""
+compares; ``python -m hec_doctor.commands.readme_tables`` prints them)."""
 
 from __future__ import annotations
 
 
 def message_families() -> str:
     """One row per message class: id, kind, who writes it, where the example comes from."""
-    from hec_doctor.message_catalog import CLASSES
+    from hec_doctor.messages.catalog import CLASSES
 
     rows = ["| class | kind | written by | example's source |", "|---|---|---|---|"]
     for cls in CLASSES:
@@ -17,7 +17,7 @@ def message_families() -> str:
 
 def datasets() -> str:
     """Every dataset and its scope, and where the list comes from."""
-    from hec_doctor import cloudflare as cf
+    from hec_doctor.cloudflare import facts as cf
 
     names = sorted(cf.ZONE_DATASETS | cf.ACCOUNT_DATASETS)
     rows = [f"Source: {cf.DATASETS_SOURCE} ({cf.SOURCES['DOC-datasets']}).", "",

@@ -253,7 +253,7 @@ def target_names(labels: Sequence[tuple[str, int, str]]) -> list[str]:
     the parsed host and port only, never from text the user wrote after them (the path of a
     broken destination may hold the query, and the token with it)."""
     from hec_doctor.redact import render_input
-    from hec_doctor.spec import EVENT_PATHS, HEALTH_PATHS, RAW_PATH, RAW_PATHS
+    from hec_doctor.hec.spec import EVENT_PATHS, HEALTH_PATHS, RAW_PATH, RAW_PATHS
 
     known = set(RAW_PATHS + EVENT_PATHS + HEALTH_PATHS)
     names: list[str] = []
@@ -292,7 +292,7 @@ class Watcher:
         self.on_report: Callable[[Report], None] | None = None
 
     def one_round(self) -> None:
-        from hec_doctor.run_many import RunMany
+        from hec_doctor.engine.run_many import RunMany
 
         def timed(pair: tuple[str, Any]) -> Report:
             started = time.monotonic()

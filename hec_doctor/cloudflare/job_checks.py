@@ -1,6 +1,6 @@
 """The ``job.*`` checks: one Logpush job's JSON and the current time in, outcomes out. Pure.
 
-Every rule follows Cloudflare's API schema and documentation as ``hec_doctor.cloudflare`` cites
+Every rule follows Cloudflare's API schema and documentation as ``hec_doctor.cloudflare.facts`` cites
 them; where those sources leave a question open, the outcome says "not judged" instead of
 guessing.
 """
@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping
 from urllib.parse import parse_qs
 
-from hec_doctor import cloudflare as cf
-from hec_doctor.error_messages import explain_message
-from hec_doctor.gox509 import rfc3339
+from hec_doctor.cloudflare import facts as cf
+from hec_doctor.messages.classify import explain_message
+from hec_doctor.gox509.verify import rfc3339
 from hec_doctor.models import Outcome, Status
-from hec_doctor.spec import CLOUDFLARE_SOURCETYPE
+from hec_doctor.hec.spec import CLOUDFLARE_SOURCETYPE
 
 JOB_CHECKS = (
     ("job.enabled", "Job enabled"),

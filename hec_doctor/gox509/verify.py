@@ -28,7 +28,7 @@ from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Sequence
 
-from hec_doctor.goparse import (
+from hec_doctor.gox509.parse import (
     ANY_POLICY,
     EKU_ANY,
     EKU_SERVER_AUTH,

@@ -139,7 +139,7 @@ class RunMany(Generic[Item]):
             context = multiprocessing.get_context("fork")
         else:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["hec_doctor.runner", "hec_doctor.run_many"])
+            context.set_forkserver_preload(["hec_doctor.engine.run", "hec_doctor.engine.run_many"])
         threads = max(1, self.concurrency // self.processes)
         batches = [range(start, min(start + BATCH, total)) for start in range(0, total, BATCH)]
         window = max(2, self.window // BATCH)
@@ -284,7 +284,7 @@ def error_report(base: Report, exc: BaseException, cause: str,
     """``base`` with its checks replaced by one error naming what went wrong."""
     from dataclasses import replace
 
-    from hec_doctor.runner import INTERRUPTED, internal_error, result_of
+    from hec_doctor.engine.run import INTERRUPTED, internal_error, result_of
 
     if isinstance(exc, KeyboardInterrupt):
         outcome = INTERRUPTED

@@ -13,8 +13,8 @@ import re
 from functools import lru_cache
 
 from hec_doctor.errors import InputError
-from hec_doctor.goparse import SEQUENCE, Der, GoParseError, context, parse_certificate
-from hec_doctor.gox509 import CertPool, GoCert
+from hec_doctor.gox509.parse import SEQUENCE, Der, GoParseError, context, parse_certificate
+from hec_doctor.gox509.verify import CertPool, GoCert
 
 _PEM = re.compile(rb"-----BEGIN CERTIFICATE-----\r?\n(.*?)-----END CERTIFICATE-----", re.S)
 

@@ -20,7 +20,7 @@ from hec_doctor import __version__
 from hec_doctor.checks import CHECKS, CheckSpec, Context
 from hec_doctor.checks.destination_lint import corrected_destination_conf
 from hec_doctor.target import Target
-from hec_doctor.logpush import predict
+from hec_doctor.engine.predict import predict
 from hec_doctor.models import (
     CheckResult,
     Options,

@@ -138,7 +138,7 @@ def api_call(method: str, url: str, api_token: str, *, timeout_s: float, ca_file
 
 def _refusal_fix(text: str) -> str:
     """What to do about a refused API request, from the API's own error (explain's catalog)."""
-    from hec_doctor.error_messages import explain_message
+    from hec_doctor.messages.classify import explain_message
 
     explanation = explain_message(text, destination="api")
     if explanation.matched is not None and explanation.matched.family == "cloudflare":

@@ -1,0 +1,5 @@
+"""What Splunk's HTTP Event Collector is: its endpoints, ports and token form (``spec``) and what
+each of its replies means (``replies``), each fact beside its Splunk source.
+
+May import: ``net`` and below (``replies`` reads ``net.http.Reply``).
+"""
