@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     A stdout that cannot be written (a full disk, a closed pipe, an I/O error) ends the run with
     one line on stderr and exit code 3, never a traceback.
     """
+    from hec_doctor.errors import OUTPUT_ERRNOS
+
     try:
         code = _main(argv)
         sys.stdout.flush()
@@ -30,16 +32,6 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
-# What a failed write to stdout raises: a full disk or quota, a closed pipe, an I/O error, a
-# closed descriptor (errno names, as Linux numbers them, through the errno module).
-def _output_errnos() -> frozenset[int]:
-    import errno
-
-    return frozenset({errno.ENOSPC, errno.EDQUOT, errno.EPIPE, errno.EIO, errno.EBADF,
-                      errno.EFBIG})
-
-
-OUTPUT_ERRNOS = _output_errnos()
 
 
 def _silence_stdout() -> None:

@@ -52,3 +52,15 @@ def json_input(text: str, source: str, meant_to_be: str) -> object:
         raise InputError(f"{source} is not valid JSON: {reason}") from None
     except RecursionError:
         raise InputError(f"{source} is nested too deeply to be {meant_to_be}") from None
+
+
+# What a failed write to stdout raises: a full disk or quota, a closed pipe, an I/O error, a
+# closed descriptor (errno names, as Linux numbers them, through the errno module).
+def _output_errnos() -> frozenset[int]:
+    import errno
+
+    return frozenset({errno.ENOSPC, errno.EDQUOT, errno.EPIPE, errno.EIO, errno.EBADF,
+                      errno.EFBIG})
+
+
+OUTPUT_ERRNOS = _output_errnos()

@@ -173,7 +173,7 @@ def _workers(value: str) -> str:
 def _gather(targets: tuple[str, ...], target_file: Any) -> list[tuple[str, str]]:
     """(origin, text) for every target: arguments, then --file lines; '-' reads stdin."""
 
-    from hec_doctor.commands.common import open_stdin
+    from hec_doctor.files import open_stdin
 
     gathered: list[tuple[str, str]] = []
     for position, target in enumerate(targets, 1):
@@ -200,7 +200,7 @@ def _gather(targets: tuple[str, ...], target_file: Any) -> list[tuple[str, str]]
 
 def _lines(stream: Any, name: str) -> list[tuple[str, str]]:
     """(``name:LINE``, target) for each target line of a stream (text or binary)."""
-    from hec_doctor.commands.common import decode_text
+    from hec_doctor.files import decode_text
     from hec_doctor.redact import escaped
 
     name = escaped(name)

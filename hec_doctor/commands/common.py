@@ -24,52 +24,6 @@ from hec_doctor.render import OutputFormat
 from hec_doctor.term import want_color  # noqa: F401 (the commands import it from here)
 
 
-def read_text_input(path: str, limit_bytes: int) -> str:
-    """A file's (or, for ``-``, stdin's) UTF-8 text, at most ``limit_bytes`` long.
-
-    Raises:
-        InputError: unreadable, too large, or not UTF-8 (one line, exit code 2).
-    """
-    name = "stdin" if path == "-" else path
-    try:
-        if path == "-":
-            data = open_stdin().buffer.read(limit_bytes + 1)
-        else:
-            with open(path, "rb") as handle:
-                data = handle.read(limit_bytes + 1)
-    except OSError as exc:
-        raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
-    if len(data) > limit_bytes:
-        raise InputError(f"{name} is larger than {limit_bytes // 1_000_000} MB")
-    return decode_text(data, name)
-
-
-def open_stdin() -> Any:
-    """stdin, or a one-line error when it is closed (``<&-``: Python then has no sys.stdin)."""
-    if sys.stdin is None:
-        raise InputError("stdin is closed: nothing to read for '-'")
-    return sys.stdin
-
-
-def decode_text(data: bytes, name: str) -> str:
-    """UTF-8 text of a file, a leading byte-order mark dropped with a notice on stderr (Windows
-    editors write one; it is no part of the first line).
-
-    Raises:
-        InputError: the bytes are not UTF-8 (named with the offset of the first bad byte).
-    """
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name} is not UTF-8 text (byte {exc.start + 1} cannot be "
-                         "decoded)") from None
-    if text.startswith("\ufeff"):
-        click.echo(f"hec-doctor: notice: {name} starts with a byte-order mark (U+FEFF); it "
-                   "is ignored", err=True)
-        text = text[1:]
-    return text
-
-
 def parse_resolve(value: str) -> Any:
     """``HOST:PORT:ADDRESS`` (ADDRESS may be an IPv6 address, bracketed or not)."""
     host, _, rest = value.partition(":")
@@ -133,7 +87,7 @@ class Output:
         for _, also_writer, parts in self.also:
             parts.append(also_writer.start())
         if output is not None:
-            from hec_doctor.outfile import OutputFile
+            from hec_doctor.files import OutputFile
 
             self.file = OutputFile(output)
         self._write(self.writer.start())
@@ -165,7 +119,7 @@ class Output:
         self._write(self.writer.finish(tally))
         if self.file is not None:
             self.file.commit()
-        from hec_doctor.outfile import write_file
+        from hec_doctor.files import write_file
 
         for path, also_writer, parts in self.also:
             write_file(path, "".join(parts) + also_writer.finish(tally))

@@ -65,7 +65,7 @@ class _OneLineErrors(click.Group):
             click.echo("hec-doctor: interrupted", err=True)
             code = ExitCode.INTERRUPTED
         except OSError as exc:
-            from hec_doctor.cli import OUTPUT_ERRNOS
+            from hec_doctor.errors import OUTPUT_ERRNOS
 
             if exc.errno in OUTPUT_ERRNOS:
                 click.echo(f"hec-doctor: error: cannot write to stdout: {exc.strerror}",

@@ -10,10 +10,10 @@ import click
 from hec_doctor.commands.common import (
     concurrency_option,
     live_options,
-    read_text_input,
     report_options,
     run_and_write,
 )
+from hec_doctor.files import read_text_input
 from hec_doctor.errors import InputError
 from hec_doctor.models import Options
 from hec_doctor.hec.spec import CLOUDFLARE_API_BASE

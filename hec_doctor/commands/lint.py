@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import click
 
-from hec_doctor.commands.common import read_text_input, report_options, run_and_write
+from hec_doctor.commands.common import report_options, run_and_write
+from hec_doctor.files import read_text_input
 from hec_doctor.errors import InputError
 from hec_doctor.models import Options, Report
 

@@ -9,10 +9,10 @@ import click
 from hec_doctor.commands.common import (
     concurrency_option,
     live_options,
-    read_text_input,
     report_options,
     run_and_write,
 )
+from hec_doctor.files import read_text_input
 from hec_doctor.models import Options
 
 MAX_PLAN_BYTES = 200_000_000

@@ -91,7 +91,7 @@ def watch(targets: tuple[str, ...], target_file: Any, interval_s: float, listen:
 
     def write_textfile() -> None:
         if textfile is not None:
-            from hec_doctor.outfile import write_file
+            from hec_doctor.files import write_file
 
             # As write_to_textfile would, but through a device, FIFO or symlink as a Unix
             # tool writes, and with the umask's mode (prometheus_client's temp file is 0600).

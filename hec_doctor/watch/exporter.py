@@ -95,7 +95,7 @@ def load_config(path: str) -> ExporterConfig:
     """Read and check the configuration (one-line errors, exit code 2)."""
     import tomllib
 
-    from hec_doctor.commands.common import read_text_input
+    from hec_doctor.files import read_text_input
     from hec_doctor.redact import bad_character
     from hec_doctor.target import build_target
 

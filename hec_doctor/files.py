@@ -1,5 +1,9 @@
-"""Writing a report to a file as a Unix tool does.
+"""Files as a Unix tool reads and writes them.
 
+Reading: a file or ``-`` (stdin), bounded, UTF-8 with a byte-order mark dropped (with a notice),
+every failure one line (``InputError``, exit code 2).
+
+Writing a report:
 A regular file (or a new one) is written beside itself and moved into place when the run is over,
 so it never holds half a report; a symbolic link is followed, so the file it names is the one
 replaced; anything else (a device such as /dev/null or /dev/stdout, a FIFO) is written straight
@@ -11,9 +15,56 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import IO
+import sys
+from typing import IO, Any
 
-from hec_doctor.errors import OutputError
+from hec_doctor.errors import InputError, OutputError
+
+
+def read_text_input(path: str, limit_bytes: int) -> str:
+    """A file's (or, for ``-``, stdin's) UTF-8 text, at most ``limit_bytes`` long.
+
+    Raises:
+        InputError: unreadable, too large, or not UTF-8 (one line, exit code 2).
+    """
+    name = "stdin" if path == "-" else path
+    try:
+        if path == "-":
+            data = open_stdin().buffer.read(limit_bytes + 1)
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read(limit_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
+    if len(data) > limit_bytes:
+        raise InputError(f"{name} is larger than {limit_bytes // 1_000_000} MB")
+    return decode_text(data, name)
+
+
+def open_stdin() -> Any:
+    """stdin, or a one-line error when it is closed (``<&-``: Python then has no sys.stdin)."""
+    if sys.stdin is None:
+        raise InputError("stdin is closed: nothing to read for '-'")
+    return sys.stdin
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 text of a file, a leading byte-order mark dropped with a notice on stderr (Windows
+    editors write one; it is no part of the first line).
+
+    Raises:
+        InputError: the bytes are not UTF-8 (named with the offset of the first bad byte).
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name} is not UTF-8 text (byte {exc.start + 1} cannot be "
+                         "decoded)") from None
+    if text.startswith("\ufeff"):
+        sys.stderr.write(f"hec-doctor: notice: {name} starts with a byte-order mark (U+FEFF); "
+                         "it is ignored\n")
+        text = text[1:]
+    return text
 
 
 class OutputFile:
