@@ -27,8 +27,8 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 HERE = Path(__file__).resolve().parent
 
@@ -105,8 +105,8 @@ def go_pusher(folder: Path) -> str | None:
 
 @contextlib.contextmanager
 def lookalikes(folder: Path) -> Iterator[dict[str, object]]:
-    from hec_doctor.lookalike.server import HecConfig, HecServer
     from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
+    from hec_doctor.lookalike.server import HecConfig, HecServer
 
     root = make_cert("bench CA", ca=True, bits=256)
     good = make_cert("127.0.0.1", issuer=root, ip_sans=("127.0.0.1",), bits=256)

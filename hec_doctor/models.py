@@ -7,11 +7,12 @@ and renderers can only read.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from hec_doctor.exitcodes import ExitCode
 
@@ -304,7 +305,7 @@ class Tally:
         self._groups: dict[tuple[str, Status, str], list[Any]] = {}
 
     @classmethod
-    def of(cls, reports: Iterable[Report], *, strict: bool = False) -> "Tally":
+    def of(cls, reports: Iterable[Report], *, strict: bool = False) -> Tally:
         tally = cls(strict=strict)
         for report in reports:
             tally.add(report)
@@ -421,7 +422,7 @@ def exit_code_for(report: Report, *, strict: bool = False) -> ExitCode:
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _new_guid() -> str:

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
-from typing import Any, Callable, Iterable, Iterator, NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import quote, quote_plus
 
 # A Splunk token is a 36-character GUID: 4 of them identify it without helping anyone guess it.
@@ -182,12 +183,12 @@ def _scrub(value: object, clean: Callable[[str], str]) -> object:
         return value if cleaned == value else cleaned
     if isinstance(value, (tuple, list)):
         items = [_scrub(v, clean) for v in value]
-        if all(new is old for new, old in zip(items, value)):
+        if all(new is old for new, old in zip(items, value, strict=True)):
             return value
         return type(value)(items)
     if isinstance(value, dict) or (hasattr(value, "items") and hasattr(value, "keys")):
-        scrubbed = {k: _scrub(v, clean) for k, v in value.items()}  # type: ignore[attr-defined]
-        if all(scrubbed[k] is v for k, v in value.items()):  # type: ignore[attr-defined]
+        scrubbed = {k: _scrub(v, clean) for k, v in value.items()}
+        if all(scrubbed[k] is v for k, v in value.items()):
             return value
         return scrubbed
     if is_dataclass(value) and not isinstance(value, type):
@@ -241,8 +242,8 @@ class _Shape(NamedTuple):
 
     def spans(self, view: str) -> Iterator[tuple[int, int]]:
         if not self.after_word:
-            for match in self.pattern.finditer(view):
-                yield match.start("value"), match.end("value")
+            for anywhere in self.pattern.finditer(view):
+                yield anywhere.start("value"), anywhere.end("value")
             return
         covered = 0  # a word inside a value already found is part of that secret
         for word in _WORD.finditer(view):
@@ -337,9 +338,9 @@ def credential_spans(text: str, *, prose: bool = False) -> list[Span]:
     """Every credential-shaped value in ``text`` (input as written), merged where they overlap,
     in order. ``prose``: ``text`` is free text, where only the unambiguous shapes count."""
     if prose:
-        found = [span for shape in _PROSE_SHAPES for span in shape.spans(text)]
+        in_prose = [span for shape in _PROSE_SHAPES for span in shape.spans(text)]
         return [Span(start, end, _fully_decoded(text[start:end]))
-                for start, end in _merged(found)]
+                for start, end in _merged(in_prose)]
     views = [(text, list(range(len(text) + 1)))]
     decoded, starts = text, views[0][1]
     for _ in range(_MAX_DECODES):

@@ -15,8 +15,8 @@ from enum import Enum
 from urllib.parse import unquote, unquote_plus, urlsplit
 
 from hec_doctor.errors import InputError, TargetError
-from hec_doctor.redact import bad_character, credentials_in, placeholder, render_input
 from hec_doctor.hec.spec import AUTH_PARAM, RAW_PATH
+from hec_doctor.redact import bad_character, credentials_in, placeholder, render_input
 
 DEFAULT_PORT = 443  # what an https URL without a port connects to
 # What stands in for every parameter value of a destination_conf a Terraform plan marks sensitive.
@@ -350,7 +350,7 @@ def _quoted(text: str) -> str:
     return f"'{render_input(text)}'"
 
 
-def _split(url: str):  # type: ignore[no-untyped-def]
+def _split(url: str):
     try:
         return urlsplit(url)
     except ValueError as exc:  # "Invalid IPv6 URL" and kin
@@ -370,7 +370,7 @@ def _bare_ipv6(base: str) -> str | None:
     return base
 
 
-def _host(parts) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def _host(parts) -> tuple[str, str]:
     """The host in ASCII (IDN form for a Unicode name) and the host as written."""
     netloc_host = parts.netloc.rpartition("@")[2]
     if netloc_host.startswith("["):
@@ -389,13 +389,14 @@ def _host(parts) -> tuple[str, str]:  # type: ignore[no-untyped-def]
         try:
             host = host.encode("idna").decode("ascii")
         except UnicodeError:
-            raise TargetError(f"{_quoted(host)} is not a valid internationalised host name") from None
+            raise TargetError(f"{_quoted(host)} is not a valid internationalised host "
+                              "name") from None
     if not _HOST_NAME.fullmatch(host) or ".." in host:
         raise TargetError(f"{_quoted(host)} is not a valid host name")
     return host, written
 
 
-def _port(parts) -> int | None:  # type: ignore[no-untyped-def]
+def _port(parts) -> int | None:
     hostport = parts.netloc.rpartition("@")[2]
     if hostport.count(":") > 1 and not hostport.startswith("["):
         raise TargetError(f"{_quoted(hostport)}: an IPv6 address in a URL goes in brackets, e.g. "

@@ -6,6 +6,6 @@ import datetime as dt
 
 from hec_doctor.lookalike.pki import Issued, make_cert, server_context, splunk_default, write_pem
 
-NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 __all__ = ["NOW", "Issued", "make_cert", "server_context", "splunk_default", "write_pem"]

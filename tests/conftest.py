@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
+import hec_doctor
+
 pytest_plugins = ["pytester"]
+
+# scripts/ci runs the suite against the wheel installed in a fresh virtual environment: make sure
+# it is that installation under test, not the source tree beside it.
+if os.environ.get("HEC_DOCTOR_TESTS_INSTALLED") == "1":
+    _SOURCE = Path(__file__).resolve().parent.parent / "hec_doctor"
+    assert Path(hec_doctor.__file__).resolve().parent != _SOURCE, (
+        f"testing the source tree ({hec_doctor.__file__}), not the installed wheel")
 
 # Variables that change how TLS, proxies or hec-doctor itself behave.
 _SCRUBBED = (

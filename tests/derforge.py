@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 
-NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 # --- DER encoding
@@ -200,7 +200,7 @@ def akid(key_id: bytes, critical: bool = False) -> bytes:
 
 # --- keys and signatures
 
-@lru_cache(maxsize=None)
+@cache
 def _pooled_key(kind: str, slot: int) -> object:
     if kind == "ec":
         return ec.generate_private_key(ec.SECP256R1())

@@ -6,9 +6,9 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from hec_doctor.cli import cli
+from hec_doctor.engine.run import run
 from hec_doctor.gox509.text import TLS_VERIFY_PREFIX as P  # Go's prefix, in short
 from hec_doctor.models import Options, Report, ResolveOverride
-from hec_doctor.engine.run import run
 from hec_doctor.target import build_target
 from tests.certs import NOW
 

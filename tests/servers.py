@@ -9,7 +9,7 @@ import contextlib
 import socket
 import ssl
 import threading
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from hec_doctor.lookalike.pki import Issued, make_cert, server_context
 

@@ -174,7 +174,7 @@ def test_an_annotation_from_a_tf_finding_lands_on_its_line(tmp_path):
     commands = [parse_workflow_command(line) for line in result.stdout.splitlines()]
     errors = [c for c in commands if c and c[0] == "error"]
     assert errors
-    for _, properties, message in errors:
+    for _, properties, _message in errors:
         assert properties["file"] == tf and properties["line"] == "3"
         assert properties["title"].startswith("hec-doctor ")
     assert any("port 8089" in message for _, _, message in errors)

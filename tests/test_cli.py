@@ -133,7 +133,8 @@ def test_version_and_module_entry_point():
 def test_every_listed_command_loads_and_help_lists_them_all():
     import click
 
-    from hec_doctor.commands.group import COMMANDS, cli as group
+    from hec_doctor.commands.group import COMMANDS
+    from hec_doctor.commands.group import cli as group
 
     for name in COMMANDS:
         command = group.get_command(click.Context(group), name)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hec_doctor.target import InputForm, build_target, parse_target
 from hec_doctor.errors import TargetError
+from hec_doctor.target import InputForm, build_target, parse_target
 from tests.helpers import TOKEN, good_conf
 
 

@@ -20,9 +20,8 @@ from hec_doctor.models import CheckResult, Report, Status, make_batch
 from hec_doctor.progress import Progress
 from hec_doctor.render import OutputFormat, render
 from hec_doctor.render.github import escape_data, escape_property
-from tests.helpers import good_conf
+from tests.helpers import good_conf, invoke
 from tests.render.sample import sample_report
-from tests.helpers import invoke
 
 GOOD = good_conf()
 BAD_PORT = good_conf().replace(":8088", ":8089")

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from hec_doctor.engine.run import run
 from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
 from hec_doctor.lookalike.server import HecConfig, HecServer
 from hec_doctor.models import Options, ResolveOverride, Status
-from hec_doctor.engine.run import run
 from hec_doctor.target import build_target
 from tests.certs import NOW
-from tests.frontends import (build_go_server, free_port, go_server, haproxy, nginx, stunnel)
+from tests.frontends import build_go_server, free_port, go_server, haproxy, nginx, stunnel
 from tests.servers import raw_server, tls_handler
 
 TOKEN = "5f0c1e2d-3b4a-4c5d-8e6f-7a8b9c0d1e2f"

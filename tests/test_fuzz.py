@@ -17,13 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hec_doctor.checks import CHECKS
-from hec_doctor.commands.common import parse_resolve
-from hec_doctor.target import build_target
-from hec_doctor.errors import InputError
 from hec_doctor.cloudflare.jobs import check_job, parse_jobs
+from hec_doctor.commands.common import parse_resolve
+from hec_doctor.errors import InputError
 from hec_doctor.messages.classify import explain_message
 from hec_doctor.models import Options, ResolveOverride, Status, make_batch
 from hec_doctor.render import OutputFormat, render
+from hec_doctor.target import build_target
 from tests.helpers import TOKEN
 
 MANY = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -340,7 +340,7 @@ def test_any_parsed_chain_gets_a_verdict_and_a_cause(ders):
         except GoParseError:
             return
     roots = CertPool([parse_certificate(SEEDS[0])])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     error = verify(chain, "hec.test", roots, now)
     assert error is None or error.startswith(("x509: ", "crypto/rsa: "))
     for outcome in (evaluate_chain(chain, roots, now, True), evaluate_hostname(chain, "hec.test"),

@@ -14,9 +14,8 @@ import pytest
 from tests.certs import write_pem
 from tests.goclient import go_says
 from tests.helpers import check_live
-from tests.tlscases import EXPECTED
 from tests.servers import greeter, http_reply, raw_server, tls_server
-from tests.tlscases import build_scenarios
+from tests.tlscases import EXPECTED, build_scenarios
 
 
 @pytest.fixture(scope="module")

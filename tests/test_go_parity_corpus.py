@@ -14,17 +14,17 @@ from __future__ import annotations
 import datetime as dt
 import ssl
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from tests import derforge as f
 from tests.derforge import Forged, Spec
+from tests.goclient import go_says
 from tests.helpers import check_live
 from tests.servers import raw_server, tls_handler
-from tests.goclient import go_says
 
 H = "hec.test"
 PASTS = f.NOW - dt.timedelta(days=30)
@@ -708,8 +708,8 @@ def test_a_remedy_never_points_at_checks_that_did_not_fail(tmp_path):
 
 
 def test_resolve_pins_a_unicode_host_without_asking_dns(tmp_path):
-    from hec_doctor.models import Options, ResolveOverride
     from hec_doctor.engine.run import run
+    from hec_doctor.models import Options, ResolveOverride
     from hec_doctor.target import build_target
 
     case = SCENARIOS["host-unicode"]()

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 from hec_doctor import goprobe
+from hec_doctor.engine.run import run
+from hec_doctor.engine.run_many import run_all
 from hec_doctor.goprobe import build
 from hec_doctor.models import Options
-from hec_doctor.engine.run_many import run_all
-from hec_doctor.engine.run import run
 from hec_doctor.target import build_target
 
 

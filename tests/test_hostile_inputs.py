@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from hec_doctor.target import build_target
-from hec_doctor.models import Options, Status
 from hec_doctor.engine.run import run
-from tests.helpers import CHANNEL, TOKEN, good_conf
-from tests.helpers import invoke
+from hec_doctor.models import Options, Status
+from hec_doctor.target import build_target
+from tests.helpers import CHANNEL, TOKEN, good_conf, invoke
 
 RAW = "/services/collector/raw"
 

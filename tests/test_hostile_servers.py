@@ -8,19 +8,19 @@ certificate failed.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import replace
 import socket
 import ssl
 import struct
 import time
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
-from hec_doctor.target import build_target
-from hec_doctor.models import Options, Report, Status
-from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
 from hec_doctor.engine.run import run
+from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
+from hec_doctor.models import Options, Report, Status
+from hec_doctor.target import build_target
 from tests.helpers import TOKEN
 from tests.servers import malformed_intermediate_context, raw_server, silent, tls_handler
 

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from hec_doctor.errors import InputError
 from hec_doctor.cloudflare.job_checks import judge_job
 from hec_doctor.cloudflare.jobs import parse_jobs
+from hec_doctor.errors import InputError
 from hec_doctor.models import Status
 from tests import jobdata
 from tests.helpers import invoke
 
 JOBS = Path(__file__).parent.parent / "fixtures" / "jobs"
-NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 FAQ_V1, FAQ_V2 = (json.loads((JOBS / f"faq-{v}.json").read_text()) for v in ("v1", "v2"))
 
 

@@ -4,8 +4,8 @@ destination lists, offline; interpolated values named, never guessed."""
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hec_doctor.errors import InputError
 from hec_doctor.cloudflare.hcl import destinations
+from hec_doctor.errors import InputError
 from tests.helpers import good_conf, invoke
 
 ROOT = Path(__file__).parent.parent

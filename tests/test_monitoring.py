@@ -214,7 +214,7 @@ def test_a_real_prometheus_scrapes_probe_through_the_readme_relabelling(hec, exp
     start = readme.index("```yaml\nscrape_configs:")
     block = readme[start + len("```yaml\n"):readme.index("```", start + 8)]
     exporter_address = exporter.removeprefix("http://")
-    config = (f"global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+    config = ("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
               + block.replace("127.0.0.1:18088", exporter_address)
               .replace("hec.example.com:8088", f"127.0.0.1:{hec['allowed'].port}")
               .replace("scrape_interval: 60s", "scrape_interval: 1s")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from hec_doctor.checks import CHECKS, CheckSpec
-from hec_doctor.target import build_target
-from hec_doctor.models import CheckResult, ExitCode, Options, Outcome, Report, Status, exit_code_for
 from hec_doctor.engine.run import run, summarise
+from hec_doctor.models import CheckResult, ExitCode, Options, Outcome, Report, Status, exit_code_for
+from hec_doctor.target import build_target
 from tests.helpers import TOKEN, good_conf
 
 

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from hec_doctor.cli import cli
-from hec_doctor.lookalike.server import HecConfig, HecServer
 from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
+from hec_doctor.lookalike.server import HecConfig, HecServer
 
 SECRET = "7e57a0d1-5ec2-4e7a-9d1e-c0ffee5ec2e7"
 API_SECRET = "cfAPIsecret-7e57a0d15ec24e7a9d1ec0ffee"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import string
 from pathlib import Path
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
@@ -61,7 +61,7 @@ def tokens(draw) -> str:
     digits = draw(st.text(string.digits, min_size=len(letters), max_size=len(letters)))
     # Letters and digits interleaved, as generated secrets are: never three letters in a row,
     # so no window of it can be a word a report says ("Authorization7" was once drawn).
-    return "".join(a + b for a, b in zip(letters, digits))
+    return "".join(a + b for a, b in zip(letters, digits, strict=False))
 
 
 @st.composite

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from hec_doctor.cli import cli
+from hec_doctor.engine.run import run
 from hec_doctor.models import Options, Status
 from hec_doctor.redact import credentials_in, redact_echo, render_input
-from hec_doctor.engine.run import run
 from hec_doctor.target import build_target
 from hec_doctor.watch.metrics import target_names
 from tests.helpers import TOKEN, good_conf

@@ -11,15 +11,14 @@ import ssl
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
 
 from hec_doctor.lookalike.launch import is_loopback
-from tests.helpers import CHANNEL, TOKEN
-from tests.helpers import invoke
+from tests.helpers import CHANNEL, TOKEN, invoke
 
 URL = re.compile(r"listening on (https://\S+)")
 GENERATED = re.compile(r"^token: ([0-9a-f-]{36}) ", re.M)

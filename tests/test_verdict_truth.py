@@ -17,11 +17,11 @@ from click.testing import CliRunner
 
 from hec_doctor.checks.token_lint import evaluate_token_encoding
 from hec_doctor.cli import cli
-from hec_doctor.target import build_target
-from hec_doctor.errors import TargetError
-from hec_doctor.models import Options, Status
-from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
 from hec_doctor.engine.run import run
+from hec_doctor.errors import TargetError
+from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
+from hec_doctor.models import Options, Status
+from hec_doctor.target import build_target
 from tests.helpers import CHANNEL, TOKEN, good_conf
 from tests.servers import raw_server, tls_handler
 

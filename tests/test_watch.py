@@ -41,7 +41,7 @@ def pki(tmp_path):
 
 
 def _leaf(root, days: float):
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     return make_cert("127.0.0.1", issuer=root, ip_sans=("127.0.0.1",), bits=256,
                      not_before=now - dt.timedelta(days=1),
                      not_after=now + dt.timedelta(days=days))

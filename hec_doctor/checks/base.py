@@ -3,8 +3,9 @@ registry row that names a check."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from hec_doctor.models import Options, Outcome
 from hec_doctor.target import Target

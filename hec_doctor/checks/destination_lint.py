@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 from hec_doctor.advice import SKIP_VERIFY_TRADE_OFF
 from hec_doctor.checks.base import Context
-from hec_doctor.models import Outcome, Status
-from hec_doctor.redact import placeholder, render_input
 from hec_doctor.hec.spec import (
     AUTH_PARAM,
     CLOUDFLARE_SOURCETYPE,
@@ -27,6 +25,8 @@ from hec_doctor.hec.spec import (
     TOKEN_PAGE,
     destination_conf,
 )
+from hec_doctor.models import Outcome, Status
+from hec_doctor.redact import placeholder, render_input
 from hec_doctor.target import Destination, InputForm, Target, is_auth_param
 
 KNOWN_PARAMS = frozenset(
@@ -439,8 +439,8 @@ def evaluate_host(dest: Destination) -> Outcome:
         )
     long_label = next((label for label in host.split(".") if len(label) > MAX_LABEL_CHARS), None)
     if long_label is not None or len(host) > MAX_NAME_CHARS:
-        what = (f"the label {render_input(long_label)[:20]}… has {len(long_label)} characters; DNS allows "
-                f"{MAX_LABEL_CHARS}" if long_label is not None else
+        what = (f"the label {render_input(long_label)[:20]}… has {len(long_label)} characters; "
+                f"DNS allows {MAX_LABEL_CHARS}" if long_label is not None else
                 f"the name has {len(host)} characters; DNS allows {MAX_NAME_CHARS}")
         return Outcome(
             Status.FAIL, f"{render_input(dest.host)[:80]} cannot be a DNS name: {what}",

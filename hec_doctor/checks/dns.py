@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hec_doctor.checks.base import Context
 from hec_doctor.gox509.text import lookup_error
+from hec_doctor.hec.spec import LOGPUSH_DNS_HEALTH_CODE
 from hec_doctor.models import Outcome, Status
 from hec_doctor.net.dns import DnsFacts, resolve
-from hec_doctor.hec.spec import LOGPUSH_DNS_HEALTH_CODE
 
 
 def go_dns_error(facts: DnsFacts) -> str:

@@ -17,11 +17,11 @@ from urllib.parse import quote
 
 from hec_doctor.checks.base import Context
 from hec_doctor.hec.replies import CODES, diagnose
+from hec_doctor.hec.spec import HEALTH_PATH, RAW_PATH, RAW_PATHS
 from hec_doctor.models import Outcome, Status
 from hec_doctor.net.errors import Kind, TransportError
 from hec_doctor.net.http import Reply, TlsStream, http_exchange
 from hec_doctor.redact import fingerprint, redact_echo
-from hec_doctor.hec.spec import HEALTH_PATH, RAW_PATH, RAW_PATHS
 
 _QUERY_SAFE = "%:/@-._~!$'()*+,;=?"
 # The FAQ's sample line: what a Logpush batch line for http_requests looks like.
@@ -200,10 +200,12 @@ def evaluate_event(reply: Reply, index: str | None, sourcetype: str | None) -> O
                        "Look at what is in front of HEC, then run the check again.",
                        data={"http_status": reply.status, "truncated": True})
     if reply.hec_code == 0 and reply.status == 200:
-        where = f"index={index or '<the token default index>'} sourcetype={sourcetype or '<the token default>'}"
+        where = (f"index={index or '<the token default index>'} "
+                 f"sourcetype={sourcetype or '<the token default>'}")
         search = (f'index={index or "*"} sourcetype="{sourcetype or "*"}" BotScore=99 '
                   "earliest=-15m")
-        return Outcome(Status.PASS, "the test event was accepted ({\"text\":\"Success\",\"code\":0})",
+        return Outcome(Status.PASS,
+                       'the test event was accepted ({"text":"Success","code":0})',
                        f"It went to {where}. Find it in Splunk with: {search}",
                        data={"index": index, "sourcetype": sourcetype})
     diagnosis = diagnose(reply)
@@ -240,16 +242,17 @@ def check_token_reply(ctx: Context) -> Outcome:
         return Outcome(Status.SKIP, "not run: the server gave no HTTP reply to hec.health, "
                        "so the token was not sent")
     path = token_path(ctx)
-    from hec_doctor.checks import push
+    from hec_doctor.checks.push import measured as measured_push
+    from hec_doctor.checks.push import reply_of
 
-    facts = push.measured(ctx)
+    facts = measured_push(ctx)
     if facts is not None and facts.go_error:
         return Outcome(Status.SKIP, "not sent by hec-doctor: Go's client failed before HEC "
                        f"answered ({facts.go_error}; see logpush.push)")
     if facts is not None and facts.status:
         # The Go probe's push carried the token: its reply is the answer, and the token
         # travelled once, as Logpush sends it.
-        reply = push.reply_of(facts, ctx.target.secrets)
+        reply = reply_of(facts, ctx.target.secrets)
         measured = f" Measured: Go {facts.go_version.removeprefix('go')}'s push carried it."
     else:
         # No channel on purpose: an indexer-acknowledgement token answers code 10, so this one

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import base64
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import quote
 
 from hec_doctor.checks.base import Context
+from hec_doctor.hec.spec import RAW_PATH
 from hec_doctor.models import Outcome, Status
 from hec_doctor.redact import credentials_in
-from hec_doctor.hec.spec import RAW_PATH
 
 # Characters that stay as written in a request's query (as hec.py sends it).
 _QUERY_SAFE = "%:/@-._~!$'()*+,;=?"

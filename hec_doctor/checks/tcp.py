@@ -6,9 +6,9 @@ from dataclasses import asdict
 
 from hec_doctor.checks.base import Context
 from hec_doctor.gox509.text import dial_error, host_port
+from hec_doctor.hec.spec import TOKEN_PAGE
 from hec_doctor.models import Outcome, Status
 from hec_doctor.net.tcp import TcpFacts, connect_first
-from hec_doctor.hec.spec import TOKEN_PAGE
 
 _ADVICE = {
     "refused": ("nothing listens on port {port} at {address}: the connection was refused",

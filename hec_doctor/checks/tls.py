@@ -2,21 +2,22 @@
 
 The handshake itself is transport (``hec_doctor.net.tls``); here its facts are judged: the
 failure named with Go's own text, then the chain as crypto/x509 would verify it (ported in
-``hec_doctor.gox509.verify``). The ``evaluate_*`` functions are pure functions of the facts, the chain,
-the host name, the roots and the clock.
+``hec_doctor.gox509.verify``). The ``evaluate_*`` functions are pure functions of the facts,
+the chain, the host name, the roots and the clock.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
-from hec_doctor.gox509 import text as gotext
 from hec_doctor.advice import SKIP_VERIFY_TRADE_OFF, SPLUNK_CERT_FIX
 from hec_doctor.checks.base import Context
-from hec_doctor.gox509.text import TLS_VERIFY_PREFIX
+from hec_doctor.gox509 import text as gotext
 from hec_doctor.gox509.parse import GoParseError, Name, outer_signature
+from hec_doctor.gox509.text import TLS_VERIFY_PREFIX
 from hec_doctor.gox509.verify import (
     LEAF,
     ROOT,
@@ -109,7 +110,8 @@ def evaluate_handshake(facts: TlsFacts) -> Outcome:
 
 def evaluate_validity(leaf: GoCert, now: datetime, warn_days: int) -> Outcome:
     """The leaf's validity period, and how long is left."""
-    data = {"not_before": rfc3339(leaf.not_before), "not_after": rfc3339(leaf.not_after)}
+    data: dict[str, Any] = {"not_before": rfc3339(leaf.not_before),
+                            "not_after": rfc3339(leaf.not_after)}
     error = is_valid(leaf, LEAF, [], now) if not leaf.unhandled_critical else None
     if now > leaf.not_after:
         return Outcome(Status.FAIL, f"the certificate expired on {rfc3339(leaf.not_after)}",
@@ -405,7 +407,8 @@ def verify_fix(error: str, failing: Sequence[str]) -> str:
     """The remedy for Go's verdict: the failing checks' own fixes when some failed above,
     else a remedy named from the error itself."""
     if failing:
-        return f"Fix the certificate as {', '.join(failing)} above say{'s' if len(failing) == 1 else ''}."
+        verb = "says" if len(failing) == 1 else "say"
+        return f"Fix the certificate as {', '.join(failing)} above {verb}."
     if "unhandled critical extension" in error:
         return ("Reissue the certificate without the critical extension Go does not handle "
                 "(RFC 5280 4.2).")

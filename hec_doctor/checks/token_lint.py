@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from hec_doctor.checks.base import Context
 from hec_doctor.hec.spec import AUTH_PARAM, GUID, TOKEN_PAGE
-from hec_doctor.target import InputForm, Target, TokenCandidate
 from hec_doctor.models import Outcome, Status
 from hec_doctor.redact import bad_character, placeholder
+from hec_doctor.target import InputForm, Target, TokenCandidate
 
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -105,7 +105,8 @@ def lint_header_value(value: str, token: str) -> list[TokenFinding]:
         return findings
     if scheme.lower() == "bearer":
         findings.append(TokenFinding(
-            Status.FAIL, "the Authorization value uses 'Bearer'; HEC tokens use the 'Splunk' scheme",
+            Status.FAIL,
+            "the Authorization value uses 'Bearer'; HEC tokens use the 'Splunk' scheme",
             f"Write {AUTH_PARAM}={good}",
         ))
     elif scheme.lower() == "basic":

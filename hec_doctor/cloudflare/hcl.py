@@ -12,9 +12,9 @@ comments, quoted templates whose ``$${`` and ``%%{`` are literal, heredocs ``<<I
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from hec_doctor.errors import InputError
-from dataclasses import dataclass
 
 RESOURCE = "cloudflare_logpush_job"
 _HEADER = re.compile(r'resource\s+"' + RESOURCE + r'"\s+"([^"]*)"\s*\{')

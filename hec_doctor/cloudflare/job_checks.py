@@ -1,23 +1,24 @@
 """The ``job.*`` checks: one Logpush job's JSON and the current time in, outcomes out. Pure.
 
-Every rule follows Cloudflare's API schema and documentation as ``hec_doctor.cloudflare.facts`` cites
-them; where those sources leave a question open, the outcome says "not judged" instead of
+Every rule follows Cloudflare's API schema and documentation as ``hec_doctor.cloudflare.facts``
+cites them; where those sources leave a question open, the outcome says "not judged" instead of
 guessing.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable, Mapping
+from typing import Any
 from urllib.parse import parse_qs
 
 from hec_doctor.cloudflare import facts as cf
-from hec_doctor.messages.classify import explain_message
 from hec_doctor.gox509.verify import rfc3339
-from hec_doctor.models import Outcome, Status
 from hec_doctor.hec.spec import CLOUDFLARE_SOURCETYPE
+from hec_doctor.messages.classify import explain_message
+from hec_doctor.models import Outcome, Status
 
 JOB_CHECKS = (
     ("job.enabled", "Job enabled"),
@@ -254,6 +255,11 @@ def _version(facts: JobFacts) -> Outcome:
     return Outcome(Status.SKIP, f"logstream is {shown(logstream, 60)}, not a boolean: not judged")
 
 
+SCOPE_NAMES: dict[tuple[str, ...], str] = {
+    ("zones",): "a zone dataset (/zones/<ZONE_ID>/logpush/jobs)",
+    ("accounts",): "an account dataset (/accounts/<ACCOUNT_ID>/logpush/jobs)"}
+
+
 def _dataset(facts: JobFacts) -> Outcome:
     raw = facts.job.get("dataset")
     if not facts.dataset:
@@ -282,9 +288,7 @@ def _dataset(facts: JobFacts) -> Outcome:
             f"Set {field[wanted]} instead of {field[given]} "
             f"(/{wanted}/<{field[wanted].upper()}>/logpush/jobs).",
             data={"scopes": list(scopes), "given_scope": given})
-    where = {("zones",): "a zone dataset (/zones/<ZONE_ID>/logpush/jobs)",
-             ("accounts",): "an account dataset (/accounts/<ACCOUNT_ID>/logpush/jobs)"}.get(
-        scopes, "a dataset Cloudflare has under both zones and accounts")
+    where = SCOPE_NAMES.get(scopes, "a dataset Cloudflare has under both zones and accounts")
     return Outcome(Status.PASS, f"{name}: {where}", permission.strip(),
                    data={"scopes": list(scopes)})
 

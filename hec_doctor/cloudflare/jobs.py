@@ -8,11 +8,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import Any
 
-from hec_doctor.errors import InputError, json_input
 from hec_doctor.cloudflare.job_checks import JOB_CHECKS, judge_job, shown
+from hec_doctor.errors import InputError, json_input
 from hec_doctor.models import (
     CheckResult,
     JobSummary,
@@ -44,7 +45,7 @@ def parse_jobs(text: str, source: str = "input") -> list[dict[str, Any]]:
         document = document["result"]
         if document is None:
             document = []
-    jobs = document if isinstance(document, list) else [document]
+    jobs: list[Any] = document if isinstance(document, list) else [document]
     for position, job in enumerate(jobs):
         if not isinstance(job, dict) or not ({"id", "destination_conf"} & job.keys()):
             raise InputError(f"{source}: item {position} is not a Logpush job (no id or "
@@ -102,10 +103,9 @@ def check_job(job: Mapping[str, Any], options: Options, *, live: bool = False,
             sensitive): no parameter value of it is shown, only its scheme, host, port, path
             and parameter names.
     """
-    from hec_doctor.target import build_target
     from hec_doctor.engine.run import result_of, run
-
     from hec_doctor.redact import credentials_in
+    from hec_doctor.target import build_target
 
     judged = judge_job(job, options.now(), scope)
     results = tuple(result_of(check_id, title, judged[check_id]) for check_id, title in JOB_CHECKS)
@@ -219,7 +219,8 @@ def check_planned_job(planned: Any, options: Options, *, live: bool = False) -> 
     if "destination_conf" in planned.unknown:
         report = _without_destination(planned.job, tuple(
             result_of(check_id, title, outcome) for (check_id, title), outcome in zip(
-                JOB_CHECKS, judge_job(planned.job, options.now(), planned.scope).values())),
+                JOB_CHECKS, judge_job(planned.job, options.now(), planned.scope).values(),
+                strict=True)),
             "", "")
         report = replace(report, target=replace(report.target, input="(known after apply)"),
                          logpush=LogpushPrediction(
@@ -246,7 +247,7 @@ def check_planned_job(planned: Any, options: Options, *, live: bool = False) -> 
               "provider_schema": planned.schema, "unknown": list(planned.unknown),
               "sensitive": list(planned.sensitive), "defaults": list(planned.defaults)}))
     labelled = replace(report, checks=(resource,) + checks,
-                       job=replace(report.job, address=planned.address))
+                       job=replace(report.job, address=planned.address) if report.job else None)
     # Every sensitive value goes, short ones included (a name such as "prod" marked sensitive).
     scrubbed: Report = scrub_value(labelled, planned.secrets,  # type: ignore[assignment]
                                    short_too=True)

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from hec_doctor.errors import InputError, json_input
 
@@ -139,8 +140,9 @@ def planned_jobs(plan: Mapping[str, Any]) -> list[PlannedJob]:
 
 def _planned(address: str, action: str, body: Mapping[str, Any],
              configured: frozenset[str] | None) -> PlannedJob:
-    after = body.get("after") if isinstance(body.get("after"), dict) else {}
-    unknown_marks = body.get("after_unknown") if isinstance(body.get("after_unknown"), dict) else {}
+    after: Mapping[str, Any] = body["after"] if isinstance(body.get("after"), dict) else {}
+    unknown_marks: Mapping[str, Any] = (body["after_unknown"]
+                                        if isinstance(body.get("after_unknown"), dict) else {})
     sensitive_marks = body.get("after_sensitive")
     schema = _schema(after, unknown_marks)
     job: dict[str, Any] = {}

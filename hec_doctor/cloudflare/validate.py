@@ -37,8 +37,8 @@ def run_and_validate(target: object, options: Options, validation: Validation) -
 
 def add_verdict(report: Report, target: object, validation: Validation) -> Report:
     from hec_doctor.cloudflare.api import validate_destination
-    from hec_doctor.redact import redact_echo, scrub_value
     from hec_doctor.engine.run import result_of
+    from hec_doctor.redact import redact_echo, scrub_value
 
     destination = target.destination  # type: ignore[attr-defined]
     secrets = (*target.secrets, validation.api_token)  # type: ignore[attr-defined]

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from typing import Any
 
 import click
 
-from hec_doctor.errors import InputError
 from hec_doctor.commands.common import (
     concurrency_option,
     expiry_option,
@@ -17,6 +15,7 @@ from hec_doctor.commands.common import (
     report_options,
     run_and_write,
 )
+from hec_doctor.errors import InputError
 from hec_doctor.models import Options, Report
 
 
@@ -90,7 +89,8 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, workers:
         load_roots(ca_file)  # a bad file is a usage error (exit 2), not a failed check
     event = event_file.read(1_000_001) if event_file is not None else None
     if event is not None and (len(event) > 1_000_000 or not event.strip()):
-        raise click.BadParameter("the event file must hold 1 byte to 1 MB", param_hint="--event-file")
+        raise click.BadParameter("the event file must hold 1 byte to 1 MB",
+                                 param_hint="--event-file")
     options = Options(offline=offline, timeout_s=timeout_s, go_probe=go_probe, ca_file=ca_file,
                       resolve=resolve,
                       expiry_warn_days=expiry_warn_days, send_event=send_event or event is not None,
@@ -118,8 +118,8 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, workers:
 def failed_target(target: Any, exc: BaseException) -> Report:
     """The report of a target whose run raised, or never started (module-level: it crosses into
     worker processes)."""
-    from hec_doctor.engine.run_many import error_report
     from hec_doctor.engine.run import summarise
+    from hec_doctor.engine.run_many import error_report
 
     base = Report(target=summarise(target), checks=())
     return error_report(base, exc, "hec-doctor failed on this target; others went on",
@@ -149,8 +149,8 @@ def _validation(wanted: bool, zone_id: str | None, account_id: str | None,
             raise click.UsageError("--zone, --account, --api-base and --api-ca-file go with "
                                    "--cloudflare-validate")
         return None
-    from hec_doctor.cloudflare.validate import Validation
     from hec_doctor.cloudflare.api import validate_url
+    from hec_doctor.cloudflare.validate import Validation
     from hec_doctor.hec.spec import CLOUDFLARE_API_BASE
 
     if (zone_id is None) == (account_id is None):
@@ -225,9 +225,10 @@ def target_lines(text: str, name: str) -> list[tuple[str, str]]:
     name = escaped(name)
     found = []
     for number, line in enumerate(text.split("\n"), 1):
-        text = "" if line.lstrip().startswith("#") else re.split(r"\s#", line, 1)[0].strip()
-        if text:
-            found.append((f"{name}:{number}", text))
+        entry = ("" if line.lstrip().startswith("#")
+                 else re.split(r"\s#", line, maxsplit=1)[0].strip())
+        if entry:
+            found.append((f"{name}:{number}", entry))
     return found
 
 

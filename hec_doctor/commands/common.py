@@ -8,11 +8,12 @@ import os
 import signal
 import sys
 import threading
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import click
 
-from hec_doctor.errors import InputError, OutputError
+from hec_doctor.errors import OutputError
 from hec_doctor.exitcodes import ExitCode
 from hec_doctor.models import (
     DEFAULT_CONCURRENCY,
@@ -83,7 +84,8 @@ class Output:
         self.last: Any = None
         self.file: Any = None
         # --also: other formats of the same reports, each written whole at the end.
-        self.also = [(path, writer(OutputFormat(kind), single=single), []) for kind, path in also]
+        self.also: list[tuple[str, Any, list[str]]] = [
+            (path, writer(OutputFormat(kind), single=single), []) for kind, path in also]
         for _, also_writer, parts in self.also:
             parts.append(also_writer.start())
         if output is not None:
@@ -155,9 +157,9 @@ def run_and_write(items: Any, work: Any, failed: Any, *, concurrency: int, fmt: 
     short and reported as interrupted, targets not started are reported as such); a second
     one exits at once.
     """
+    from hec_doctor.engine.run_many import RunMany
     from hec_doctor.models import Tally
     from hec_doctor.progress import Progress
-    from hec_doctor.engine.run_many import RunMany
 
     context = click.get_current_context(silent=True)
     also = context.meta.get("hec_doctor.also", ()) if context is not None else ()

@@ -21,8 +21,8 @@ def explain(words: tuple[str, ...], fmt: str, color: str) -> int:
     Topics: insecure-skip-verify, channel, token-encoding, ports, splunk-default-cert,
     logpush-versions, backfill. Without an argument, the topics are listed.
     """
-    from hec_doctor.render.explanation import render_topic, render_topics
     from hec_doctor.messages.topics import TOPICS
+    from hec_doctor.render.explanation import render_topic, render_topics
 
     text = " ".join(words).strip()
     if not text:
@@ -33,8 +33,8 @@ def explain(words: tuple[str, ...], fmt: str, color: str) -> int:
         click.echo(render_topic(topic, fmt), nl=False)
         return 0
     # A message needs the catalog; a topic does not (start-up is what a user pays).
-    from hec_doctor.messages.classify import explain_message
     from hec_doctor.errors import InputError
+    from hec_doctor.messages.classify import explain_message
     from hec_doctor.render.explanation import render_explanation
 
     explanation = explain_message(text)

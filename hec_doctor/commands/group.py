@@ -13,14 +13,12 @@ from typing import Any
 import click
 
 from hec_doctor import __version__
+from hec_doctor.commands.names import COMMANDS, SUMMARY
 
 # A fixed width, so the help reads the same everywhere and hec_doctor.cli can print the
 # top-level help without loading click (a test compares the two).
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "terminal_width": 80,
                     "max_content_width": 80}
-
-
-from hec_doctor.commands.names import COMMANDS, SUMMARY
 
 
 class _OneLineErrors(click.Group):
@@ -43,7 +41,7 @@ class _OneLineErrors(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(list(COMMANDS.items()))
 
-    def main(self, args: Any = None, prog_name: str | None = None,  # type: ignore[override]
+    def main(self, args: Any = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
         from hec_doctor.errors import FetchError, InputError, OutputError
         from hec_doctor.exitcodes import ExitCode

@@ -14,9 +14,8 @@ from hec_doctor.commands.common import (
     run_and_write,
 )
 from hec_doctor.files import read_text_input
-from hec_doctor.errors import InputError
-from hec_doctor.models import Options
 from hec_doctor.hec.spec import CLOUDFLARE_API_BASE
+from hec_doctor.models import Options
 
 
 @click.command()
@@ -56,7 +55,7 @@ def job(source: str | None, zone_id: str | None, account_id: str | None, api_bas
     if not jobs:
         # An empty list is the API's normal answer for a zone or account without jobs.
         click.echo(f"hec-doctor: no jobs: {origin} holds no Logpush job", err=True)
-    scope = (("zones", zone_id) if zone_id else ("accounts", account_id)) if (
+    scope = (("zones", zone_id) if zone_id else ("accounts", account_id or "")) if (
         zone_id or account_id) else None
     if ca_file is not None and live:
         from hec_doctor.gox509.roots import load_roots
@@ -81,9 +80,7 @@ def _read(source: str | None, zone_id: str | None, account_id: str | None, api_b
           api_ca_file: str | None, timeout_s: float) -> tuple[str, str]:
     if source is not None:
         return read_text_input(source, 50_000_000), "stdin" if source == "-" else source
-    from hec_doctor.cloudflare.api import fetch_jobs, jobs_url
-
-    from hec_doctor.cloudflare.api import check_api_token
+    from hec_doctor.cloudflare.api import check_api_token, fetch_jobs, jobs_url
 
     token = check_api_token(os.environ.get("CLOUDFLARE_API_TOKEN"))
     scope, scope_id = ("zones", zone_id) if zone_id else ("accounts", account_id)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import click
 
 from hec_doctor.commands.common import report_options, run_and_write
-from hec_doctor.files import read_text_input
 from hec_doctor.errors import InputError
+from hec_doctor.files import read_text_input
 from hec_doctor.models import Options, Report
 
 MAX_FILE_BYTES = 20_000_000
@@ -51,8 +51,8 @@ def lint(files: tuple[str, ...], strict: bool, fmt: str, output: str | None,
 
 def _items(path: str, text: str) -> list[Item]:
     if path.endswith(".tf"):
-        from hec_doctor.errors import InputError
         from hec_doctor.cloudflare.hcl import destinations
+        from hec_doctor.errors import InputError
         from hec_doctor.redact import escaped
 
         try:
@@ -95,8 +95,8 @@ def _lint_one(item: Item) -> Report:
 
 def _not_checked(item: Item, reason: str = "", failed: bool = False) -> Report:
     from hec_doctor import __version__
-    from hec_doctor.models import LogpushPrediction, Outcome, Status, TargetSummary
     from hec_doctor.engine.run import result_of
+    from hec_doctor.models import LogpushPrediction, Outcome, Status, TargetSummary
 
     reason = reason or item.reason
     status = Status.FAIL if failed else Status.SKIP

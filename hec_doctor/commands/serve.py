@@ -64,8 +64,8 @@ def serve(host: str, port: int, tokens: tuple[str, ...], indexes: tuple[str, ...
     It answers /services/collector/health, /raw, /event, /services/collector and /ack with
     Splunk's documented codes, and prints every event it accepts as one JSON line.
     """
-    from hec_doctor.redact import fingerprint
     from hec_doctor.lookalike.launch import JsonLines, ServeSettings, is_loopback, start
+    from hec_doctor.redact import fingerprint
 
     if not is_loopback(host):
         if not allow_remote:

@@ -40,8 +40,8 @@ def terraform(plan_file: str, live: bool, concurrency: int, strict: bool, fmt: s
     input, 3 hec-doctor could not complete a check.
     """
     from hec_doctor.cloudflare.jobs import bare_report, check_planned_job
-    from hec_doctor.engine.run_many import error_report
     from hec_doctor.cloudflare.terraform import parse_plan, planned_jobs
+    from hec_doctor.engine.run_many import error_report
 
     origin = "stdin" if plan_file == "-" else plan_file
     planned = planned_jobs(parse_plan(read_text_input(plan_file, MAX_PLAN_BYTES), origin))

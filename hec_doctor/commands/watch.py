@@ -97,8 +97,8 @@ def watch(targets: tuple[str, ...], target_file: Any, interval_s: float, listen:
             # tool writes, and with the umask's mode (prometheus_client's temp file is 0600).
             write_file(textfile, metrics.exposition())
 
-    watcher = Watcher(list(zip(names, parsed)), partial(run, options=options), failed_target,
-                      metrics, concurrency=concurrency, after_round=write_textfile)
+    watcher = Watcher(list(zip(names, parsed, strict=True)), partial(run, options=options),
+                      failed_target, metrics, concurrency=concurrency, after_round=write_textfile)
     if once:
         from hec_doctor.models import Tally
 
@@ -118,9 +118,9 @@ def watch(targets: tuple[str, ...], target_file: Any, interval_s: float, listen:
         server, _thread = start_http_server(host_port[1], host_port[0], metrics.registry)
     except OSError as exc:
         raise InputError(f"cannot listen on {listen}: {exc.strerror}") from None
-    bound = server.server_address
+    host, port = server.server_address[:2]
     click.echo(f"hec-doctor: serving metrics of {len(parsed)} target(s) on "
-               f"http://{bound[0]}:{bound[1]}/metrics every {interval_s:g} s "
+               f"http://{host!s}:{port}/metrics every {interval_s:g} s "
                "(SIGTERM or Ctrl-C to stop)", err=True)
     sys.stderr.flush()
     previous = _stop_on_signals(watcher)
@@ -169,7 +169,7 @@ def _stop_on_signals(watcher: Any) -> dict[int, Any]:
     """SIGTERM and SIGINT end the watch (from the main thread only, where signals arrive)."""
     if threading.current_thread() is not threading.main_thread():
         return {}
-    previous = {}
+    previous: dict[int, Any] = {}
     for signum in (signal.SIGTERM, signal.SIGINT):
         previous[signum] = signal.signal(signum, lambda *_: watcher.stop())
     return previous

@@ -8,7 +8,7 @@ that makes delivery impossible, and None (with the reason) when neither was prov
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from hec_doctor.checks.base import Context
 from hec_doctor.gox509.text import GO_VERSION
@@ -29,7 +29,8 @@ def predict(results: Sequence[CheckResult], ctx: Context) -> LogpushPrediction:
         return prediction
     facts = ctx.facts.push
     if facts is not None:
-        return replace(prediction, evidence=f"measured with Go {facts.go_version.removeprefix('go')}")
+        version = facts.go_version.removeprefix("go")
+        return replace(prediction, evidence=f"measured with Go {version}")
     from hec_doctor.checks.push import why_predicted
 
     return replace(prediction, evidence=f"predicted (no Go probe: {why_predicted(ctx)})")

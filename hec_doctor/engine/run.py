@@ -19,7 +19,6 @@ import time
 from hec_doctor import __version__
 from hec_doctor.checks import CHECKS, CheckSpec, Context
 from hec_doctor.checks.destination_lint import corrected_destination_conf
-from hec_doctor.target import Target
 from hec_doctor.engine.predict import predict
 from hec_doctor.models import (
     CheckResult,
@@ -33,6 +32,7 @@ from hec_doctor.models import (
 from hec_doctor.net.deadline import interrupted
 from hec_doctor.net.errors import Kind, TransportError
 from hec_doctor.redact import fingerprint, redact_echo, scrub_value
+from hec_doctor.target import Target
 
 GOOD = (Status.PASS, Status.WARN)
 

@@ -127,14 +127,14 @@ class RunMany(Generic[Item]):
 
     def _in_processes(self, total: int) -> Iterator[Report]:
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         import threading
+        from concurrent.futures import ProcessPoolExecutor
 
         # A fork is the cheapest worker (no fresh interpreter, no fork server or resource
         # tracker: about 28 MB less in all) and is safe while this process has one thread, as
         # the command line does. Embedded in a threaded program (a test runner with servers in
         # threads), a fork could copy a lock some other thread holds: use a fork server then.
+        context: multiprocessing.context.BaseContext
         if threading.active_count() == 1:
             context = multiprocessing.get_context("fork")
         else:

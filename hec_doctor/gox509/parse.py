@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 # --- cryptobyte/asn1 tags
 BOOLEAN, INTEGER, BIT_STRING, OCTET_STRING, NULL, OID = 0x01, 0x02, 0x03, 0x04, 0x05, 0x06
@@ -295,7 +295,8 @@ def parse_name(raw: bytes) -> Name:
             try:
                 value = _read_any_value(atav_der)
             except GoParseError as exc:
-                raise GoParseError(f"x509: invalid RDNSequence: invalid attribute value: {exc}")
+                raise GoParseError(
+                    f"x509: invalid RDNSequence: invalid attribute value: {exc}") from None
             attributes.append((kind, value))
             if isinstance(value, str) and kind == (2, 5, 4, 3):
                 common_name = value
@@ -312,7 +313,7 @@ _GENERALIZED = re.compile(r"(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(Z|[+-]\d{
 
 def _zone(text: str) -> timezone | None:
     if text == "Z":
-        return timezone.utc
+        return UTC
     hours, minutes = int(text[1:3]), int(text[3:5])
     if hours > 24 or minutes > 60:  # Go's time.Parse range for a numeric zone
         return None
@@ -381,7 +382,8 @@ OID_RSA_PSS = (1, 2, 840, 113549, 1, 1, 10)
 # x509.go pssParametersSHA256/384/512, the DER of the only RSASSA-PSS parameters Go accepts
 # (the MGF1 hash equal to the message hash, the salt as long as the hash, trailer field 1);
 # getSignatureAlgorithmFromAI re-encodes what it reads, so these are compared semantically.
-_PSS = {(2, 16, 840, 1, 101, 3, 4, 2, 1): ("SHA256-RSAPSS", "sha256", 32),
+_PSS: dict[tuple[int, ...], tuple[str, str, int]] = {
+        (2, 16, 840, 1, 101, 3, 4, 2, 1): ("SHA256-RSAPSS", "sha256", 32),
         (2, 16, 840, 1, 101, 3, 4, 2, 2): ("SHA384-RSAPSS", "sha384", 48),
         (2, 16, 840, 1, 101, 3, 4, 2, 3): ("SHA512-RSAPSS", "sha512", 64)}
 OID_KEY = {(1, 2, 840, 113549, 1, 1, 1): "RSA", (1, 2, 840, 10040, 4, 1): "DSA",
@@ -671,8 +673,12 @@ def _pss_parameters(params: bytes) -> tuple[str, str] | None:
     if body is None:
         return None
     fields = Der(body)
-    hash_oid, hash_params = (1, 3, 14, 3, 2, 26), b""  # the DEFAULTs: SHA-1 and MGF1(SHA-1)
-    mgf_oid, mgf_hash, mgf_hash_params = (1, 2, 840, 113549, 1, 1, 8), (1, 3, 14, 3, 2, 26), b""
+    # The DEFAULTs: SHA-1 and MGF1(SHA-1).
+    hash_oid: tuple[int, ...] = (1, 3, 14, 3, 2, 26)
+    hash_params = b""
+    mgf_oid: tuple[int, ...] = (1, 2, 840, 113549, 1, 1, 8)
+    mgf_hash: tuple[int, ...] = (1, 3, 14, 3, 2, 26)
+    mgf_hash_params = b""
     salt, trailer = 20, 1
     for number in range(4):
         present, value = fields.read_optional(context(number, constructed=True))
@@ -976,7 +982,8 @@ def _ext_key_usage(value: bytes) -> tuple[tuple[tuple[int, ...], ...],
     if body is None:
         raise GoParseError("x509: invalid extended key usages")
     der = Der(body)
-    known, unknown = [], []
+    known: list[tuple[int, ...]] = []
+    unknown: list[tuple[int, ...]] = []
     while not der.empty():
         oid = der.read_oid()
         if oid is None:

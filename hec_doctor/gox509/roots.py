@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from hec_doctor.errors import InputError
 from hec_doctor.gox509.parse import SEQUENCE, Der, GoParseError, context, parse_certificate
@@ -50,7 +50,7 @@ def _pool(pem: bytes, path: str) -> CertPool:
             continue
         subject = _raw_subject(der)
         if subject is not None:
-            pool.add_lazy(der, subject, lambda der=der: _parse_or_none(der))
+            pool.add_lazy(der, subject, partial(_parse_or_none, der))
     if not len(pool):
         raise InputError(f"{path} holds no PEM certificate")
     return pool

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
-from datetime import datetime, timezone
-from typing import Callable, Iterable, Sequence
 
 from hec_doctor.gox509.parse import (
     ANY_POLICY,
@@ -140,7 +140,7 @@ def rfc3339(moment: datetime) -> str:
     """Go's time.Format(time.RFC3339): the time in its own zone, "Z" for UTC."""
     offset = moment.utcoffset()
     if offset is None or not offset:
-        return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     minutes = int(offset.total_seconds()) // 60
     sign = "+" if minutes >= 0 else "-"
     minutes = abs(minutes)
@@ -213,31 +213,31 @@ _VERIFIED: dict[tuple[bytes, bytes, str], str | None] = {}
 def _verify(child: GoCert, spki: bytes, algorithm: str) -> str | None:
     from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
     from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec, padding
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
     from cryptography.hazmat.primitives.serialization import load_der_public_key
 
     failure = {"RSA": "crypto/rsa: verification error",
                "ECDSA": "x509: ECDSA verification failure",
                "Ed25519": "x509: Ed25519 verification failure"}[algorithm]
-    hash_class = {"sha256": hashes.SHA256, "sha384": hashes.SHA384,
-                  "sha512": hashes.SHA512}.get(child.signature_hash)
+    hash_class: type[hashes.HashAlgorithm] | None = {
+        "sha256": hashes.SHA256, "sha384": hashes.SHA384,
+        "sha512": hashes.SHA512}.get(child.signature_hash)
     try:
         key = load_der_public_key(spki)
-        if algorithm == "RSA" and child.signature_is_pss:
-            assert hash_class is not None
-            key.verify(child.signature, child.raw_tbs,  # type: ignore[union-attr,call-arg]
-                       padding.PSS(padding.MGF1(hash_class()), hash_class.digest_size),
-                       hash_class())
-        elif algorithm == "RSA":
-            assert hash_class is not None
-            key.verify(child.signature, child.raw_tbs,  # type: ignore[union-attr,call-arg]
-                       padding.PKCS1v15(), hash_class())
-        elif algorithm == "ECDSA":
-            assert hash_class is not None
-            key.verify(child.signature, child.raw_tbs,  # type: ignore[union-attr,call-arg]
-                       ec.ECDSA(hash_class()))
+        # A key of another kind than the algorithm named fails as Go's type switch fails.
+        if algorithm == "RSA" and isinstance(key, rsa.RSAPublicKey) and hash_class is not None:
+            digest = hash_class()
+            scheme: padding.AsymmetricPadding = (
+                padding.PSS(padding.MGF1(digest), digest.digest_size)
+                if child.signature_is_pss else padding.PKCS1v15())
+            key.verify(child.signature, child.raw_tbs, scheme, digest)
+        elif (algorithm == "ECDSA" and isinstance(key, ec.EllipticCurvePublicKey)
+              and hash_class is not None):
+            key.verify(child.signature, child.raw_tbs, ec.ECDSA(hash_class()))
+        elif algorithm == "Ed25519" and isinstance(key, ed25519.Ed25519PublicKey):
+            key.verify(child.signature, child.raw_tbs)
         else:
-            key.verify(child.signature, child.raw_tbs)  # type: ignore[union-attr,call-arg]
+            return failure
     except (InvalidSignature, ValueError, TypeError):
         return failure
     except UnsupportedAlgorithm:
@@ -478,7 +478,7 @@ def _match_hostnames(pattern: str, host_parts: list[str]) -> bool:
     if len(pattern_parts) != len(host_parts):
         return False
     return all((i == 0 and p == "*") or p == h
-               for i, (p, h) in enumerate(zip(pattern_parts, host_parts)))
+               for i, (p, h) in enumerate(zip(pattern_parts, host_parts, strict=False)))
 
 
 # --- name constraints (constraints.go, Go 1.27)
@@ -568,17 +568,18 @@ def _trim_first_label(name: str) -> str:
 
 
 def _masked(net: IPNet) -> IPNet:
-    return IPNet(bytes(a & m for a, m in zip(net.ip, net.mask)), net.mask)
+    return IPNet(bytes(a & m for a, m in zip(net.ip, net.mask, strict=False)), net.mask)
 
 
 def _ip_contains(net: IPNet, ip: bytes) -> bool:
-    return len(ip) == len(net.ip) and all(a & m == b & m for a, b, m in zip(net.ip, ip, net.mask))
+    return len(ip) == len(net.ip) and all(a & m == b & m
+                                          for a, b, m in zip(net.ip, ip, net.mask, strict=False))
 
 
 def _ip_subset(a: IPNet, b: IPNet) -> bool:
     if not _ip_contains(a, b.ip):
         return False
-    broadcast = bytes(x | (~m & 0xFF) for x, m in zip(b.ip, b.mask))
+    broadcast = bytes(x | (~m & 0xFF) for x, m in zip(b.ip, b.mask, strict=False))
     return _ip_contains(a, broadcast)
 
 
@@ -719,7 +720,7 @@ def check_chain_constraints(chain: Sequence[GoCert]) -> str | None:
 def _parse_uris(cert: GoCert) -> tuple[list[tuple[str, str]], str | None]:
     """constraints.go parseURIs: each URI SAN and its host, or why it cannot be constrained."""
     parsed = []
-    for uri, raw_host in zip(cert.uris, cert.uri_hosts):
+    for uri, raw_host in zip(cert.uris, cert.uri_hosts, strict=True):
         host = raw_host.lower()
         if not host:
             return [], (f"URI with empty host ({go_quote(uri)}) cannot be matched against "
@@ -737,7 +738,7 @@ def _parse_uris(cert: GoCert) -> tuple[list[tuple[str, str]], str | None]:
 class _Node:
     __slots__ = ("valid", "expected", "parents", "children")
 
-    def __init__(self, valid: bytes, parents: Iterable["_Node"] = ()) -> None:
+    def __init__(self, valid: bytes, parents: Iterable[_Node] = ()) -> None:
         self.valid = valid
         self.expected: list[bytes] = [valid]
         self.parents: set[_Node] = set()

@@ -4,11 +4,12 @@ non-HEC replies met in the field. Pure data and one pure classifier."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from hec_doctor.hec.spec import TOKEN_PAGE
+
 # Not imported from typing, which explain would otherwise load for nothing (type checkers read
 # any TYPE_CHECKING as true).
 TYPE_CHECKING = False
-
-from hec_doctor.hec.spec import TOKEN_PAGE
 
 if TYPE_CHECKING:  # explain reads the code table without loading any network code
     from hec_doctor.net.http import Reply
@@ -41,7 +42,8 @@ CODES: dict[int, HecCode] = {c.code: c for c in (
             "Set header_Authorization=Splunk%20<token> in the destination_conf."),
     HecCode(3, 401, "Invalid authorization",
             "the Authorization header is malformed, most often without the word 'Splunk'",
-            "Send exactly 'Authorization: Splunk <token>' (header_Authorization=Splunk%20<token>)."),
+            "Send exactly 'Authorization: Splunk <token>' "
+            "(header_Authorization=Splunk%20<token>)."),
     HecCode(4, 403, "Invalid token", "Splunk does not know this token",
             f"Copy the token value again from {TOKEN_PAGE}; behind a load balancer, make sure "
             "every indexer has it (a token missing on some gives intermittent code 4)."),

@@ -12,13 +12,12 @@ from __future__ import annotations
 import ssl
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from hec_doctor.gox509.text import TLS_VERIFY_PREFIX
 from hec_doctor.models import Report, ResolveOverride, Status
-
 
 DOMAIN = "hec.example.com"
 PREFERRED_PORT = 8088  # Splunk's HEC port, so the port lint passes; any free port otherwise
@@ -110,12 +109,12 @@ def run_demo(scenarios: tuple[DemoScenario, ...] | None = None, *, timeout_s: fl
              on_report: Callable[[DemoOutcome], None] | None = None) -> list[DemoOutcome]:
     """Start the look-alike, check every scenario with the real engine, and judge each report."""
     scenarios = SCENARIOS if scenarios is None else scenarios
-    from hec_doctor.target import build_target
+    from hec_doctor.engine.run import run
+    from hec_doctor.hec.spec import destination_conf, logpush_params
     from hec_doctor.lookalike.launch import start_server
     from hec_doctor.lookalike.server import HecConfig
     from hec_doctor.models import Options
-    from hec_doctor.engine.run import run
-    from hec_doctor.hec.spec import destination_conf, logpush_params
+    from hec_doctor.target import build_target
 
     tokens = {state: str(uuid.uuid4()) for state in ("enabled", "ack", "unknown")}
     config = HecConfig(tokens={tokens["enabled"]: "enabled", tokens["ack"]: "ack"})
@@ -165,7 +164,7 @@ def _server_context(scenarios: tuple[DemoScenario, ...], ca_file: Path) -> ssl.S
     def choose(sock: ssl.SSLObject, name: str | None, _: ssl.SSLContext) -> None:
         sock.context = contexts.get(name or "", default)
 
-    default.sni_callback = choose  # type: ignore[assignment]
+    default.sni_callback = choose
     return default
 
 
@@ -180,7 +179,7 @@ def summary_table(outcomes: list[DemoOutcome]) -> str:
         rows.append((outcome.scenario.name, outcome.report.verdict.value, diagnosis,
                      "yes" if outcome.as_expected else "NO"))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
              for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines) + "\n"

@@ -11,9 +11,10 @@ from __future__ import annotations
 import ipaddress
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Callable
+from typing import IO, TYPE_CHECKING
 
 from hec_doctor.errors import InputError
 
@@ -82,10 +83,10 @@ class LocalPki:
         leaf: the server's certificate, for the names given.
     """
 
-    root: "Issued"
-    leaf: "Issued"
+    root: Issued
+    leaf: Issued
 
-    def context(self) -> "ssl.SSLContext":
+    def context(self) -> ssl.SSLContext:
         """A server context sending the leaf with its key."""
         from hec_doctor.lookalike.pki import server_context
 
@@ -116,9 +117,9 @@ def local_pki(names: tuple[str, ...] = LOCAL_NAMES, *, ca_name: str = "hec-docto
     return LocalPki(root, leaf)
 
 
-def start_server(config: "HecConfig", context: "ssl.SSLContext | None", *,
+def start_server(config: HecConfig, context: ssl.SSLContext | None, *,
                  host: str = "127.0.0.1", port: int = 0, any_port_if_taken: bool = False,
-                 on_event: Callable[[dict[str, object]], None] | None = None) -> "HecServer":
+                 on_event: Callable[[dict[str, object]], None] | None = None) -> HecServer:
     """Bind and start a look-alike.
 
     Args:
@@ -143,7 +144,7 @@ def start_server(config: "HecConfig", context: "ssl.SSLContext | None", *,
 class Serving:
     """A started server and what the user needs to point a client at it."""
 
-    server: "HecServer"
+    server: HecServer
     tokens: tuple[str, ...]
     generated_token: bool
     ca_file: str | None
@@ -176,7 +177,7 @@ def start(settings: ServeSettings, on_event: Callable[[dict[str, object]], None]
                    f"https://{host}:{server.port}/services/collector/raw")
 
 
-def _tls(settings: ServeSettings) -> tuple["ssl.SSLContext", str | None]:
+def _tls(settings: ServeSettings) -> tuple[ssl.SSLContext, str | None]:
     import ssl
 
     if settings.cert_file or settings.key_file:

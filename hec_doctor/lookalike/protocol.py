@@ -7,8 +7,8 @@ from __future__ import annotations
 import base64
 import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Mapping
 from urllib.parse import parse_qs, urlsplit
 
 from hec_doctor.hec.replies import CODES
@@ -108,7 +108,7 @@ class HecConfig:
             documentation names no such header, so none is sent unless asked for).
     """
 
-    tokens: dict[str, "str | TokenSettings"] = field(default_factory=dict)
+    tokens: dict[str, str | TokenSettings] = field(default_factory=dict)
     fault: str | None = None
     max_body: int = SPLUNK_MAX_CONTENT_LENGTH
     slow_s: float = 2.0
@@ -230,8 +230,9 @@ def answer(method: str, target: str, headers: Mapping[str, str], body: bytes,
         return code_reply(5)
     if fault == "incorrect-index":
         return code_reply(7, **{"invalid-event-number": 0})
-    defaults = {name: query[name][0] for name in ("index", "sourcetype", "source", "host")
-                if name in query}
+    defaults: dict[str, str] = {name: query[name][0]
+                                for name in ("index", "sourcetype", "source", "host")
+                                if name in query}
     defaults.setdefault("index", settings.index)
     if path in EVENT_PATHS:
         events, failure = _json_events(body, defaults, settings, config)
@@ -243,8 +244,8 @@ def answer(method: str, target: str, headers: Mapping[str, str], body: bytes,
         events = _raw_events(body, defaults)
     if channel:
         events = [{"channel": channel, **event} for event in events]
-    extra = {"ackId": acks.issue(token, channel)} if settings.state == "ack" else {}
-    reply = code_reply(0, **extra)
+    acked = {"ackId": acks.issue(token, channel)} if settings.state == "ack" else {}
+    reply = code_reply(0, **acked)
     return HecReply(reply.status, reply.body, reply.headers, tuple(events))
 
 

@@ -23,8 +23,9 @@ header on busy replies; default none, as Splunk documents none).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -47,7 +48,7 @@ class HecEndpoint:
         channel: a fresh channel GUID, for clients that send one.
     """
 
-    server: "HecServer"
+    server: HecServer
     token: str
     ca_file: str
     channel: str
@@ -82,7 +83,7 @@ class HecEndpoint:
                                 logpush_params(self.channel, f"Splunk%20{self.token}"))
 
     @property
-    def config(self) -> "HecConfig":
+    def config(self) -> HecConfig:
         """The live settings; change ``config.fault`` mid-test to make the server misbehave."""
         return self.server.config
 
@@ -92,7 +93,7 @@ class HecEndpoint:
         return self.server.events
 
     @property
-    def received(self) -> list["ReceivedRequest"]:
+    def received(self) -> list[ReceivedRequest]:
         """Every request received so far (they hold tokens: do not print them)."""
         return self.server.received
 
@@ -105,7 +106,7 @@ class HecEndpoint:
 
 @dataclass(frozen=True)
 class _SessionCA:
-    context: "ssl.SSLContext"
+    context: ssl.SSLContext
     ca_file: str
 
 
@@ -133,7 +134,7 @@ def hec_ca_file(_hec_session_ca: _SessionCA) -> str:
 def hec_server_factory(_hec_session_ca: _SessionCA) -> Iterator[Callable[..., HecEndpoint]]:
     """Starts look-alikes on demand: ``hec_server_factory(tokens=..., ack=..., fault=...)``."""
     from hec_doctor.lookalike.launch import start_server
-    from hec_doctor.lookalike.server import HecConfig, HecServer
+    from hec_doctor.lookalike.server import HecConfig
 
     started: list[HecServer] = []
 

@@ -11,10 +11,11 @@ import ssl
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 from hec_doctor.lookalike.protocol import (
     FAULTS,
@@ -70,7 +71,7 @@ class HecRequestHandler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     timeout = 10
-    server: "_QuietServer"
+    server: _QuietServer
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass  # requests are recorded, not logged: the log would hold tokens
@@ -173,7 +174,7 @@ class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
     connections = 0
     _count_lock = threading.Lock()
-    hec: "HecServer"
+    hec: HecServer
 
     def verify_request(self, request: object, client_address: object) -> bool:
         with self._count_lock:
@@ -239,7 +240,7 @@ class HecServer:
     def port(self) -> int:
         return int(self._httpd.server_address[1])
 
-    def __enter__(self) -> "HecServer":
+    def __enter__(self) -> HecServer:
         self.start()
         return self
 
@@ -259,4 +260,4 @@ class HecServer:
 
 
 def _utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from hec_doctor.hec.replies import CODES
 from hec_doctor.messages.catalog import (
@@ -228,7 +228,7 @@ def _search(cls: MessageClass, text: str) -> tuple[re.Match[str] | None, Wording
     return None, None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 

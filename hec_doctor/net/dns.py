@@ -6,8 +6,8 @@ import ipaddress
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from hec_doctor.models import ResolveOverride
 from hec_doctor.net.deadline import budget
@@ -72,7 +72,8 @@ def resolve(host: str, port: int, timeout_s: float,
             outcome["addresses"] = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
         except socket.gaierror as exc:
             outcome["error"] = (
-                "no such host" if exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", -5))
+                "no such host"
+                if exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", -5))
                 else str(exc.strerror or exc)
             )
         except (OSError, UnicodeError) as exc:

@@ -12,8 +12,8 @@ import json
 import socket
 import ssl
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from hec_doctor.net import deadline as clock
 from hec_doctor.net.errors import Kind, TransportError
@@ -214,8 +214,8 @@ def http_exchange(stream: TlsStream, method: str, target: str, headers: list[tup
     if connection.our_state is not h11.DONE or connection.their_state is not h11.DONE:
         stream.reusable = False
         cut_short = cut_short or (not bounded and connection.their_state is h11.SEND_BODY)
-    return Reply(status, reply_headers, decoded_body(reply_headers, bytes(received[:MAX_REPLY_BYTES])),
-                 truncated=cut_short)
+    body = decoded_body(reply_headers, bytes(received[:MAX_REPLY_BYTES]))
+    return Reply(status, reply_headers, body, truncated=cut_short)
 
 
 def decoded_body(headers: Mapping[str, str], body: bytes) -> bytes:

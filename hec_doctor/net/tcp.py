@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from hec_doctor.net import deadline as clock
 from hec_doctor.net.errors import Kind, TransportError

@@ -3,8 +3,9 @@
 OpenSSL is driven through memory buffers, so every byte the server sends is seen: a plain-HTTP
 answer, a TLS alert or an old protocol version is recorded as such, and the full chain is kept
 even when it would not verify. Nothing is verified here (``CERT_NONE``): the verdict on the
-chain is Go's, reached afterwards by ``hec_doctor.gox509.verify`` in ``hec_doctor.checks.tls``, because
-OpenSSL's verdict is not the one Logpush reaches (CN fallback, intermediates, policies differ).
+chain is Go's, reached afterwards by ``hec_doctor.gox509.verify`` in ``hec_doctor.checks.tls``,
+because OpenSSL's verdict is not the one Logpush reaches (CN fallback, intermediates, policies
+differ).
 This never lets a token out unverified: the token probes require ``tls.verify`` to have passed
 (or insecure-skip-verify, which the report says), and a new connection must show the very leaf
 that was judged (``checks.hec._stream``); tests/checks/test_hec.py and

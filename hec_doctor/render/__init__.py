@@ -40,7 +40,7 @@ class OutputFormat(str, Enum):
     CONCISE = "concise"
 
 
-def writer(fmt: OutputFormat, *, single: bool = False, color: bool = False) -> "Writer":
+def writer(fmt: OutputFormat, *, single: bool = False, color: bool = False) -> Writer:
     """The renderer of ``fmt``.
 
     Args:

@@ -19,7 +19,7 @@ def _json(document: object) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_topics(topics: Iterable["Topic"], fmt: str) -> str:
+def render_topics(topics: Iterable[Topic], fmt: str) -> str:
     """The list of topics."""
     topics = list(topics)
     if fmt == "json":
@@ -29,7 +29,7 @@ def render_topics(topics: Iterable["Topic"], fmt: str) -> str:
             + "\n  ".join(listing) + "\n")
 
 
-def render_topic(topic: "Topic", fmt: str) -> str:
+def render_topic(topic: Topic, fmt: str) -> str:
     """One topic."""
     if fmt == "json":
         return _json({"topic": topic.name, "title": topic.title, "text": topic.text})
@@ -40,7 +40,7 @@ def render_topic(topic: "Topic", fmt: str) -> str:
 _LABELS = {"go_example": "in Go", "api_code": "API code"}
 
 
-def render_explanation(explanation: "Explanation", fmt: str, *, color: bool = False) -> str:
+def render_explanation(explanation: Explanation, fmt: str, *, color: bool = False) -> str:
     """An explained message: its kind, what was read from it, cause and fix."""
     matched = explanation.matched
     if fmt == "json":

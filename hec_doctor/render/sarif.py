@@ -42,7 +42,7 @@ def fingerprint(check_id: str, report: Report) -> str:
     where = report.location[0] if report.location else ""
     what = report.job.address if report.job is not None and report.job.address else (
         f"{report.target.host}:{report.target.port}" if report.target.host else report.label)
-    return hashlib.sha256(f"{check_id}\0{where}\0{what}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{check_id}\0{where}\0{what}".encode()).hexdigest()
 
 
 class Writer:

@@ -1,4 +1,5 @@
-"""The report for people: checks in order with status marks, fixes under problems, a verdict line."""
+"""The report for people: checks in order with status marks, fixes under problems, a verdict
+line."""
 
 from __future__ import annotations
 

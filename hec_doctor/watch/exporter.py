@@ -91,6 +91,10 @@ class ExporterConfig:
         return matches[0] if len(matches) == 1 else None
 
 
+SENDS_TOKEN = {True: "the whole check, token included",
+               False: "no token sent: TLS, health and the push"}
+
+
 def load_config(path: str) -> ExporterConfig:
     """Read and check the configuration (one-line errors, exit code 2)."""
     import tomllib
@@ -189,8 +193,8 @@ class Exporter:
             self.refuse("target not allowed")
             return (403, "text/plain", "Forbidden: the target is not in this exporter's "
                     "configuration\n")
-        from hec_doctor.models import Options
         from hec_doctor.engine.run import run
+        from hec_doctor.models import Options
 
         timeout = module.timeout_s
         if scrape_timeout_s:
@@ -246,8 +250,9 @@ class Exporter:
                         f"<td>{probe.verdict}</td><td>{_deliver(probe.would_deliver)}</td>"
                         f"<td>{probe.seconds:.2f} s</td><td><a href=\"{html.escape(link)}\">"
                         "report</a></td></tr>")
-        modules = "".join(f"<li>{m.name}: {'the whole check, token included' if m.send_token else 'no token sent: TLS, health and the push'} (step timeout {m.timeout_s:g} s)</li>"
-                          for m in self.config.modules.values())
+        modules = "".join(
+            f"<li>{m.name}: {SENDS_TOKEN[m.send_token]} (step timeout {m.timeout_s:g} s)</li>"
+            for m in self.config.modules.values())
         targets = "".join(f"<li>{html.escape(t.name)} ({html.escape(t.host)}:{t.port})</li>"
                           for t in self.config.targets)
         return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>hec-doctor "

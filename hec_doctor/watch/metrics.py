@@ -252,8 +252,8 @@ def target_names(labels: Sequence[tuple[str, int, str]]) -> list[str]:
     is one of HEC's own paths other than the raw endpoint, ``#2``, ``#3`` for repeats. Built from
     the parsed host and port only, never from text the user wrote after them (the path of a
     broken destination may hold the query, and the token with it)."""
-    from hec_doctor.redact import render_input
     from hec_doctor.hec.spec import EVENT_PATHS, HEALTH_PATHS, RAW_PATH, RAW_PATHS
+    from hec_doctor.redact import render_input
 
     known = set(RAW_PATHS + EVENT_PATHS + HEALTH_PATHS)
     names: list[str] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hec_doctor.checks.destination_lint import (
+    corrected_destination_conf,
     evaluate_channel,
     evaluate_host,
     evaluate_parse,
@@ -14,10 +15,9 @@ from hec_doctor.checks.destination_lint import (
     evaluate_scheme,
     evaluate_skip_verify,
     evaluate_sourcetype,
-    corrected_destination_conf,
 )
-from hec_doctor.target import build_target, parse_target
 from hec_doctor.models import Status
+from hec_doctor.target import build_target, parse_target
 from tests.helpers import CHANNEL, FIXED_GUID, TOKEN, good_conf
 
 PASS, WARN, FAIL = Status.PASS, Status.WARN, Status.FAIL

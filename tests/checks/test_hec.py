@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from hec_doctor.hec.replies import CODES, diagnose
-from hec_doctor.net.http import Reply
 from hec_doctor.checks.hec import FAQ_EVENT
-from hec_doctor.target import build_target
+from hec_doctor.engine.run import run
+from hec_doctor.hec.replies import CODES, diagnose
 from hec_doctor.lookalike.server import HecConfig, HecServer, answer
 from hec_doctor.models import Options, Report, ResolveOverride, Status
-from hec_doctor.engine.run import run
+from hec_doctor.net.http import Reply
+from hec_doctor.target import build_target
 from tests.certs import NOW, make_cert, write_pem
 from tests.helpers import CHANNEL, TOKEN
 from tests.servers import server_context

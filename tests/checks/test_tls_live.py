@@ -7,13 +7,14 @@ import ssl
 
 import pytest
 
-from hec_doctor.target import build_target
-from hec_doctor.models import Options, Report, ResolveOverride, Status
 from hec_doctor.engine.run import run
+from hec_doctor.models import Options, Report, ResolveOverride, Status
+from hec_doctor.target import build_target
 from tests.certs import NOW, write_pem
-from tests.servers import greeter, http_reply, raw_server, silent, tls_server
 from tests.helpers import P, check_live
+from tests.servers import greeter, http_reply, raw_server, silent, tls_server
 from tests.tlscases import EXPECTED, HOST, build_scenarios
+
 
 @pytest.fixture(scope="module")
 def scenarios():

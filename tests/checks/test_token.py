@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from hec_doctor.checks.token_lint import evaluate_token_encoding
-from hec_doctor.target import build_target
 from hec_doctor.models import Status
+from hec_doctor.target import build_target
 from tests.helpers import TOKEN, good_conf
 
 PASS, WARN, FAIL = Status.PASS, Status.WARN, Status.FAIL
