@@ -75,11 +75,13 @@ python=$(dirname "$hec_doctor")/python
 import json, os, sys
 
 out_dir, sarif, paths = sys.argv[1], sys.argv[2] == "true", sys.argv[3:]
-reports = []
+reports, problems, version = [], [], ""
 for path in paths:
     if os.path.exists(path):
         document = json.load(open(path, encoding="utf-8"))
         reports += document.get("reports", [document]) if "schema" in document else []
+        problems += document.get("problems", [])
+        version = version or document.get("version", "")
 rank = {"pass": 0, "warn": 1, "fail": 2, "error": 3}
 counts = {key: sum(r.get("verdict") == key for r in reports) for key in rank}
 verdict = max((r.get("verdict", "pass") for r in reports), key=rank.get, default="pass")
@@ -87,8 +89,10 @@ delivers = [r.get("logpush", {}).get("would_deliver") for r in reports]
 would = ("false" if False in delivers else
          "true" if delivers and all(d is True for d in delivers) else "unknown")
 merged = os.path.join(out_dir, "hec-doctor.json")
-json.dump({"schema": "hec-doctor.batch/1", "reports": reports, "verdict": verdict,
-           "counts": counts}, open(merged, "w", encoding="utf-8"), indent=2)
+# The same envelope as one run's (hec_doctor/report.schema.json), over every run.
+json.dump({"schema": "hec-doctor.batch/1", "version": version, "reports": reports,
+           "verdict": verdict, "counts": counts, "problems": problems},
+          open(merged, "w", encoding="utf-8"), indent=2)
 print(f"verdict={verdict}")
 print(f"counts={json.dumps(counts)}")
 print(f"would-deliver={would}")

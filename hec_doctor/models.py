@@ -48,6 +48,20 @@ def _reduce_with_plain_data(self: Any) -> tuple[Any, tuple[Any, ...]]:
     return type(self), values
 
 
+class ErrorReason(str, Enum):
+    """Why a check ended in ``error``.
+
+    Attributes:
+        BUG: hec-doctor itself failed (an exception inside the check); the result keeps the
+            traceback, redacted, and ``--debug`` prints it.
+        INCONCLUSIVE: the evidence could not settle it (a reply cut short, an interruption, a
+            refusal before the question was asked).
+    """
+
+    BUG = "bug"
+    INCONCLUSIVE = "inconclusive"
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a check function returns; the runner adds id, title and duration.
@@ -58,6 +72,7 @@ class Outcome:
         detail: why it matters, in a few sentences (may be empty).
         remediation: what to change, concretely (empty when nothing needs changing).
         data: machine-readable facts behind the verdict (JSON-serialisable values only).
+        traceback: for a bug inside the check, its traceback with secrets redacted.
     """
 
     status: Status
@@ -65,6 +80,7 @@ class Outcome:
     detail: str = ""
     remediation: str = ""
     data: Mapping[str, Any] = field(default_factory=dict)
+    traceback: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
@@ -85,6 +101,8 @@ class CheckResult:
         remediation: what to change, concretely.
         duration_ms: wall time the check took, in milliseconds.
         data: machine-readable facts behind the verdict.
+        error_reason: for status ``error`` only: a bug in hec-doctor or an inconclusive answer.
+        traceback: a bug's traceback, secrets redacted (printed by ``--debug``, not in reports).
     """
 
     id: str
@@ -95,6 +113,8 @@ class CheckResult:
     remediation: str = ""
     duration_ms: float = 0.0
     data: Mapping[str, Any] = field(default_factory=dict)
+    error_reason: ErrorReason | None = None
+    traceback: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
@@ -115,16 +135,22 @@ class TokenInfo:
     fingerprint: str
 
 
+# The TargetSummary.form of a report about no Splunk destination at all.
+NOT_READ = "not_read"
+
+
 @dataclass(frozen=True)
 class TargetSummary:
     """What was checked, safe to print: every secret in it is already redacted.
 
     Attributes:
         input: the target as given, token redacted.
-        form: ``url``, ``destination_conf`` or ``bare``.
+        form: ``url``, ``destination_conf`` or ``bare``; ``not_read`` when no Splunk destination
+            was read (another kind of Logpush destination, a line lint could not use): url,
+            host and path are then empty and port is None.
         url: the HTTPS URL Logpush will post to, token redacted.
         host: host name or IP address (no brackets).
-        port: the port connected to (explicit or the scheme's default).
+        port: the port connected to (explicit or the scheme's default), None when not read.
         path: the request path.
         token: where the token came from, or None when there is none.
         insecure_skip_verify: the value in force after ``--insecure-skip-verify``.
@@ -135,7 +161,7 @@ class TargetSummary:
     form: str
     url: str
     host: str
-    port: int
+    port: int | None
     path: str
     token: TokenInfo | None
     insecure_skip_verify: bool
@@ -210,6 +236,7 @@ class Report:
             when the offline lint found something to change; else None.
         version: the hec-doctor version that made the report.
         job: the Logpush job this report is about, for ``hec-doctor job``; else None.
+        wire: the HTTP exchanges, redacted, for ``--debug`` (never in a rendered report).
     """
 
     target: TargetSummary
@@ -219,6 +246,7 @@ class Report:
     suggested_destination_conf: str | None = None
     version: str = ""
     job: JobSummary | None = None
+    wire: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def verdict(self) -> Status:

@@ -23,7 +23,7 @@ REFUSAL = ("error validating destination: error uploading to destination: Post "
 def _check(api_base: str, ca_file: str, *targets: str, scope: tuple[str, str] = ("--zone", ZONE),
            extra: tuple[str, ...] = ()):
     result = invoke("check", *targets, "--cloudflare-validate", *scope, "--api-base", api_base,
-                    "--api-ca-file", ca_file, "--format", "json", *extra,
+                    "--api-ca-file", ca_file, "--format", "json-report", *extra,
                     env={"CLOUDFLARE_API_TOKEN": API_TOKEN})
     return result, json.loads(result.stdout) if result.stdout.strip() else None
 
@@ -107,7 +107,7 @@ def test_an_unreachable_api_is_an_error_result_not_a_crash(hec_server_factory):
     server = hec_server_factory()
     result = invoke("check", server.destination_conf, "--ca-file", server.ca_file,
                     "--cloudflare-validate", "--zone", ZONE,
-                    "--api-base", "https://127.0.0.1:9/client/v4", "--format", "json",
+                    "--api-base", "https://127.0.0.1:9/client/v4", "--format", "json-report",
                     env={"CLOUDFLARE_API_TOKEN": API_TOKEN})
     validation = _validation(json.loads(result.stdout))
     assert validation["status"] == "error" and "could not be had" in validation["summary"]

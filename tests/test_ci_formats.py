@@ -227,5 +227,12 @@ def test_the_action_declares_and_sets_its_outputs(tmp_path):
     assert said["verdict"] == "fail"
     assert json.loads(said["counts"]) == {"pass": 0, "warn": 0, "fail": 1, "error": 0}
     assert said["would-deliver"] == "false"
-    assert json.loads(Path(said["report"]).read_text())["verdict"] == "fail"
+    merged = json.loads(Path(said["report"]).read_text())
+    assert merged["verdict"] == "fail"
+    from importlib import resources
+
+    import jsonschema
+
+    schema = json.loads(resources.files("hec_doctor").joinpath("report.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(merged)
     assert json.loads(Path(said["sarif"]).read_text())["version"] == "2.1.0"

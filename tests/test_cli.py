@@ -54,7 +54,7 @@ def test_bad_input_is_one_line_and_exit_2(args):
 
 
 def test_json_goes_to_stdout_alone_and_summary_to_stderr():
-    result = invoke("check", good_conf(), "--offline", "--format", "json",
+    result = invoke("check", good_conf(), "--offline", "--format", "json-report",
                     "--token", "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee")
     document = json.loads(result.stdout)
     assert document["schema"] == "hec-doctor.report/1"
@@ -66,7 +66,7 @@ def test_json_goes_to_stdout_alone_and_summary_to_stderr():
 
 def test_output_file_gets_the_report_and_stdout_stays_empty(tmp_path):
     path = tmp_path / "report.json"
-    result = invoke("check", good_conf(), "--offline", "--format", "json", "--output", str(path))
+    result = invoke("check", good_conf(), "--offline", "--format", "json-report", "--output", str(path))
     assert result.exit_code == 0
     assert result.stdout == ""
     assert json.loads(path.read_text())["verdict"] == "pass"
@@ -117,7 +117,7 @@ def test_token_never_printed(fmt, target):
 
 def test_hec_token_from_environment_is_used():
     result = invoke("check", "https://hec.example.com/services/collector/raw", "--offline",
-                    "--format", "json", env={"HEC_TOKEN": TOKEN})
+                    "--format", "json-report", env={"HEC_TOKEN": TOKEN})
     assert json.loads(result.stdout)["target"]["token"]["source"] == "HEC_TOKEN"
 
 

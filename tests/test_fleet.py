@@ -155,9 +155,20 @@ def test_summary_groups_the_worst_problems(tmp_path):
     assert re.search(r"FAIL dest\.port in 2: port 8089 is Splunk's management", summary)
 
 
-def test_one_target_keeps_the_single_report_shape():
-    document = json.loads(invoke("check", GOOD, "--offline", "--format", "json").stdout)
-    assert document["schema"] == "hec-doctor.report/1"
+def test_json_is_one_envelope_whatever_the_number_of_targets():
+    # Issue #28: one shape for pipelines to read; json-report is the one report on its own.
+    for targets in ([GOOD], [GOOD, BAD_PORT]):
+        document = json.loads(invoke("check", *targets, "--offline", "--format", "json").stdout)
+        assert document["schema"] == "hec-doctor.batch/1"
+        assert len(document["reports"]) == len(targets)
+    single = json.loads(invoke("check", GOOD, "--offline", "--format", "json-report").stdout)
+    assert single["schema"] == "hec-doctor.report/1" and single["job"] is None
+
+
+def test_json_report_refuses_more_than_one_target():
+    result = invoke("check", GOOD, BAD_PORT, "--offline", "--format", "json-report")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "use --format json" in result.stderr
 
 
 def test_live_fleet_against_lookalikes(hec_server_factory):

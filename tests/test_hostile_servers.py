@@ -19,7 +19,7 @@ import pytest
 
 from hec_doctor.engine.run import run
 from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
-from hec_doctor.models import Options, Report, Status
+from hec_doctor.models import ErrorReason, Options, Report, Status
 from hec_doctor.target import build_target
 from tests.helpers import TOKEN
 from tests.servers import malformed_intermediate_context, raw_server, silent, tls_handler
@@ -174,6 +174,7 @@ def test_answers_a_huge_header(pki):
     # off after the step's time, and a reply cut short proves nothing either way.
     push = report.result("logpush.push")
     assert push.status is Status.ERROR and "cut short" in push.summary, push
+    assert push.error_reason is ErrorReason.INCONCLUSIVE and not push.traceback
     report = replace(report, checks=tuple(c for c in report.checks if c.id != "logpush.push"))
     assert_named(report, "hec.health", "head exceeds 64 KiB")
     assert elapsed < TIMEOUT + MARGIN

@@ -256,7 +256,7 @@ def test_html_fault_answers_html_everywhere_and_check_cannot_say_would_deliver(h
             reply = c.post(path, content=b"a", headers=auth(hec_server)) if path != \
                 "/services/collector/health" else c.get(path)
             assert reply.headers["content-type"].startswith("text/html")
-    result = invoke("check", "--ca-file", hec_server.ca_file, "--format", "json",
+    result = invoke("check", "--ca-file", hec_server.ca_file, "--format", "json-report",
                     hec_server.destination_conf)
     assert json.loads(result.stdout)["logpush"]["would_deliver"] is not True
 

@@ -202,7 +202,7 @@ def test_short_tokens_leave_every_format_valid_and_truthful(short_token_server, 
         # Where the token was written, the placeholder stands, in every format.
         if token:
             assert f"Splunk%20{token}" not in result.stdout, fmt
-    report = json.loads(outputs["json"])
+    report = json.loads(outputs["json"])["reports"][0]
     assert {c["status"] for c in report["checks"]} <= STATUSES
     assert report["verdict"] in STATUSES
     assert report["target"]["url"].startswith("https://127.0.0.1:")

@@ -101,7 +101,7 @@ def test_a_malformed_extra_token_is_never_sent_and_never_flips_a_live_verdict(he
             f"0f8c3ab4-1b7c-4c1e-9d2a-5b6f7e8d9c0a&sourcetype=cloudflare:json"
             f"&header_Authorization=Splunk%20{hec_server.token}")
     result = CliRunner().invoke(cli, ["check", "--ca-file", hec_server.ca_file, "--format",
-                                      "json", conf], env={"HEC_TOKEN": "bad\rtoken"})
+                                      "json-report", conf], env={"HEC_TOKEN": "bad\rtoken"})
     report = json.loads(result.stdout)
     assert result.exit_code == 0, result.output
     assert report["logpush"]["would_deliver"] is True

@@ -44,7 +44,7 @@ def conf_for(server, token: str, **params: str) -> str:
 
 def test_conf_with_wrong_token_and_right_flag_does_not_deliver(hec_server):
     # Logpush sends the destination's token; a correct --token must not rescue the verdict.
-    result = invoke("check", "--ca-file", hec_server.ca_file, "--format", "json",
+    result = invoke("check", "--ca-file", hec_server.ca_file, "--format", "json-report",
                     "--token", hec_server.token, conf_for(hec_server, OTHER))
     assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
@@ -59,7 +59,7 @@ def test_conf_with_wrong_token_and_right_flag_does_not_deliver(hec_server):
 
 
 def test_conf_with_right_token_and_wrong_flag_delivers(hec_server):
-    result = invoke("check", "--ca-file", hec_server.ca_file, "--format", "json",
+    result = invoke("check", "--ca-file", hec_server.ca_file, "--format", "json-report",
                     "--token", OTHER, conf_for(hec_server, hec_server.token))
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)

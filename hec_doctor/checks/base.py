@@ -44,6 +44,8 @@ class Facts:
             handshake offers more than Go's).
         push_pending: the push sent to the Go probe when the live checks began (``push``).
         push: what the Go probe measured, once ``logpush.push`` has read it.
+        wire: the HTTP exchanges as ``--debug`` prints them (heads and a body excerpt, every
+            secret redacted).
     """
 
     guid: str | None = None
@@ -64,6 +66,7 @@ class Facts:
     server_refuses_go: bool = False
     push_pending: Any = None
     push: PushFacts | None = None
+    wire: list[str] = field(default_factory=list)
 
     def record_go_error(self, text: str) -> None:
         """Keep the first error Go would report; later ones never show (Go stops there)."""

@@ -83,6 +83,7 @@ def exchange(ctx: Context, method: str, path: str, *, query: str = "",
     if method == "POST":
         headers.append(("Content-Type", "text/plain"))
     target = path + (f"?{query}" if query else "")
+    _trace_request(ctx, address, method, target, headers, body)
     try:
         channel = stream or _stream(ctx, address)
         reused = channel.exchanges > 0
@@ -97,11 +98,42 @@ def exchange(ctx: Context, method: str, path: str, *, query: str = "",
             reply = http_exchange(_stream(ctx, address), method, target, headers, body,
                                   ctx.options.timeout_s)
     except TransportError as exc:
+        ctx.facts.wire.append(f"< no reply: {redact_echo(str(exc), ctx.target.secrets)}")
         if exc.kind is Kind.CANCELLED:
             raise
         raise ProbeError(f"no reply within {ctx.options.timeout_s:g} s"
                          if exc.kind is Kind.TIMEOUT else str(exc)) from None
-    return replace(reply, secrets=ctx.target.secrets)
+    reply = replace(reply, secrets=ctx.target.secrets)
+    _trace_reply(ctx, reply)
+    return reply
+
+
+def _trace_request(ctx: Context, address: str, method: str, target: str,
+                   headers: list[tuple[str, str]], body: bytes) -> None:
+    """The request as ``--debug`` shows it: the token only as its fingerprint."""
+    from hec_doctor.redact import render_input
+
+    secrets = ctx.target.secrets
+    wire = ctx.facts.wire
+    shown = redact_echo(render_input(target), secrets)
+    wire.append(f"> {method} {shown} HTTP/1.1  (to {address})")
+    for name, value in headers:
+        if name.lower() == "authorization":
+            scheme = value.split(" ", 1)[0]
+            token = value.split(" ", 1)[1] if " " in value else value
+            value = f"{scheme} <token {fingerprint(token)}>"
+        wire.append(f"> {name}: {redact_echo(value, secrets)}")
+    if body:
+        wire.append(f"> ({len(body)} bytes of body)")
+
+
+def _trace_reply(ctx: Context, reply: Reply) -> None:
+    wire = ctx.facts.wire
+    wire.append(f"< HTTP {reply.status}" + ("  (cut short)" if reply.truncated else ""))
+    for name, value in reply.headers.items():
+        wire.append(f"< {name}: {reply.echo(value)[:200]}")
+    if reply.body:
+        wire.append(f"< {reply.shown}")
 
 
 def _event_query(ctx: Context) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from hec_doctor.cloudflare.job_checks import JOB_CHECKS, judge_job, shown
 from hec_doctor.errors import InputError, json_input
 from hec_doctor.models import (
+    NOT_READ,
     CheckResult,
     JobSummary,
     LogpushPrediction,
@@ -160,7 +161,7 @@ def _without_destination(job: Mapping[str, Any], results: tuple[CheckResult, ...
             replace(r, status=Status.FAIL, summary=f"the Splunk destination_conf is {problem}")
             if r.id == "job.destination" else r for r in results)
     scheme = _scheme(conf)
-    target = TargetSummary(input=_outline(conf), form="other", url="", host="", port=0,
+    target = TargetSummary(input=_outline(conf), form=NOT_READ, url="", host="", port=None,
                            path="", token=None, insecure_skip_verify=False)
     basis = ("not a Splunk destination: hec-doctor does not check it" if scheme != "splunk"
              else "the destination_conf could not be read")

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from hec_doctor.errors import OutputError
+from hec_doctor.errors import InputError, OutputError
 from hec_doctor.exitcodes import ExitCode
 from hec_doctor.models import (
     DEFAULT_CONCURRENCY,
@@ -71,10 +71,11 @@ class Output:
     """
 
     def __init__(self, fmt: str, *, single: bool, output: str | None, color: str,
-                 also: tuple[tuple[str, str], ...] = ()) -> None:
+                 also: tuple[tuple[str, str], ...] = (), debug: bool = False) -> None:
         from hec_doctor.render import writer
 
         self.fmt, self.single, self.output = OutputFormat(fmt), single, output
+        self.debug = debug
         self.color = output is None and self.fmt is OutputFormat.TEXT and want_color(color)
         self.machine = self.fmt is not OutputFormat.TEXT or output is not None
         self.writer = writer(self.fmt, single=single, color=self.color)
@@ -113,6 +114,8 @@ class Output:
         if self.machine:
             for notice in report.notices:
                 click.echo(f"notice: {notice}", err=True)
+        if self.debug:
+            click.echo(debug_text(report), err=True, nl=False)
 
     def finish(self, tally: Any) -> None:
         """Write what comes after the reports, then the summaries."""
@@ -146,6 +149,23 @@ class Output:
             self.file.discard()
 
 
+def debug_text(report: Any) -> str:
+    """What ``--debug`` adds on stderr for one report: each bug's traceback and the HTTP
+    exchanges (both redacted where they were made)."""
+    lines = [f"debug: {report.label or report.target.input}"]
+    for check in report.checks:
+        if check.traceback:
+            lines.append(f"debug: {check.id} failed inside hec-doctor (a bug; please report "
+                         "it with this traceback):")
+            lines += ["  " + line for line in check.traceback.rstrip().splitlines()]
+    if report.wire:
+        lines.append("debug: HTTP exchanges (> sent, < received):")
+        lines += ["  " + line for line in report.wire]
+    elif not any(check.traceback for check in report.checks):
+        lines.append("debug: no HTTP exchange and no bug to show")
+    return "\n".join(lines) + "\n"
+
+
 def run_and_write(items: Any, work: Any, failed: Any, *, concurrency: int, fmt: str,
                   single: bool, output: str | None, color: str, strict: bool,
                   progress_label: str = "checking", noun: str = "target",
@@ -162,8 +182,13 @@ def run_and_write(items: Any, work: Any, failed: Any, *, concurrency: int, fmt: 
     from hec_doctor.progress import Progress
 
     context = click.get_current_context(silent=True)
-    also = context.meta.get("hec_doctor.also", ()) if context is not None else ()
-    out = Output(fmt, single=single, output=output, color=color, also=also)
+    meta = context.meta if context is not None else {}
+    also = meta.get("hec_doctor.also", ())
+    if len(items) != 1 and OutputFormat.JSON_REPORT.value in (fmt, *(f for f, _ in also)):
+        raise InputError(f"json-report is one report on its own, and {len(items)} targets were "
+                         "given: use --format json (the batch envelope) instead")
+    out = Output(fmt, single=single, output=output, color=color, also=also,
+                 debug=bool(meta.get("hec_doctor.debug")))
     progress = (Progress(sys.stderr, label=progress_label)
                 if len(items) > 1 and Progress.wanted(sys.stderr) else None)
     if progress is not None:
@@ -236,6 +261,11 @@ def report_options(command: Any) -> Any:
                      callback=_also,
                      help="Also write the report in FORMAT to FILE (repeatable), from the same "
                           "run: e.g. --format github --also sarif:report.sarif."),
+        click.option("--debug", is_flag=True, expose_value=False,
+                     callback=lambda ctx, param, value: ctx.meta.__setitem__(
+                         "hec_doctor.debug", value),
+                     help="Print to stderr the traceback of any bug inside a check and the "
+                          "HTTP exchanges, every secret redacted."),
         color_option,
     )):
         command = option(command)

@@ -22,6 +22,7 @@ from hec_doctor.checks.destination_lint import corrected_destination_conf
 from hec_doctor.engine.predict import predict
 from hec_doctor.models import (
     CheckResult,
+    ErrorReason,
     Options,
     Outcome,
     Report,
@@ -68,6 +69,7 @@ def run(target: Target, options: Options | None = None,
         notices=target.notices,
         suggested_destination_conf=corrected_destination_conf(target, ctx.fresh_guid()),
         version=__version__,
+        wire=tuple(ctx.facts.wire),
     )
     # Secrets were redacted where they were put in; this last scrub only catches a long, random
     # secret that reached a field some other way, so it can never corrupt a word of the report.
@@ -113,9 +115,14 @@ def _run_one(spec: CheckSpec, ctx: Context, done: dict[str, CheckResult]) -> Che
 
 
 def internal_error(exc: BaseException, secrets: tuple[str, ...], detail: str = "") -> Outcome:
-    """An ``error`` outcome naming an exception in one line, secrets redacted."""
+    """An ``error`` outcome naming an exception in one line, secrets redacted; the traceback
+    (redacted too) stays on it for ``--debug``."""
+    import traceback
+
     first_line = redact_echo((str(exc).splitlines() or [""])[0][:300], secrets)
-    return Outcome(Status.ERROR, f"internal error: {type(exc).__name__}: {first_line}", detail)
+    trace = redact_echo("".join(traceback.format_exception(exc)), secrets)
+    return Outcome(Status.ERROR, f"internal error: {type(exc).__name__}: {first_line}", detail,
+                   traceback=trace)
 
 
 def result_of(check_id: str, title: str, outcome: Outcome,
@@ -130,6 +137,9 @@ def result_of(check_id: str, title: str, outcome: Outcome,
         remediation=outcome.remediation,
         duration_ms=round(duration_ms, 3),
         data=outcome.data,
+        error_reason=(None if outcome.status is not Status.ERROR
+                      else ErrorReason.BUG if outcome.traceback else ErrorReason.INCONCLUSIVE),
+        traceback=outcome.traceback,
     )
 
 

@@ -33,6 +33,7 @@ class OutputFormat(str, Enum):
 
     TEXT = "text"
     JSON = "json"
+    JSON_REPORT = "json-report"
     JUNIT = "junit"
     GITHUB = "github"
     MARKDOWN = "markdown"
@@ -45,17 +46,19 @@ def writer(fmt: OutputFormat, *, single: bool = False, color: bool = False) -> W
 
     Args:
         fmt: the output format.
-        single: one target was given (``check URL``): text and JSON keep the one-report shape.
+        single: one target was given (``check URL``): text prints the one report without a
+            fleet summary. JSON is always the batch envelope; ``json-report`` is the one
+            report on its own (for one target only).
         color: ANSI colours in the text format.
     """
     if fmt is OutputFormat.TEXT:
         from hec_doctor.render import text
 
         return text.Writer(single=single, color=color)
-    if fmt is OutputFormat.JSON:
+    if fmt in (OutputFormat.JSON, OutputFormat.JSON_REPORT):
         from hec_doctor.render import json
 
-        return json.Writer(single=single)
+        return json.Writer(single=fmt is OutputFormat.JSON_REPORT)
     if fmt is OutputFormat.JUNIT:
         from hec_doctor.render import junit
 

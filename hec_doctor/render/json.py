@@ -1,16 +1,21 @@
 """The JSON report: a versioned contract that pipelines read.
 
-Schema ``hec-doctor.report/1`` (documented in README.md; pinned by ``fixtures/report.json``)::
+The JSON Schema of both shapes is ``hec_doctor/report.schema.json`` (tests validate every JSON
+output against it). ``--format json`` always writes the batch envelope, one target or many;
+``--format json-report`` writes one report on its own (one target only).
+
+Schema ``hec-doctor.report/1`` (pinned by ``fixtures/report.json``)::
 
     {
       "schema": "hec-doctor.report/1",
       "version": "<hec-doctor version>",
       "verdict": "pass" | "warn" | "fail" | "error",
       "label": "<short name: FILE:LINE host:port, or host:port>",
-      "target": {"input", "form", "url", "host", "port", "path",
+      "target": {"input", "form": "url" | "destination_conf" | "bare" | "not_read",
+                 "url", "host", "port": int | null, "path",
                  "token": {"source", "fingerprint"} | null, "insecure_skip_verify"},
       "checks": [{"id", "title", "status", "summary", "detail", "remediation",
-                  "duration_ms", "data"}],
+                  "duration_ms", "data", "error_reason": "bug" | "inconclusive" | null}],
       "logpush": {"would_deliver": bool | null, "predicted_error": str | null,
                   "legacy_error": str | null, "basis": str,
                   "evidence": "measured with Go 1.27.3" | "predicted (no Go probe: ...)" | ""},
@@ -18,10 +23,10 @@ Schema ``hec-doctor.report/1`` (documented in README.md; pinned by ``fixtures/re
       "notices": [str],
       "job": {"id", "name", "dataset", "enabled", "version", "kind", "destination_scheme",
               "last_complete", "last_error", "error_message",
-              "address"}        (hec-doctor job and terraform; address: the resource address)
+              "address"} | null  (hec-doctor job and terraform; address: the resource address)
     }
 
-Several targets, or ``hec-doctor job``, give the envelope ``hec-doctor.batch/1``::
+The envelope ``hec-doctor.batch/1``::
 
     {
       "schema": "hec-doctor.batch/1",
@@ -82,9 +87,8 @@ def to_dict(report: Report) -> dict[str, Any]:
         },
         "suggested_destination_conf": report.suggested_destination_conf,
         "notices": list(report.notices),
+        "job": asdict(report.job) if report.job is not None else None,
     }
-    if report.job is not None:
-        document["job"] = asdict(report.job)
     return document
 
 
@@ -98,6 +102,7 @@ def _check(check: CheckResult) -> dict[str, Any]:
         "remediation": check.remediation,
         "duration_ms": check.duration_ms,
         "data": dict(check.data),
+        "error_reason": check.error_reason.value if check.error_reason else None,
     }
 
 
