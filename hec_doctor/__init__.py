@@ -4,7 +4,8 @@ what will go wrong and how to fix it.
 The public API::
 
     from hec_doctor import build_target, run, Options, exit_code_for
-    report = run(build_target("splunk://hec.example.com:8088/services/collector/raw?..."))
+    report = run(build_target("splunk://hec.example.com:8088/services/collector/raw?...",
+                              token="..."))
     print(report.verdict, report.logpush.predicted_error)
 """
 
@@ -24,6 +25,7 @@ _EXPORTS = {
     "Report": "hec_doctor.models",
     "CheckResult": "hec_doctor.models",
     "Status": "hec_doctor.models",
+    "ErrorReason": "hec_doctor.models",
     "ExitCode": "hec_doctor.exitcodes",
     "LogpushPrediction": "hec_doctor.models",
     "exit_code_for": "hec_doctor.models",
@@ -31,7 +33,9 @@ _EXPORTS = {
     "make_batch": "hec_doctor.models",
     "batch_exit_code": "hec_doctor.models",
     "OutputFormat": "hec_doctor.render",
-    "render": "hec_doctor.render",
+    # Not "render": that name is the hec_doctor.render package, which replaces any lazy export
+    # of the same name as soon as it is imported (as OutputFormat's import does).
+    "render_batch": "hec_doctor.render",
     "parse_jobs": "hec_doctor.cloudflare.jobs",
     "check_job": "hec_doctor.cloudflare.jobs",
     "explain_message": "hec_doctor.messages.classify",
@@ -41,9 +45,13 @@ _EXPORTS = {
     "InputError": "hec_doctor.errors",
     "TargetError": "hec_doctor.errors",
     "FetchError": "hec_doctor.errors",
+    "OutputError": "hec_doctor.errors",
 }
 
 __all__ = ["__version__", *_EXPORTS]
+
+
+_RENAMED = {"render_batch": "render"}
 
 
 def __getattr__(name: str) -> object:
@@ -52,4 +60,4 @@ def __getattr__(name: str) -> object:
         raise AttributeError(f"module 'hec_doctor' has no attribute {name!r}")
     import importlib
 
-    return getattr(importlib.import_module(module_name), name)
+    return getattr(importlib.import_module(module_name), _RENAMED.get(name, name))

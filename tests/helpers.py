@@ -3,6 +3,8 @@ live check against a loopback server. Tests import from here, never from each ot
 
 from __future__ import annotations
 
+import os
+
 from click.testing import CliRunner
 
 from hec_doctor.cli import cli
@@ -43,7 +45,17 @@ def check_live(host: str, port: int, ca_file: str | None = None, *, skip_verify:
     clock; no token (so nothing is sent beyond health)."""
     written = f"[{host}]" if ":" in host else host
     target = build_target(f"https://{written}:{port}/services/collector/raw",
-                          skip_verify_flag=skip_verify or None)
+                          insecure_skip_verify=skip_verify or None)
     pins = () if host == "127.0.0.1" else (ResolveOverride(host, port, "127.0.0.1"),)
     return run(target, Options(ca_file=ca_file, resolve=pins, timeout_s=timeout_s,
                                now=lambda: NOW))
+
+
+# The quick loop (HYPOTHESIS_PROFILE=quick, see tests/conftest.py) draws far fewer examples; CI
+# draws every one the test asks for.
+QUICK = os.environ.get("HYPOTHESIS_PROFILE") == "quick"
+
+
+def examples(ci: int, quick: int = 10) -> int:
+    """How many examples a property test draws: ``ci`` in CI, ``quick`` in the quick loop."""
+    return quick if QUICK else ci

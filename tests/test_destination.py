@@ -85,32 +85,32 @@ def test_parse_target_rejects_unparseable_input(text, message):
 def test_build_target_token_precedence_destination_then_flag_then_env():
     other = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
     # Logpush sends the destination's token: that one is judged; --token is tested in addition.
-    target = build_target(good_conf(), token_flag=other, token_env=TOKEN)
+    target = build_target(good_conf(), token=other, ambient_token=TOKEN)
     assert target.token.source == "header_Authorization" and target.token.token == TOKEN
     assert [c.source for c in target.extra_tokens] == ["--token"]
     assert "is what Logpush sends and is the one judged" in target.notices[0]
     assert "--token gave another token (<token …eeee>), tested in addition" in target.notices[0]
 
-    target = build_target("hec.example.com", token_flag=other, token_env=TOKEN)
+    target = build_target("hec.example.com", token=other, ambient_token=TOKEN)
     assert target.token.source == "--token" and target.extra_tokens == ()
     assert "--token (<token …eeee>) is used" in target.notices[0]
     assert "different token" in target.notices[0]
 
-    target = build_target(good_conf(), token_env=other)
+    target = build_target(good_conf(), ambient_token=other)
     assert target.token.source == "header_Authorization" and target.token.token == TOKEN
 
-    target = build_target("hec.example.com", token_env=other)
+    target = build_target("hec.example.com", ambient_token=other)
     assert target.token.source == "HEC_TOKEN" and target.token.authorization == f"Splunk {other}"
     assert target.notices == ()
 
 
 def test_build_target_same_token_twice_is_said_to_agree():
-    target = build_target(good_conf(), token_env=TOKEN)
+    target = build_target(good_conf(), ambient_token=TOKEN)
     assert "gave the same token" in target.notices[0]
 
 
 def test_build_target_flag_token_with_splunk_prefix_is_not_doubled():
-    target = build_target("hec.example.com", token_flag=f"Splunk {TOKEN}")
+    target = build_target("hec.example.com", token=f"Splunk {TOKEN}")
     assert target.token.authorization == f"Splunk {TOKEN}"
 
 
@@ -126,12 +126,12 @@ def test_build_target_flag_token_with_splunk_prefix_is_not_doubled():
     ],
 )
 def test_build_target_insecure_skip_verify(query, flag, value, source):
-    target = build_target(good_conf(**{"insecure-skip-verify": query}), skip_verify_flag=flag)
+    target = build_target(good_conf(**{"insecure-skip-verify": query}), insecure_skip_verify=flag)
     assert (target.insecure_skip_verify, target.skip_verify_source) == (value, source)
 
 
 def test_build_target_flag_overriding_query_is_noted():
-    target = build_target(good_conf(), skip_verify_flag=True)
+    target = build_target(good_conf(), insecure_skip_verify=True)
     assert any("overrides insecure-skip-verify=false" in n for n in target.notices)
 
 

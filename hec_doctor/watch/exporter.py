@@ -126,7 +126,7 @@ def load_config(path: str) -> ExporterConfig:
         token = _token(entry, where)
         if token is not None and bad_character(token):
             raise InputError(f"{where}: its token holds {bad_character(token)}")
-        target = build_target(entry["destination"], token_flag=token, origin=f"target {position}")
+        target = build_target(entry["destination"], token=token, origin=f"target {position}")
         dest = target.destination
         name = str(entry.get("name") or f"{dest.host_for_url}:{dest.effective_port}")
         targets.append(ProbeTarget(name, dest.host, dest.effective_port, target))

@@ -41,7 +41,7 @@ def check(pki, server: HecServer, *, token: str = TOKEN, channel: bool = True,
     query = f"channel={CHANNEL}&" if channel else ""
     text = (f"{scheme}://{HOST}:{server.port}/services/collector/raw?{query}"
             f"sourcetype=cloudflare:json{extra}&header_Authorization=Splunk%20{token}")
-    target = build_target(text, skip_verify_flag=skip_verify)
+    target = build_target(text, insecure_skip_verify=skip_verify)
     return run(target, Options(ca_file=pki["ca"], timeout_s=3, now=lambda: NOW,
                                resolve=(ResolveOverride(HOST, server.port, "127.0.0.1"),),
                                send_event=send_event))

@@ -63,7 +63,7 @@ def test_evaluate_token_header_authorization(header, status, words):
 )
 def test_evaluate_token_flag(flag, status, words):
     outcome = evaluate_token_encoding(build_target("https://hec.example.com/services/collector/raw",
-                                          token_flag=flag))
+                                          token=flag))
     assert outcome.status is status
     assert words in outcome.summary or words in outcome.detail
 
@@ -80,12 +80,12 @@ def test_evaluate_token_missing_for_url_warns_and_points_to_hec_token():
 
 def test_evaluate_token_in_query_string_fails():
     outcome = evaluate_token_encoding(build_target(
-        f"https://hec.example.com/services/collector/raw?token={TOKEN}", token_flag=TOKEN))
+        f"https://hec.example.com/services/collector/raw?token={TOKEN}", token=TOKEN))
     assert outcome.status is FAIL and "code 16" in outcome.summary
     assert TOKEN not in outcome.summary + outcome.detail + outcome.remediation
 
 
 def test_evaluate_token_lints_header_even_when_flag_wins():
     outcome = evaluate_token_encoding(build_target(good_conf(header_Authorization=TOKEN),
-                                          token_flag=TOKEN))
+                                          token=TOKEN))
     assert outcome.status is FAIL and "Splunk " in outcome.summary
