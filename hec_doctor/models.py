@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from hec_doctor.exitcodes import ExitCode
 
@@ -62,6 +62,135 @@ class ErrorReason(str, Enum):
     INCONCLUSIVE = "inconclusive"
 
 
+class CheckFacts:
+    """What a check family concluded, typed: the contract between the checks and those that fold
+    over their results (``engine.predict``, ``watch.metrics``). Those read these attributes,
+    never ``data`` keys, so a renamed field is a type error (mypy), not a missing metric.
+    ``data`` stays the report's free-form JSON view of the same values."""
+
+
+@dataclass(frozen=True)
+class LintFacts(CheckFacts):
+    """An offline lint check (``dest.*``).
+
+    Attributes:
+        blocks_delivery: True when the failure proves Logpush cannot deliver whatever the
+            server does; False when delivery depends on the server (not judged).
+    """
+
+    blocks_delivery: bool = True
+
+
+@dataclass(frozen=True)
+class HecReplyFacts(CheckFacts):
+    """HEC's (or whatever answered in its place) reply to one probe: health, token or event.
+
+    Attributes:
+        http_status: the HTTP status, None when no complete reply came.
+        code: HEC's own code from a JSON reply, None when the body held none.
+        reply: the reply as shown in the report (redacted, shortened), None when not kept.
+        truncated: the reply was cut short, so it proves nothing.
+    """
+
+    http_status: int | None
+    code: int | None = None
+    reply: str | None = None
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class AckFacts(CheckFacts):
+    """Indexer acknowledgement (``hec.ack``).
+
+    Attributes:
+        has_channel: the destination names a channel (without one, a useACK token answers
+            code 10 to every push).
+    """
+
+    has_channel: bool
+
+
+@dataclass(frozen=True)
+class PushOutcomeFacts(CheckFacts):
+    """What Go's own client measured pushing as Logpush does (``logpush.push``).
+
+    Attributes:
+        http_status: the status of the reply to the push, None when none came.
+        tls_version: the negotiated version as Go names it (``TLS 1.3``), None when unknown.
+        redirect: the redirect the server answered with (status, location, method Go would
+            use), None when there was none.
+    """
+
+    http_status: int | None
+    tls_version: str | None
+    redirect: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class HandshakeFacts(CheckFacts):
+    """The TLS handshake (``tls.handshake``).
+
+    Attributes:
+        version: the negotiated version as OpenSSL names it (``TLSv1.3``), None when none was.
+    """
+
+    version: str | None
+
+
+@dataclass(frozen=True)
+class LeafIdentity:
+    """The leaf certificate as blackbox_exporter's ``probe_ssl_last_chain_info`` labels it."""
+
+    fingerprint_sha256: str
+    subject: str
+    issuer: str
+    subjectalternative: str
+    serialnumber: str
+
+
+@dataclass(frozen=True)
+class ChainExpiryFacts(CheckFacts):
+    """The validity of the chain the server sent (``tls.validity``); RFC 3339 times.
+
+    Attributes:
+        not_after: the leaf's notAfter.
+        earliest_not_after: the earliest notAfter of any certificate the server sent.
+        verified_chain_not_after: the earliest notAfter in the chain Go verified, None when
+            none verified.
+        leaf: the leaf's identity.
+    """
+
+    not_after: str
+    earliest_not_after: str | None = None
+    verified_chain_not_after: str | None = None
+    leaf: LeafIdentity | None = None
+
+
+@dataclass(frozen=True)
+class ConnectFacts(CheckFacts):
+    """The TCP connection (``net.tcp``).
+
+    Attributes:
+        connected: the address the connection was made to, None when none answered.
+    """
+
+    connected: str | None
+
+
+@dataclass(frozen=True)
+class AddressesFacts(CheckFacts):
+    """Every address behind the name (``hec.addresses``).
+
+    Attributes:
+        leaf_not_after: each address that completed a handshake, with its leaf's notAfter.
+    """
+
+    leaf_not_after: Mapping[str, str]
+
+
+F = TypeVar("F", bound=CheckFacts)
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a check function returns; the runner adds id, title and duration.
@@ -73,6 +202,7 @@ class Outcome:
         remediation: what to change, concretely (empty when nothing needs changing).
         data: machine-readable facts behind the verdict (JSON-serialisable values only).
         traceback: for a bug inside the check, its traceback with secrets redacted.
+        facts: what the check family concluded, typed (what predict and observe read).
     """
 
     status: Status
@@ -81,6 +211,7 @@ class Outcome:
     remediation: str = ""
     data: Mapping[str, Any] = field(default_factory=dict)
     traceback: str = ""
+    facts: CheckFacts | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
@@ -103,6 +234,8 @@ class CheckResult:
         data: machine-readable facts behind the verdict.
         error_reason: for status ``error`` only: a bug in hec-doctor or an inconclusive answer.
         traceback: a bug's traceback, secrets redacted (printed by ``--debug``, not in reports).
+        facts: what the check family concluded, typed (``facts_as``); not in reports, whose
+            JSON view of it is ``data``.
     """
 
     id: str
@@ -115,9 +248,14 @@ class CheckResult:
     data: Mapping[str, Any] = field(default_factory=dict)
     error_reason: ErrorReason | None = None
     traceback: str = field(default="", compare=False)
+    facts: CheckFacts | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
+
+    def facts_as(self, kind: type[F]) -> F | None:
+        """The typed facts of this result when they are of ``kind`` (else None)."""
+        return self.facts if isinstance(self.facts, kind) else None
 
     __reduce__ = _reduce_with_plain_data
 

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from hec_doctor.checks.base import Context
 from hec_doctor.hec.replies import CODES, diagnose
 from hec_doctor.hec.spec import HEALTH_PATH, RAW_PATH, RAW_PATHS
-from hec_doctor.models import Outcome, Status
+from hec_doctor.models import AckFacts, AddressesFacts, HecReplyFacts, Outcome, Status
 from hec_doctor.net.errors import Kind, TransportError
 from hec_doctor.net.http import Reply, TlsStream, http_exchange
 from hec_doctor.redact import fingerprint, redact_echo
@@ -154,14 +154,15 @@ def evaluate_health(reply: Reply) -> Outcome:
             "below does.")
     code = reply.hec_code
     data = {"http_status": reply.status, "code": code, "bytes_read": len(reply.body)}
+    facts = HecReplyFacts(reply.status, code, truncated=reply.truncated)
     if reply.truncated:
         return Outcome(Status.ERROR, f"not judged: {reply.truncation}", note,
                        "Look at what is in front of HEC, then run the check again.",
-                       data={**data, "truncated": True})
+                       data={**data, "truncated": True}, facts=facts)
     if code == 17:
-        return Outcome(Status.PASS, "HEC is healthy (code 17)", note, data=data)
+        return Outcome(Status.PASS, "HEC is healthy (code 17)", note, data=data, facts=facts)
     diagnosis = diagnose(reply)
-    return Outcome(Status.FAIL, diagnosis.summary, note, diagnosis.fix, data=data)
+    return Outcome(Status.FAIL, diagnosis.summary, note, diagnosis.fix, data=data, facts=facts)
 
 
 # Replies that say HEC could not take the request at all (overload, shutdown, an internal
@@ -187,6 +188,7 @@ def evaluate_token_reply(reply: Reply, sent_unverified: bool) -> Outcome:
     """Judge the reply to an empty POST carrying the token (nothing is written)."""
     code = reply.hec_code
     data = {"http_status": reply.status, "code": code, "reply": reply.shown}
+    facts = HecReplyFacts(reply.status, code, reply.shown, truncated=reply.truncated)
     caveat = (" The token was sent without authentication of the server, because "
               "insecure-skip-verify is true." if sent_unverified else "")
     if reply.truncated:
@@ -197,19 +199,22 @@ def evaluate_token_reply(reply: Reply, sent_unverified: bool) -> Outcome:
                        "Something between the client and Splunk (or Splunk itself) broke the "
                        "connection off." + caveat,
                        "Look at the load balancer or proxy in front of HEC (idle and body "
-                       "timeouts, connection limits), then run the check again.", data=data)
+                       "timeouts, connection limits), then run the check again.", data=data,
+                       facts=facts)
     if token_accepted(reply) or code == 10:
         what = {5: "code 5 'No data': nothing was written",
                 10: "code 10: the token is known, and demands a channel",
                 0: "code 0 to an empty request"}[code]  # type: ignore[index]
-        return Outcome(Status.PASS, f"the token is accepted ({what})", caveat.strip(), data=data)
+        return Outcome(Status.PASS, f"the token is accepted ({what})", caveat.strip(), data=data,
+                       facts=facts)
     diagnosis = diagnose(reply)
     if token_not_judged(reply):
         return Outcome(Status.ERROR, f"not judged: {diagnosis.summary}",
                        "HEC refused the request before judging the token; Logpush retries such "
                        "replies for a while, then drops logs." + caveat,
-                       diagnosis.fix + " Then run the check again.", data=data)
-    return Outcome(Status.FAIL, diagnosis.summary, caveat.strip(), diagnosis.fix, data=data)
+                       diagnosis.fix + " Then run the check again.", data=data, facts=facts)
+    return Outcome(Status.FAIL, diagnosis.summary, caveat.strip(), diagnosis.fix, data=data,
+                   facts=facts)
 
 
 def evaluate_ack(reply: Reply, has_channel: bool) -> Outcome:
@@ -230,7 +235,8 @@ def evaluate_event(reply: Reply, index: str | None, sourcetype: str | None) -> O
         return Outcome(Status.ERROR, f"not judged: {reply.truncation}",
                        "A reply cut short is no proof that the event was accepted.",
                        "Look at what is in front of HEC, then run the check again.",
-                       data={"http_status": reply.status, "truncated": True})
+                       data={"http_status": reply.status, "truncated": True},
+                       facts=HecReplyFacts(reply.status, truncated=True))
     if reply.hec_code == 0 and reply.status == 200:
         where = (f"index={index or '<the token default index>'} "
                  f"sourcetype={sourcetype or '<the token default>'}")
@@ -239,10 +245,12 @@ def evaluate_event(reply: Reply, index: str | None, sourcetype: str | None) -> O
         return Outcome(Status.PASS,
                        'the test event was accepted ({"text":"Success","code":0})',
                        f"It went to {where}. Find it in Splunk with: {search}",
-                       data={"index": index, "sourcetype": sourcetype})
+                       data={"index": index, "sourcetype": sourcetype},
+                       facts=HecReplyFacts(reply.status, 0))
     diagnosis = diagnose(reply)
     return Outcome(Status.FAIL, diagnosis.summary, "", diagnosis.fix,
-                   data={"http_status": reply.status, "reply": reply.shown})
+                   data={"http_status": reply.status, "reply": reply.shown},
+                   facts=HecReplyFacts(reply.status, reply.hec_code, reply.shown))
 
 
 def _probe(ctx: Context, method: str, path: str, **kwargs: Any) -> Reply | Outcome:
@@ -297,9 +305,7 @@ def check_token_reply(ctx: Context) -> Outcome:
     sent_unverified = not ctx.facts.tls_verified
     outcome = evaluate_token_reply(reply, sent_unverified)
     if measured:
-        outcome = Outcome(outcome.status, outcome.summary,
-                          (outcome.detail + measured).strip(), outcome.remediation,
-                          data=outcome.data)
+        outcome = replace(outcome, detail=(outcome.detail + measured).strip())
     also = [_also_tested(ctx, extra, path) for extra in ctx.target.extra_tokens]
     if not also:
         return outcome
@@ -308,8 +314,7 @@ def check_token_reply(ctx: Context) -> Outcome:
     if token.in_destination:
         lines.insert(0, f"Judged on {token.source}, the token Logpush sends.")
     detail = " ".join(filter(None, (outcome.detail, *lines)))
-    return Outcome(outcome.status, outcome.summary, detail, outcome.remediation,
-                   data={**outcome.data, "also_tested": also})
+    return replace(outcome, detail=detail, data={**outcome.data, "also_tested": also})
 
 
 def token_path(ctx: Context) -> str:
@@ -338,8 +343,7 @@ def check_ack(ctx: Context) -> Outcome:
     assert reply is not None
     has_channel = ctx.target.destination.param("channel") is not None
     outcome = evaluate_ack(reply, has_channel)
-    return Outcome(outcome.status, outcome.summary, outcome.detail, outcome.remediation,
-                   data={"has_channel": has_channel})
+    return replace(outcome, data={"has_channel": has_channel}, facts=AckFacts(has_channel))
 
 
 def check_event(ctx: Context) -> Outcome:
@@ -399,15 +403,17 @@ def check_addresses(ctx: Context) -> Outcome:
                 row["token_code"] = f"no reply ({exc})"
     shapes = {(r.get("state"), r.get("certificate"), r.get("token_code")) for r in rows}
     data = {"addresses": rows}
+    facts = AddressesFacts({r["address"]: r["not_after"] for r in rows if "not_after" in r})
     listing = "; ".join(
         f"{r['address']}: {r.get('state')}" + (f", cert {r['certificate']}" if "certificate" in r
                                                else "")
         + (f", token code {r['token_code']}" if "token_code" in r else "") for r in rows)
     if len(shapes) == 1:
-        return Outcome(Status.PASS, f"all {len(rows)} addresses answer alike", listing, data=data)
+        return Outcome(Status.PASS, f"all {len(rows)} addresses answer alike", listing, data=data,
+                       facts=facts)
     return Outcome(
         Status.FAIL, f"the {len(rows)} addresses behind {dest.host} do not answer alike",
         "Logpush connects to any of them, so pushes fail intermittently (for example an "
         "intermittent code 4 where a token is missing on one indexer). " + listing,
         "Install the same certificate and the same tokens on every node behind the name, or "
-        "remove the odd address from DNS.", data=data)
+        "remove the odd address from DNS.", data=data, facts=facts)

@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from hec_doctor.checks.base import Context
 from hec_doctor.hec.spec import RAW_PATH
-from hec_doctor.models import Outcome, Status
+from hec_doctor.models import Outcome, PushOutcomeFacts, Status
 from hec_doctor.redact import credentials_in
 
 # Characters that stay as written in a request's query (as hec.py sends it).
@@ -247,6 +247,16 @@ def check_push(ctx: Context) -> Outcome:
 def evaluate_push(facts: PushFacts, reply: Any, port_error: str | None,
                   with_token: bool) -> Outcome:
     """Judge what Go saw: its error, or HEC's (or something else's) reply to the push."""
+    from dataclasses import replace
+
+    typed = PushOutcomeFacts(http_status=facts.status or None,
+                             tls_version=facts.tls_version or None,
+                             redirect=dict(facts.redirect) if facts.redirect else None)
+    return replace(_judge_push(facts, reply, port_error, with_token), facts=typed)
+
+
+def _judge_push(facts: PushFacts, reply: Any, port_error: str | None,
+                with_token: bool) -> Outcome:
     from hec_doctor.checks.hec import token_accepted
     from hec_doctor.hec.replies import diagnose
 

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from hec_doctor.checks.base import Context
 from hec_doctor.gox509.text import dial_error, host_port
 from hec_doctor.hec.spec import TOKEN_PAGE
-from hec_doctor.models import Outcome, Status
+from hec_doctor.models import ConnectFacts, Outcome, Status
 from hec_doctor.net.tcp import TcpFacts, connect_first
 
 _ADVICE = {
@@ -28,6 +28,13 @@ _ADVICE = {
 
 def evaluate_tcp(facts: TcpFacts) -> Outcome:
     """Judge the connection attempts."""
+    from dataclasses import replace
+
+    connected = ConnectFacts(facts.connected.address if facts.connected is not None else None)
+    return replace(_judge_tcp(facts), facts=connected)
+
+
+def _judge_tcp(facts: TcpFacts) -> Outcome:
     data = {"attempts": [asdict(a) for a in facts.attempts]}
     good = facts.connected
     failed = [a for a in facts.attempts if a.outcome != "connected"]

@@ -9,7 +9,7 @@ the chain, the host name, the roots and the clock.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +34,13 @@ from hec_doctor.gox509.verify import (
     rfc3339,
     verify,
 )
-from hec_doctor.models import Outcome, Status
+from hec_doctor.models import (
+    ChainExpiryFacts,
+    HandshakeFacts,
+    LeafIdentity,
+    Outcome,
+    Status,
+)
 from hec_doctor.net.tls import TlsFacts, handshake
 
 RSA_MIN_BITS = 2048  # the CA/Browser Forum minimum; Splunk's historic default key is 1024 bits
@@ -94,18 +100,20 @@ def evaluate_handshake(facts: TlsFacts) -> Outcome:
     go_error = go_handshake_error(facts)
     data = {"version": facts.version, "cipher": facts.cipher, "chain_length": len(facts.chain),
             "sni": facts.server_name, "go_error": go_error}
+    typed = HandshakeFacts(facts.version or None)
     if facts.failure is None:
         if not facts.chain:
             return Outcome(Status.FAIL, "the server sent no certificate",
-                           remediation="Configure a certificate for HEC.", data=data)
+                           remediation="Configure a certificate for HEC.", data=data,
+                           facts=typed)
         return Outcome(Status.PASS, f"{facts.version}, {facts.cipher}, {len(facts.chain)} "
-                       f"certificate(s) sent", data=data)
+                       f"certificate(s) sent", data=data, facts=typed)
     fix, why = _HANDSHAKE_FAILURES.get(facts.failure, _HANDSHAKE_FAILURES["tls_error"])
     detail = why + (f" Go reports: {go_error}" if go_error else "")
     summary = facts.message
     if facts.alert is not None:
         summary = f"the server refused the handshake: {gotext.ALERTS.get(facts.alert, facts.alert)}"
-    return Outcome(Status.FAIL, summary, detail, fix, data=data)
+    return Outcome(Status.FAIL, summary, detail, fix, data=data, facts=typed)
 
 
 def evaluate_validity(leaf: GoCert, now: datetime, warn_days: int) -> Outcome:
@@ -580,14 +588,14 @@ def check_handshake(ctx: Context) -> Outcome:
                            "and ECDSA, Ed25519 and SHA-1, not MD5, SHA-224, DSA or RSA-PSS "
                            f"with other parameters. Go reports: {refused}",
                            "Reissue the chain with SHA256-RSA or ECDSA-SHA256 signatures.",
-                           {**outcome.data, "go_error": refused})
+                           {**outcome.data, "go_error": refused}, facts=outcome.facts)
         refusal = parse_refusal(facts.chain)
         if refusal is not None:
             ctx.facts.record_go_error(refusal)
             return Outcome(Status.FAIL, "Go refuses a certificate the server sent, before "
                            "verifying anything", f"Go reports: {refusal}",
                            "Reinstall a well-formed certificate chain from your CA.",
-                           {**outcome.data, "parse_error": refusal})
+                           {**outcome.data, "parse_error": refusal}, facts=outcome.facts)
     return outcome
 
 
@@ -596,10 +604,11 @@ def check_validity(ctx: Context) -> Outcome:
 
     chain = _chain(ctx)
     outcome = evaluate_validity(chain[0], ctx.options.now(), ctx.options.expiry_warn_days)
-    return replace(outcome, data={**outcome.data, **chain_facts(chain, _chain_verdict(ctx))})
+    expiry = chain_facts(chain, _chain_verdict(ctx))
+    return replace(outcome, data={**outcome.data, **asdict(expiry)}, facts=expiry)
 
 
-def chain_facts(chain: Any, verdict: Any) -> dict[str, Any]:
+def chain_facts(chain: Any, verdict: Any) -> ChainExpiryFacts:
     """What a watcher keeps of the chain: the earliest notAfter of what the server sent, that of
     the chain Go verified (blackbox_exporter's two expiry metrics), and the leaf's identity."""
     import hashlib
@@ -613,12 +622,13 @@ def chain_facts(chain: Any, verdict: Any) -> dict[str, Any]:
         parts = [f"CN={n.common_name}"] if n.common_name else []
         return ",".join(parts + [f"O={o}" for o in n.organization])
 
-    return {"earliest_not_after": rfc3339(earliest),
-            "verified_chain_not_after": rfc3339(min(verified)) if verified else None,
-            "leaf": {"fingerprint_sha256": hashlib.sha256(leaf.raw).hexdigest(),
-                     "subject": name(leaf.subject), "issuer": name(leaf.issuer),
-                     "subjectalternative": ",".join(leaf.dns_names),
-                     "serialnumber": format(leaf.serial, "x")}}
+    return ChainExpiryFacts(
+        not_after=rfc3339(leaf.not_after), earliest_not_after=rfc3339(earliest),
+        verified_chain_not_after=rfc3339(min(verified)) if verified else None,
+        leaf=LeafIdentity(fingerprint_sha256=hashlib.sha256(leaf.raw).hexdigest(),
+                          subject=name(leaf.subject), issuer=name(leaf.issuer),
+                          subjectalternative=",".join(leaf.dns_names),
+                          serialnumber=format(leaf.serial, "x")))
 
 
 def check_hostname(ctx: Context) -> Outcome:

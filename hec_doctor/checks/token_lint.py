@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from hec_doctor.checks.base import Context
 from hec_doctor.hec.spec import AUTH_PARAM, GUID, TOKEN_PAGE
-from hec_doctor.models import Outcome, Status
+from hec_doctor.models import LintFacts, Outcome, Status
 from hec_doctor.redact import bad_character, placeholder
 from hec_doctor.target import InputForm, Target, TokenCandidate
 
@@ -317,7 +317,8 @@ def evaluate_token_encoding(target: Target) -> Outcome:
     fixes = list(dict.fromkeys(f.fix for _, f in findings if f.fix))
     blocking = any(f.blocks_delivery for _, f in findings if f.status is Status.FAIL)
     return Outcome(worst, lead.summary, detail, "\n".join(fixes),
-                   data={"blocks_delivery": blocking} if worst is Status.FAIL else {})
+                   data={"blocks_delivery": blocking} if worst is Status.FAIL else {},
+                   facts=LintFacts(blocking) if worst is Status.FAIL else None)
 
 
 def _worst(findings: list[TokenFinding]) -> Status:

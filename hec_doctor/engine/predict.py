@@ -12,7 +12,15 @@ from collections.abc import Mapping, Sequence
 
 from hec_doctor.checks.base import Context
 from hec_doctor.gox509.text import GO_VERSION
-from hec_doctor.models import CheckResult, LogpushPrediction, Status
+from hec_doctor.models import (
+    AckFacts,
+    CheckResult,
+    HecReplyFacts,
+    LintFacts,
+    LogpushPrediction,
+    PushOutcomeFacts,
+    Status,
+)
 
 
 def predict(results: Sequence[CheckResult], ctx: Context) -> LogpushPrediction:
@@ -81,7 +89,8 @@ def _measured(by_id: Mapping[str, CheckResult], ctx: Context) -> LogpushPredicti
             + ("" if agrees else " (the ported verifier predicted "
                + (f"'{ctx.facts.go_error}'" if ctx.facts.go_error else "no error")
                + "; the measurement stands)"))
-    redirect = push.data.get("redirect")
+    pushed = push.facts_as(PushOutcomeFacts)
+    redirect = pushed.redirect if pushed is not None else None
     if redirect:
         both = push.detail.split(" hec-doctor did not")[0]
         if redirect.get("method") != "POST":
@@ -102,9 +111,8 @@ def _measured(by_id: Mapping[str, CheckResult], ctx: Context) -> LogpushPredicti
                                      basis=f"the HEC health probe failed: {health.summary}")
         return LogpushPrediction(basis=push.summary)
     if push.status is not Status.PASS:
-        body = push.data.get("http_status")
-        token = by_id.get("hec.token")
-        reply = token.data.get("reply") if token is not None else None
+        body = pushed.http_status if pushed is not None else None
+        reply = _reply(by_id.get("hec.token")).reply
         return LogpushPrediction(
             would_deliver=False, predicted_error=reply or (f"HTTP {body}" if body else None),
             basis=push.summary)
@@ -116,7 +124,7 @@ def _offline(results: Sequence[CheckResult]) -> LogpushPrediction | None:
     if not failed:
         return None
     names = ", ".join(r.id for r in failed)
-    if any(r.data.get("blocks_delivery", True) for r in failed):
+    if any(_blocks_delivery(r) for r in failed):
         return LogpushPrediction(
             would_deliver=False,
             basis=f"the offline lint failed ({names}): Logpush rejects this destination or "
@@ -126,20 +134,33 @@ def _offline(results: Sequence[CheckResult]) -> LogpushPrediction | None:
         "deliver anyway depends on how the server is set up, and was not judged")
 
 
+def _reply(result: CheckResult | None) -> HecReplyFacts:
+    """The HEC reply a probe's result holds; all None when it got none (or did not run)."""
+    facts = result.facts_as(HecReplyFacts) if result is not None else None
+    return facts if facts is not None else HecReplyFacts(http_status=None)
+
+
+def _blocks_delivery(result: CheckResult) -> bool:
+    """A failed lint check blocks delivery unless its facts say it depends on the server."""
+    lint = result.facts_as(LintFacts)
+    return lint.blocks_delivery if lint is not None else True
+
+
 def _from_hec(by_id: Mapping[str, CheckResult], ctx: Context) -> LogpushPrediction:
     """What the HEC probes proved, once TLS was judged."""
     health, token = by_id.get("hec.health"), by_id.get("hec.token")
     how = "" if ctx.facts.tls_verified else " with verification off (insecure-skip-verify)"
     if token is not None and token.status is Status.FAIL:
-        status = token.data.get("http_status")
+        answer = _reply(token)
+        status = answer.http_status
         if status is None:
             return LogpushPrediction(
                 would_deliver=False,
                 basis=f"the request with the token got no HTTP reply ({token.summary})")
-        code = token.data.get("code")
+        code = answer.code
         return LogpushPrediction(
             would_deliver=False,
-            predicted_error=token.data.get("reply") or f"HTTP {status}",
+            predicted_error=answer.reply or f"HTTP {status}",
             basis=f"HEC answered HTTP {status} to the token Logpush sends; Logpush's "
             "error_message carries this reply, in wording around it that is not documented"
             + (f" (code {code} is certain)" if code is not None else ""))
@@ -157,7 +178,8 @@ def _after_token(by_id: Mapping[str, CheckResult], ctx: Context, how: str) -> Lo
     """HEC accepted the token: what acknowledgement, the test event and health add."""
     ack, event, health = by_id.get("hec.ack"), by_id.get("hec.event"), by_id.get("hec.health")
     if ack is not None and ack.status is Status.FAIL:
-        if not ack.data.get("has_channel"):
+        acked = ack.facts_as(AckFacts)
+        if acked is not None and not acked.has_channel:
             return LogpushPrediction(
                 would_deliver=False,
                 predicted_error='{"text":"Data channel is missing","code":10}',
@@ -170,12 +192,13 @@ def _after_token(by_id: Mapping[str, CheckResult], ctx: Context, how: str) -> Lo
             "the channel at ACK capacity (the exact reply and when it comes depend on the "
             "server's limits)")
     if event is not None and event.status is Status.FAIL:
-        status = event.data.get("http_status")
+        answer = _reply(event)
+        status = answer.http_status
         return LogpushPrediction(
             would_deliver=False,
-            predicted_error=event.data.get("reply") or (f"HTTP {status}" if status else None),
+            predicted_error=answer.reply or (f"HTTP {status}" if status else None),
             basis=f"HEC refused the Logpush-shaped event: {event.summary}")
-    if health is not None and health.status is Status.FAIL and health.data.get("code") is None:
+    if health is not None and health.status is Status.FAIL and _reply(health).code is None:
         # Not HEC's own word on its health (a 404, a proxy's page): Logpush never asks the health
         # endpoint, and the raw endpoint it pushes to accepted the token.
         whose = ("the token Logpush sends" if ctx.target.token is not None

@@ -140,6 +140,7 @@ def result_of(check_id: str, title: str, outcome: Outcome,
         error_reason=(None if outcome.status is not Status.ERROR
                       else ErrorReason.BUG if outcome.traceback else ErrorReason.INCONCLUSIVE),
         traceback=outcome.traceback,
+        facts=outcome.facts,
     )
 
 

@@ -13,12 +13,23 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from hec_doctor.models import Report, Status
+from hec_doctor.models import (
+    AddressesFacts,
+    ChainExpiryFacts,
+    CheckResult,
+    ConnectFacts,
+    F,
+    HandshakeFacts,
+    HecReplyFacts,
+    PushOutcomeFacts,
+    Report,
+    Status,
+)
 
 # Prometheus allocates 9100-9999 to exporters and that range is full (its "default port
 # allocations" wiki page, as discussed in utcc.utoronto.ca/~cks, 2023-06-04): 18088 is HEC's
@@ -88,23 +99,23 @@ def samples(report: Report, total_s: float, finished_at: float) -> list[Sample]:
     would = report.logpush.would_deliver
     out.append(Sample("probe_success", (), 1.0 if would is True else 0.0))
     add("probe_duration_seconds", round(total_s, 6))
-    push, token = results.get("logpush.push"), results.get("hec.token")
-    status = (push.data.get("http_status") if push is not None else None) or (
-        token.data.get("http_status") if token is not None else None)
-    add("probe_http_status_code", status if isinstance(status, int) else None)
-    validity = results.get("tls.validity")
-    data = validity.data if validity is not None else {}
-    if data.get("earliest_not_after"):
-        add("probe_ssl_earliest_cert_expiry", _epoch(data["earliest_not_after"]))
-    if data.get("verified_chain_not_after"):
+    token = results.get("hec.token")
+    pushed = _facts(results.get("logpush.push"), PushOutcomeFacts)
+    replied = _facts(token, HecReplyFacts)
+    add("probe_http_status_code", (pushed.http_status if pushed is not None else None)
+        or (replied.http_status if replied is not None else None))
+    expiry = _facts(results.get("tls.validity"), ChainExpiryFacts)
+    if expiry is not None and expiry.earliest_not_after:
+        add("probe_ssl_earliest_cert_expiry", _epoch(expiry.earliest_not_after))
+    if expiry is not None and expiry.verified_chain_not_after:
         add("probe_ssl_last_chain_expiry_timestamp_seconds",
-            _epoch(data["verified_chain_not_after"]))
-    leaf = data.get("leaf")
-    if isinstance(leaf, dict):
-        add("probe_ssl_last_chain_info", 1, **{k: str(v) for k, v in leaf.items()})
+            _epoch(expiry.verified_chain_not_after))
+    if expiry is not None and expiry.leaf is not None:
+        add("probe_ssl_last_chain_info", 1, **asdict(expiry.leaf))
     handshake = results.get("tls.handshake")
-    version = (push.data.get("tls_version") if push is not None else None) or (
-        handshake.data.get("version") if handshake is not None else None)
+    shook = _facts(handshake, HandshakeFacts)
+    version = (pushed.tls_version if pushed is not None else None) or (
+        shook.version if shook is not None else None)
     if version:
         add("probe_tls_version_info", 1, version=str(version).replace("TLSv", "TLS "))
     add("hec_doctor_would_deliver", would)
@@ -125,20 +136,21 @@ def samples(report: Report, total_s: float, finished_at: float) -> list[Sample]:
     return out
 
 
-def _leaf_expiry(results: dict[str, Any]) -> dict[str, float]:
+def _leaf_expiry(results: Mapping[str, CheckResult]) -> dict[str, float]:
     """The leaf's notAfter per address it was seen at."""
     found: dict[str, float] = {}
-    validity, tcp = results.get("tls.validity"), results.get("net.tcp")
-    if validity is not None and "not_after" in validity.data and tcp is not None:
-        connected = [a.get("address") for a in tcp.data.get("attempts", ())
-                     if isinstance(a, dict) and a.get("outcome") == "connected"]
-        if connected:
-            found[str(connected[0])] = _epoch(validity.data["not_after"])
-    addresses = results.get("hec.addresses")
-    for row in (addresses.data.get("addresses", ()) if addresses is not None else ()):
-        if isinstance(row, dict) and row.get("not_after"):
-            found[str(row["address"])] = _epoch(row["not_after"])
+    expiry = _facts(results.get("tls.validity"), ChainExpiryFacts)
+    connected = _facts(results.get("net.tcp"), ConnectFacts)
+    if expiry is not None and connected is not None and connected.connected is not None:
+        found[connected.connected] = _epoch(expiry.not_after)
+    addresses = _facts(results.get("hec.addresses"), AddressesFacts)
+    for address, not_after in (addresses.leaf_not_after.items() if addresses else ()):
+        found[address] = _epoch(not_after)
     return found
+
+
+def _facts(result: CheckResult | None, kind: type[F]) -> F | None:
+    return result.facts_as(kind) if result is not None else None
 
 
 def failed_run(report: Report) -> bool:
@@ -150,9 +162,9 @@ def _epoch(text: str) -> float:
     return datetime.fromisoformat(str(text).replace("Z", "+00:00")).timestamp()
 
 
-def _code(result: Any) -> int | None:
-    code = result.data.get("code") if result is not None else None
-    return code if isinstance(code, int) and not isinstance(code, bool) else None
+def _code(result: CheckResult | None) -> int | None:
+    replied = _facts(result, HecReplyFacts)
+    return replied.code if replied is not None else None
 
 
 def build_info() -> Sample:
