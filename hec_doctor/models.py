@@ -654,3 +654,81 @@ class Options:
     new_guid: Callable[[], str] = _new_guid
     resolver: Callable[[str, int], list[str]] | None = None
     go_probe: bool = True
+
+
+# --- Check ids: the one registry -----------------------------------------------------------------
+#
+# Every id a report can hold, with its title and which command makes it. The ids are public
+# interface (JSON, SARIF rules, JUnit test cases, --format concise): tests/test_check_ids.py pins
+# the list and README's table of them is generated from it (commands/readme_tables.py). The check
+# registry (checks.CHECKS) and the job checks take their titles from here.
+
+
+@dataclass(frozen=True)
+class CheckId:
+    """One check id.
+
+    Attributes:
+        id: the stable dotted id (``dest.port``).
+        title: short human name.
+        made_by: what makes it: ``check`` (every target's checks, in ``checks.CHECKS``),
+            ``job`` (``job``, and ``terraform`` for each planned job), ``terraform``,
+            ``cloudflare`` (``--cloudflare-validate``), ``lint`` (a file entry not checked) or
+            ``run`` (hec-doctor could not complete the run).
+    """
+
+    id: str
+    title: str
+    made_by: str
+
+
+CHECK_IDS: tuple[CheckId, ...] = (
+    CheckId("dest.parse", "Target", "check"),
+    CheckId("dest.scheme", "Scheme", "check"),
+    CheckId("dest.port", "Port", "check"),
+    CheckId("dest.path", "Endpoint path", "check"),
+    CheckId("dest.host", "Host name", "check"),
+    CheckId("dest.query", "Query parameters", "check"),
+    CheckId("dest.channel", "Channel", "check"),
+    CheckId("dest.sourcetype", "Sourcetype", "check"),
+    CheckId("dest.insecure_skip_verify", "insecure-skip-verify", "check"),
+    CheckId("dest.token", "Token and its encoding", "check"),
+    CheckId("net.dns", "DNS", "check"),
+    CheckId("net.tcp", "TCP connection", "check"),
+    CheckId("tls.handshake", "TLS handshake", "check"),
+    CheckId("tls.validity", "Certificate validity period", "check"),
+    CheckId("tls.hostname", "Host name (subjectAltName)", "check"),
+    CheckId("tls.chain", "Chain of trust", "check"),
+    CheckId("tls.strength", "Keys and signatures", "check"),
+    CheckId("tls.verify", "Go's verdict and insecure-skip-verify", "check"),
+    CheckId("hec.health", "HEC health endpoint", "check"),
+    CheckId("hec.token", "Token accepted (nothing written)", "check"),
+    CheckId("hec.ack", "Indexer acknowledgement off", "check"),
+    CheckId("hec.event", "Logpush-shaped test event", "check"),
+    CheckId("hec.addresses", "Every address behind the name", "check"),
+    CheckId("logpush.push", "Logpush's push, measured with Go", "check"),
+    CheckId("job.enabled", "Job enabled", "job"),
+    CheckId("job.version", "Logpush version", "job"),
+    CheckId("job.dataset", "Dataset and scope", "job"),
+    CheckId("job.kind", "Job kind", "job"),
+    CheckId("job.options", "Deprecated fields", "job"),
+    CheckId("job.upload", "Upload limits", "job"),
+    CheckId("job.output", "Output options", "job"),
+    CheckId("job.health", "Health in time", "job"),
+    CheckId("job.error_message", "Last error message", "job"),
+    CheckId("job.destination", "Destination kind", "job"),
+    CheckId("tf.resource", "Terraform resource", "terraform"),
+    CheckId("cloudflare.validate", "Cloudflare's validation", "cloudflare"),
+    CheckId("lint.destination", "Destination in file", "lint"),
+    CheckId("run", "Run", "run"),
+)
+_CHECK_IDS_BY_ID = {entry.id: entry for entry in CHECK_IDS}
+
+
+def check_id(identifier: str) -> CheckId:
+    """The registry's entry for an id.
+
+    Raises:
+        KeyError: for an id the registry does not hold (a new check must be added there).
+    """
+    return _CHECK_IDS_BY_ID[identifier]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
+from hec_doctor import models
 from hec_doctor.checks import destination_lint as dest
 from hec_doctor.checks import token_lint as token
 from hec_doctor.checks.base import CheckSpec, Context
@@ -44,45 +45,51 @@ class _Family:
 live_dns, live_tcp, live_tls, live_hec, live_push = (
     _Family(name) for name in ("dns", "tcp", "tls", "hec", "push"))
 
+def _spec(check_id: str, run: Callable[[Context], Outcome], *, requires: tuple[str, ...] = (),
+          live: bool = False) -> CheckSpec:
+    """A registry row; its title is the one ``models.CHECK_IDS`` gives the id."""
+    return CheckSpec(check_id, models.check_id(check_id).title, run, requires=requires, live=live)
+
+
 CHECKS: tuple[CheckSpec, ...] = (
-    CheckSpec("dest.parse", "Target", dest.check_parse),
-    CheckSpec("dest.scheme", "Scheme", dest.check_scheme),
-    CheckSpec("dest.port", "Port", dest.check_port),
-    CheckSpec("dest.path", "Endpoint path", dest.check_path),
-    CheckSpec("dest.host", "Host name", dest.check_host),
-    CheckSpec("dest.query", "Query parameters", dest.check_query),
-    CheckSpec("dest.channel", "Channel", dest.check_channel),
-    CheckSpec("dest.sourcetype", "Sourcetype", dest.check_sourcetype),
-    CheckSpec("dest.insecure_skip_verify", "insecure-skip-verify", dest.check_skip_verify),
-    CheckSpec("dest.token", "Token and its encoding", token.check_token_encoding),
-    CheckSpec("net.dns", "DNS", live_dns.check_dns, requires=("dest.parse",), live=True),
-    CheckSpec("net.tcp", "TCP connection", live_tcp.check_tcp, requires=("net.dns",), live=True),
-    CheckSpec("tls.handshake", "TLS handshake", live_tls.check_handshake,
-              requires=("net.tcp", "dest.scheme"), live=True),
-    CheckSpec("tls.validity", "Certificate validity period", live_tls.check_validity,
-              requires=("tls.handshake",), live=True),
-    CheckSpec("tls.hostname", "Host name (subjectAltName)", live_tls.check_hostname,
-              requires=("tls.handshake",), live=True),
-    CheckSpec("tls.chain", "Chain of trust", live_tls.check_chain,
-              requires=("tls.handshake",), live=True),
-    CheckSpec("tls.strength", "Keys and signatures", live_tls.check_strength,
-              requires=("tls.handshake",), live=True),
-    CheckSpec("tls.verify", "Go's verdict and insecure-skip-verify", live_tls.check_verify,
-              requires=("tls.handshake",), live=True),
-    CheckSpec("hec.health", "HEC health endpoint", live_hec.check_health,
-              requires=("tls.verify",), live=True),
+    _spec("dest.parse", dest.check_parse),
+    _spec("dest.scheme", dest.check_scheme),
+    _spec("dest.port", dest.check_port),
+    _spec("dest.path", dest.check_path),
+    _spec("dest.host", dest.check_host),
+    _spec("dest.query", dest.check_query),
+    _spec("dest.channel", dest.check_channel),
+    _spec("dest.sourcetype", dest.check_sourcetype),
+    _spec("dest.insecure_skip_verify", dest.check_skip_verify),
+    _spec("dest.token", token.check_token_encoding),
+    _spec("net.dns", live_dns.check_dns, requires=("dest.parse",), live=True),
+    _spec("net.tcp", live_tcp.check_tcp, requires=("net.dns",), live=True),
+    _spec("tls.handshake", live_tls.check_handshake,
+          requires=("net.tcp", "dest.scheme"), live=True),
+    _spec("tls.validity", live_tls.check_validity,
+          requires=("tls.handshake",), live=True),
+    _spec("tls.hostname", live_tls.check_hostname,
+          requires=("tls.handshake",), live=True),
+    _spec("tls.chain", live_tls.check_chain,
+          requires=("tls.handshake",), live=True),
+    _spec("tls.strength", live_tls.check_strength,
+          requires=("tls.handshake",), live=True),
+    _spec("tls.verify", live_tls.check_verify,
+          requires=("tls.handshake",), live=True),
+    _spec("hec.health", live_hec.check_health,
+          requires=("tls.verify",), live=True),
     # The token only travels after Go's verdict passed (or insecure-skip-verify made it a
     # warning) and after the offline lint found the token sendable (no CR/LF, no quotes).
-    CheckSpec("hec.token", "Token accepted (nothing written)", live_hec.check_token_reply,
-              requires=("tls.verify", "dest.token", "dest.scheme"), live=True),
-    CheckSpec("hec.ack", "Indexer acknowledgement off", live_hec.check_ack,
-              requires=("hec.token",), live=True),
-    CheckSpec("hec.event", "Logpush-shaped test event", live_hec.check_event,
-              requires=("hec.token",), live=True),
-    CheckSpec("hec.addresses", "Every address behind the name", live_hec.check_addresses,
-              requires=("tls.handshake",), live=True),
+    _spec("hec.token", live_hec.check_token_reply,
+          requires=("tls.verify", "dest.token", "dest.scheme"), live=True),
+    _spec("hec.ack", live_hec.check_ack,
+          requires=("hec.token",), live=True),
+    _spec("hec.event", live_hec.check_event,
+          requires=("hec.token",), live=True),
+    _spec("hec.addresses", live_hec.check_addresses,
+          requires=("tls.handshake",), live=True),
     # Measured: the Go probe's push, sent when the live checks began (runner), judged last.
     # Not gated on the port's verdicts: where they disagree, the measurement stands.
-    CheckSpec("logpush.push", "Logpush's push, measured with Go", live_push.check_push,
-              requires=("dest.parse", "dest.scheme"), live=True),
+    _spec("logpush.push", live_push.check_push,
+          requires=("dest.parse", "dest.scheme"), live=True),
 )

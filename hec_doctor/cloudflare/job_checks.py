@@ -18,20 +18,10 @@ from hec_doctor.cloudflare import facts as cf
 from hec_doctor.gox509.verify import rfc3339
 from hec_doctor.hec.spec import CLOUDFLARE_SOURCETYPE
 from hec_doctor.messages.classify import explain_message
-from hec_doctor.models import Outcome, Status
+from hec_doctor.models import CHECK_IDS, Outcome, Status
 
-JOB_CHECKS = (
-    ("job.enabled", "Job enabled"),
-    ("job.version", "Logpush version"),
-    ("job.dataset", "Dataset and scope"),
-    ("job.kind", "Job kind"),
-    ("job.options", "Deprecated fields"),
-    ("job.upload", "Upload limits"),
-    ("job.output", "Output options"),
-    ("job.health", "Health in time"),
-    ("job.error_message", "Last error message"),
-    ("job.destination", "Destination kind"),
-)
+# The job checks' ids and titles, in report order, from the one registry (models.CHECK_IDS).
+JOB_CHECKS = tuple((entry.id, entry.title) for entry in CHECK_IDS if entry.made_by == "job")
 SCHEMES = {
     "splunk": "Splunk HEC", "s3": "Amazon S3 (or S3-compatible storage)",
     "gs": "Google Cloud Storage", "azure": "Azure Blob Storage", "r2": "Cloudflare R2",

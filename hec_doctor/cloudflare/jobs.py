@@ -24,6 +24,7 @@ from hec_doctor.models import (
     Report,
     Status,
     TargetSummary,
+    check_id,
 )
 from hec_doctor.redact import redact_echo, scrub_value
 
@@ -218,10 +219,9 @@ def check_planned_job(planned: Any, options: Options, *, live: bool = False) -> 
     from hec_doctor.engine.run import result_of
 
     if "destination_conf" in planned.unknown:
+        judged = judge_job(planned.job, options.now(), planned.scope)
         report = _without_destination(planned.job, tuple(
-            result_of(check_id, title, outcome) for (check_id, title), outcome in zip(
-                JOB_CHECKS, judge_job(planned.job, options.now(), planned.scope).values(),
-                strict=True)),
+            result_of(check_id, title, judged[check_id]) for check_id, title in JOB_CHECKS),
             "", "")
         report = replace(report, target=replace(report.target, input="(known after apply)"),
                          logpush=LogpushPrediction(
@@ -241,7 +241,7 @@ def check_planned_job(planned: Any, options: Options, *, live: bool = False) -> 
     if planned.defaults:
         notes.append("provider defaults, not set in the configuration: "
                      + ", ".join(planned.defaults))
-    resource = result_of("tf.resource", "Terraform resource", Outcome(
+    resource = result_of("tf.resource", check_id("tf.resource").title, Outcome(
         Status.PASS, f"{planned.address} will be {planned.action}{schema}",
         detail="; ".join(notes),
         data={"address": planned.address, "action": planned.action,

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from hec_doctor.errors import FetchError, InputError
-from hec_doctor.models import Options, Outcome, Report, Status
+from hec_doctor.models import Options, Outcome, Report, Status, check_id
 
 CHECK_ID = "cloudflare.validate"
+TITLE = check_id(CHECK_ID).title
 SENT_NOTICE = ("--cloudflare-validate sent this destination_conf, with its HEC token, to "
                "Cloudflare's API, which then contacted the destination")
 
@@ -61,8 +62,6 @@ def add_verdict(report: Report, target: object, validation: Validation) -> Repor
     scrubbed: Report = scrub_value(whole, secrets)  # type: ignore[assignment]
     return scrubbed
 
-
-TITLE = "Cloudflare's validation"
 
 
 def compare(valid: bool | None, message: str | None, ours: bool | None) -> Outcome:

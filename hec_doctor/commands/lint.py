@@ -96,11 +96,19 @@ def _lint_one(item: Item) -> Report:
 def _not_checked(item: Item, reason: str = "", failed: bool = False) -> Report:
     from hec_doctor import __version__
     from hec_doctor.engine.run import result_of
-    from hec_doctor.models import NOT_READ, LogpushPrediction, Outcome, Status, TargetSummary
+    from hec_doctor.models import (
+        NOT_READ,
+        LogpushPrediction,
+        Outcome,
+        Status,
+        TargetSummary,
+        check_id,
+    )
 
     reason = reason or item.reason
     status = Status.FAIL if failed else Status.SKIP
-    check = result_of("lint.destination", "Destination in file", Outcome(status, reason))
+    check = result_of("lint.destination", check_id("lint.destination").title,
+                      Outcome(status, reason))
     target = TargetSummary(input=item.label, form=NOT_READ, url="", host="", port=None, path="",
                            token=None, insecure_skip_verify=False, label=item.label)
     return Report(target=target, checks=(check,), logpush=LogpushPrediction(basis=reason),

@@ -1,6 +1,7 @@
-"""README's generated tables: the message families ``explain`` knows and the datasets ``job``
-knows, each with its source, written from the data itself so the README cannot drift (a test
-compares; ``python -m hec_doctor.commands.readme_tables`` prints them)."""
+"""README's generated tables: the check ids, the message families ``explain`` knows, the datasets
+``job`` knows (each with its source) and the options of ``check``, written from the data itself so
+the README cannot drift (a test compares; ``python -m hec_doctor.commands.readme_tables`` prints
+them)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,27 @@ def datasets() -> str:
         scopes = " and ".join(s for s in ("zone", "account")
                               if name in (cf.ZONE_DATASETS if s == "zone" else cf.ACCOUNT_DATASETS))
         rows.append(f"| `{name}` | {scopes} | {'yes' if name in cf.ZERO_TRUST_DATASETS else ''} |")
+    return "\n".join(rows) + "\n"
+
+
+# What each maker of results is, as README names it.
+_MADE_BY = {
+    "check": "every destination checked (`check`, `lint`, `watch`, ...), in this order",
+    "job": "`job`, and `terraform` for each planned job",
+    "terraform": "`terraform`: what the plan does with the resource",
+    "cloudflare": "`check --cloudflare-validate`: Cloudflare's own verdict",
+    "lint": "`lint`: a file entry that holds no destination to check",
+    "run": "any command: hec-doctor could not complete the run for this target",
+}
+
+
+def check_ids() -> str:
+    """Every check id a report can hold, from the one registry (``models.CHECK_IDS``)."""
+    from hec_doctor.models import CHECK_IDS
+
+    rows = ["| id | title | made by |", "|---|---|---|"]
+    for entry in CHECK_IDS:
+        rows.append(f"| `{entry.id}` | {entry.title} | {_MADE_BY[entry.made_by]} |")
     return "\n".join(rows) + "\n"
 
 
@@ -57,6 +79,7 @@ def command_options(name: str) -> str:
 
 
 if __name__ == "__main__":
+    print(check_ids())
     print(message_families())
     print(datasets())
     print(command_options("check"))

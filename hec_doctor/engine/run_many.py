@@ -285,9 +285,10 @@ def error_report(base: Report, exc: BaseException, cause: str,
     from dataclasses import replace
 
     from hec_doctor.engine.run import INTERRUPTED, internal_error, result_of
+    from hec_doctor.models import check_id
 
     if isinstance(exc, KeyboardInterrupt):
         outcome = INTERRUPTED
     else:
         outcome = internal_error(exc, secrets, cause)
-    return replace(base, checks=(result_of("run", "Run", outcome),))
+    return replace(base, checks=(result_of("run", check_id("run").title, outcome),))
