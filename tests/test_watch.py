@@ -26,7 +26,14 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from hec_doctor.lookalike.pki import make_cert, server_context, write_pem
 from hec_doctor.lookalike.server import HecConfig, HecServer
-from hec_doctor.models import CheckResult, LogpushPrediction, Report, Status
+from hec_doctor.models import (
+    ChainExpiryFacts,
+    CheckResult,
+    ConnectFacts,
+    LogpushPrediction,
+    Report,
+    Status,
+)
 from hec_doctor.watch.metrics import COUNTERS, FAMILIES, PROCESS_FAMILIES, Metrics, target_names
 from tests.render.sample import sample_report
 from tests.servers import raw_server, silent
@@ -241,9 +248,8 @@ def test_a_series_that_no_longer_applies_is_dropped():
     metrics = Metrics()
     base = sample_report()
     validity = CheckResult("tls.validity", "Validity", Status.PASS, "ok",
-                           data={"not_after": "2030-01-01T00:00:00Z"})
-    tcp = CheckResult("net.tcp", "TCP", Status.PASS, "ok",
-                      data={"attempts": [{"address": "192.0.2.1", "outcome": "connected"}]})
+                           facts=ChainExpiryFacts(not_after="2030-01-01T00:00:00Z"))
+    tcp = CheckResult("net.tcp", "TCP", Status.PASS, "ok", facts=ConnectFacts("192.0.2.1"))
     first = Report(target=base.target, checks=(validity, tcp),
                    logpush=LogpushPrediction(would_deliver=True, basis="x"))
     metrics.update("t", first, 0.1, 1_700_000_000)

@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import Any
 
 import click
 
 from hec_doctor.commands.common import (
+    cloudflare_api_options,
     concurrency_option,
     expiry_option,
     live_options,
     report_options,
     run_and_write,
 )
+from hec_doctor.commands.targets import gather_targets, target_file_option
 from hec_doctor.errors import InputError
 from hec_doctor.models import Options, Report
 
 
 @click.command()
 @click.argument("targets", nargs=-1, metavar="TARGET...")
-@click.option("--file", "target_file", metavar="FILENAME",
-              help="Read targets from FILE, one per line ('#' starts a comment; '-' is stdin).")
+@target_file_option
 @concurrency_option
 @click.option("--workers", default="auto", show_default=True, metavar="N|auto",
               callback=lambda ctx, param, value: _workers(value),
@@ -41,16 +41,10 @@ from hec_doctor.models import Options, Report
 @click.option("--event-file", type=click.File("rb"),
               help="The test event's body (default: the FAQ's sample line).")
 @click.option("--cloudflare-validate", is_flag=True,
-              help="Also ask Cloudflare's API to validate each destination_conf (needs --zone "
-                   "or --account and CLOUDFLARE_API_TOKEN). Sends the destination_conf, HEC "
+              help="Also ask Cloudflare's API to validate each destination_conf for the zone "
+                   "or account given (--zone or --account). Sends the destination_conf, HEC "
                    "token included, to Cloudflare.")
-@click.option("--zone", "zone_id", metavar="ZONE_ID", help="The zone for --cloudflare-validate.")
-@click.option("--account", "account_id", metavar="ACCOUNT_ID",
-              help="The account for --cloudflare-validate.")
-@click.option("--api-base", default=None, metavar="URL",
-              help="The Cloudflare API's base URL (https only; default the public API).")
-@click.option("--api-ca-file", type=click.Path(dir_okay=False),
-              help="Trust this PEM CA for the API (for a local stand-in).")
+@cloudflare_api_options
 def check(targets: tuple[str, ...], target_file: Any, concurrency: int, workers: str,
           offline: bool,
           token_flag: str | None, skip_verify: bool | None, strict: bool, fmt: str,
@@ -70,7 +64,7 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, workers:
     """
     from hec_doctor.target import build_target
 
-    texts = _gather(targets, target_file)
+    texts = gather_targets(targets, target_file)
     parsed = []
     for origin, text in texts:
         try:
@@ -168,69 +162,3 @@ def _workers(value: str) -> str:
         return value
     raise click.BadParameter(f"{value!r} is neither 'auto' nor a number from 1 to 64",
                              param_hint="--workers")
-
-
-def _gather(targets: tuple[str, ...], target_file: Any) -> list[tuple[str, str]]:
-    """(origin, text) for every target: arguments, then --file lines; '-' reads stdin."""
-
-    from hec_doctor.files import open_stdin
-
-    gathered: list[tuple[str, str]] = []
-    for position, target in enumerate(targets, 1):
-        if target == "-":
-            gathered += _lines(open_stdin().buffer, "stdin")
-        else:
-            gathered.append((f"arg {position}", target))
-    if target_file is not None:
-        if target_file == "-":
-            gathered += _lines(open_stdin().buffer, "stdin")
-        else:
-            try:
-                with open(target_file, "rb") as stream:
-                    gathered += _lines(stream, target_file)
-            except OSError as exc:
-                from hec_doctor.redact import escaped
-
-                raise InputError(f"cannot read {escaped(target_file)}: "
-                                 f"{exc.strerror or exc}") from None
-    if not gathered:
-        raise InputError("no target given (pass TARGET, --file FILE, or - for stdin)")
-    return gathered
-
-
-def _lines(stream: Any, name: str) -> list[tuple[str, str]]:
-    """(``name:LINE``, target) for each target line of a stream (text or binary)."""
-    from hec_doctor.files import decode_text
-    from hec_doctor.redact import escaped
-
-    name = escaped(name)
-    try:
-        data = stream.read(MAX_LIST_BYTES + 1)
-    except OSError as exc:
-        raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{name} is not UTF-8 text") from None
-    if isinstance(data, str):
-        data = data.encode("utf-8", "surrogateescape")
-    if len(data) > MAX_LIST_BYTES:
-        raise InputError(f"{name} is larger than {MAX_LIST_BYTES // 1_000_000} MB")
-    return target_lines(decode_text(data, name), name)
-
-
-def target_lines(text: str, name: str) -> list[tuple[str, str]]:
-    """(``name:LINE``, target) for each line of a target list that holds one ('#' starts a
-    comment; lines are numbered as an editor numbers them)."""
-    from hec_doctor.redact import escaped
-
-    name = escaped(name)
-    found = []
-    for number, line in enumerate(text.split("\n"), 1):
-        entry = ("" if line.lstrip().startswith("#")
-                 else re.split(r"\s#", line, maxsplit=1)[0].strip())
-        if entry:
-            found.append((f"{name}:{number}", entry))
-    return found
-
-
-# A list of targets: 100 MB is some million destinations, far beyond any fleet.
-MAX_LIST_BYTES = 100_000_000

@@ -291,9 +291,34 @@ def _also(ctx: click.Context, param: Any, values: tuple[str, ...]) -> None:
 concurrency_option = click.option(
     "--concurrency", type=click.IntRange(1, 256), default=DEFAULT_CONCURRENCY, show_default=True,
     help="How many targets are checked at once.")
+live_flag = click.option(
+    "--live", is_flag=True,
+    help="Also run the live checks against each Splunk destination (in a plan, each one known "
+         "before apply).")
 expiry_option = click.option(
     "--expiry-warn-days", type=click.IntRange(min=0), default=DEFAULT_EXPIRY_WARN_DAYS,
     show_default=True, help="Warn when the certificate expires within this many days.")
+
+
+def cloudflare_api_options(command: Any) -> Any:
+    """--zone, --account, --api-base and --api-ca-file: one meaning wherever they appear (the
+    Cloudflare zone or account the command asks the API about, and how to reach the API). What
+    a command asks it is the command's own help; the token is always CLOUDFLARE_API_TOKEN."""
+    from hec_doctor.hec.spec import CLOUDFLARE_API_BASE
+
+    for option in reversed((
+        click.option("--zone", "zone_id", metavar="ZONE_ID",
+                     help="The Cloudflare zone to ask the API about (CLOUDFLARE_API_TOKEN)."),
+        click.option("--account", "account_id", metavar="ACCOUNT_ID",
+                     help="The Cloudflare account to ask the API about (CLOUDFLARE_API_TOKEN)."),
+        click.option("--api-base", default=None, metavar="URL",
+                     help=f"The Cloudflare API's base URL, https only (default: "
+                          f"{CLOUDFLARE_API_BASE})."),
+        click.option("--api-ca-file", type=click.Path(dir_okay=False),
+                     help="Trust this PEM CA for the Cloudflare API (for a local stand-in)."),
+    )):
+        command = option(command)
+    return command
 
 
 def live_options(command: Any) -> Any:

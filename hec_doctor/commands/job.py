@@ -8,7 +8,10 @@ from typing import Any
 import click
 
 from hec_doctor.commands.common import (
+    cloudflare_api_options,
     concurrency_option,
+    expiry_option,
+    live_flag,
     live_options,
     report_options,
     run_and_write,
@@ -20,23 +23,16 @@ from hec_doctor.models import Options
 
 @click.command()
 @click.argument("source", required=False, metavar="FILE|-")
-@click.option("--zone", "zone_id", metavar="ZONE_ID",
-              help="Fetch the zone's jobs from the Cloudflare API (CLOUDFLARE_API_TOKEN).")
-@click.option("--account", "account_id", metavar="ACCOUNT_ID",
-              help="Fetch the account's jobs from the Cloudflare API (CLOUDFLARE_API_TOKEN).")
-@click.option("--api-base", default=CLOUDFLARE_API_BASE, show_default=True,
-              help="The Cloudflare API's base URL (https only).")
-@click.option("--api-ca-file", type=click.Path(dir_okay=False),
-              help="Trust this PEM CA for the API (for a local stand-in).")
-@click.option("--live", is_flag=True,
-              help="Also run the live checks against each Splunk destination.")
+@cloudflare_api_options
+@live_flag
 @concurrency_option
 @report_options
 @live_options
-def job(source: str | None, zone_id: str | None, account_id: str | None, api_base: str,
+@expiry_option
+def job(source: str | None, zone_id: str | None, account_id: str | None, api_base: str | None,
         api_ca_file: str | None, live: bool, concurrency: int, strict: bool, fmt: str,
         output: str | None, color: str, ca_file: str | None, resolve: tuple[Any, ...],
-        timeout_s: float, go_probe: bool) -> int:
+        timeout_s: float, go_probe: bool, expiry_warn_days: int) -> int:
     """Explain Logpush jobs: one job, a list, or the API's envelope, from FILE or - (stdin).
 
     Each job gets: enabled or not (and by whom it was disabled), old v1 or current, dataset and
@@ -61,7 +57,8 @@ def job(source: str | None, zone_id: str | None, account_id: str | None, api_bas
         from hec_doctor.gox509.roots import load_roots
 
         load_roots(ca_file)
-    options = Options(timeout_s=timeout_s, ca_file=ca_file, resolve=resolve, go_probe=go_probe)
+    options = Options(timeout_s=timeout_s, ca_file=ca_file, resolve=resolve, go_probe=go_probe,
+                      expiry_warn_days=expiry_warn_days)
 
     def work(one: Any) -> Any:
         return check_job(one, options, live=live, scope=scope)
@@ -76,7 +73,7 @@ def job(source: str | None, zone_id: str | None, account_id: str | None, api_bas
                          progress_label="judging", noun="job")
 
 
-def _read(source: str | None, zone_id: str | None, account_id: str | None, api_base: str,
+def _read(source: str | None, zone_id: str | None, account_id: str | None, api_base: str | None,
           api_ca_file: str | None, timeout_s: float) -> tuple[str, str]:
     if source is not None:
         return read_text_input(source, 50_000_000), "stdin" if source == "-" else source
@@ -84,5 +81,5 @@ def _read(source: str | None, zone_id: str | None, account_id: str | None, api_b
 
     token = check_api_token(os.environ.get("CLOUDFLARE_API_TOKEN"))
     scope, scope_id = ("zones", zone_id) if zone_id else ("accounts", account_id)
-    url = jobs_url(api_base, scope, scope_id or "")
+    url = jobs_url(api_base or CLOUDFLARE_API_BASE, scope, scope_id or "")
     return fetch_jobs(url, token, timeout_s=timeout_s, ca_file=api_ca_file), url

@@ -72,7 +72,7 @@ def _items(path: str, text: str) -> list[Item]:
             else:
                 found.append(Item(label, destination.value))
         return found
-    from hec_doctor.commands.check import target_lines
+    from hec_doctor.commands.targets import target_lines
 
     return [Item(origin, line) for origin, line in target_lines(text, path)]
 

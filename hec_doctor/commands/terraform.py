@@ -8,6 +8,8 @@ import click
 
 from hec_doctor.commands.common import (
     concurrency_option,
+    expiry_option,
+    live_flag,
     live_options,
     report_options,
     run_and_write,
@@ -20,14 +22,14 @@ MAX_PLAN_BYTES = 200_000_000
 
 @click.command()
 @click.argument("plan_file", metavar="PLAN.json|-")
-@click.option("--live", is_flag=True,
-              help="Also run the live checks against each known Splunk destination.")
+@live_flag
 @concurrency_option
 @report_options
 @live_options
+@expiry_option
 def terraform(plan_file: str, live: bool, concurrency: int, strict: bool, fmt: str,
               output: str | None, color: str, ca_file: str | None, resolve: tuple[Any, ...],
-              timeout_s: float, go_probe: bool) -> int:
+              timeout_s: float, go_probe: bool, expiry_warn_days: int) -> int:
     """Check every cloudflare_logpush_job a Terraform plan creates, updates or replaces.
 
     PLAN.json is `terraform show -json tfplan` (or - for stdin); the Cloudflare provider's 5.x
@@ -52,7 +54,8 @@ def terraform(plan_file: str, live: bool, concurrency: int, strict: bool, fmt: s
         from hec_doctor.gox509.roots import load_roots
 
         load_roots(ca_file)
-    options = Options(timeout_s=timeout_s, ca_file=ca_file, resolve=resolve, go_probe=go_probe)
+    options = Options(timeout_s=timeout_s, ca_file=ca_file, resolve=resolve, go_probe=go_probe,
+                      expiry_warn_days=expiry_warn_days)
 
     def work(one: Any) -> Any:
         return check_planned_job(one, options, live=live)

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from hec_doctor.commands.common import concurrency_option, expiry_option, live_options
+from hec_doctor.commands.targets import target_file_option
 from hec_doctor.errors import InputError
 from hec_doctor.models import Options
 
@@ -27,8 +28,7 @@ def _listen(value: str) -> tuple[str, int]:
 
 @click.command()
 @click.argument("targets", nargs=-1, metavar="TARGET...")
-@click.option("--file", "target_file", metavar="FILENAME",
-              help="Read targets from FILE, one per line ('#' starts a comment).")
+@target_file_option
 @click.option("--interval", "interval_s", type=click.FloatRange(min=1), default=300,
               show_default=True, help="Seconds between rounds (each varies by up to 10%).")
 @click.option("--listen", default="127.0.0.1:18088", show_default=True, metavar="[HOST:]PORT",
@@ -38,7 +38,7 @@ def _listen(value: str) -> tuple[str, int]:
               help="Also write the metrics to FILE after each round (atomically), for "
                    "node_exporter's textfile collector; with --once, instead of serving.")
 @click.option("--token", "token_flag", metavar="TOKEN",
-              help="HEC token (prefer the HEC_TOKEN environment variable).")
+              help="HEC token (prefer the HEC_TOKEN environment variable: no shell history).")
 @click.option("--config", "config_file", metavar="FILE",
               help="Serve /probe?target=...&module=... for the destinations FILE allows (TOML; "
                    "tokens come from it), as blackbox_exporter: Prometheus schedules the "
@@ -65,12 +65,13 @@ def watch(targets: tuple[str, ...], target_file: Any, interval_s: float, listen:
             raise click.UsageError("--config serves /probe for the destinations it names: no "
                                    "TARGET, --file, --once or --textfile with it")
         return _serve_probes(config_file, listen)
-    from hec_doctor.commands.check import _gather, failed_target
+    from hec_doctor.commands.check import failed_target
+    from hec_doctor.commands.targets import gather_targets
     from hec_doctor.engine.run import run
     from hec_doctor.target import build_target
     from hec_doctor.watch.metrics import Metrics, Watcher, target_names
 
-    texts = _gather(targets, target_file)
+    texts = gather_targets(targets, target_file)
     parsed = []
     for origin, text in texts:
         try:
