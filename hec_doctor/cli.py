@@ -75,25 +75,13 @@ def _main(argv: list[str] | None) -> int:
 def _explain(text: str) -> str | None:
     """What ``explain TEXT`` prints in text format, or None where click must answer (an empty
     or unknown topic: a usage error)."""
-    from hec_doctor.messages.topics import TOPICS
-
     if not text:
         return None
-    topic = TOPICS.get(text.lower())
-    if topic is not None:
-        from hec_doctor.render.explanation import render_topic
-
-        return render_topic(topic, "text")
-    import re
-
-    from hec_doctor.messages.classify import explain_message
-    from hec_doctor.render.explanation import render_explanation
+    from hec_doctor.render.explanation import explain_text
     from hec_doctor.term import want_color
 
-    explanation = explain_message(text)
-    if explanation.matched is None and re.fullmatch(r"[a-z][a-z0-9-]*", text):
-        return None  # an unknown topic: click reports it
-    return render_explanation(explanation, "text", color=want_color("auto"))
+    # None for an unknown topic: click reports it
+    return explain_text(text, "text", color=want_color("auto"))
 
 
 def __getattr__(name: str) -> object:

@@ -305,3 +305,22 @@ def test_explain_unknown_topic_exits_2_and_lists_topics():
 def test_explain_without_argument_lists_topics():
     result = invoke("explain")
     assert all(name in result.stdout for name in TOPICS)
+
+
+@pytest.mark.parametrize("words", [
+    ["insecure-skip-verify"],
+    ["x509: certificate signed by unknown authority"],
+    ['{"text":"Invalid token","code":4}'],
+    ["no-such-topic"],
+])
+def test_the_fast_path_and_the_command_print_the_same(words, capsys):
+    # cli.main answers `explain` without loading click (start-up); the click command is the
+    # other door. Both go through render.explanation.explain_text, so they agree.
+    from click.testing import CliRunner
+
+    from hec_doctor.cli import cli, main
+
+    code = main(["explain", *words])
+    fast = capsys.readouterr()
+    command = CliRunner().invoke(cli, ["explain", *words])
+    assert (code, fast.out) == (command.exit_code, command.stdout)

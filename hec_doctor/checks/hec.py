@@ -396,7 +396,7 @@ def check_addresses(ctx: Context) -> Outcome:
         row["state"] = "verified" if error is None else error
         if token_sent and token and (error is None or ctx.target.insecure_skip_verify):
             try:
-                reply = exchange(ctx, "POST", RAW_PATH, address=address, stream=stream,
+                reply = exchange(ctx, "POST", token_path(ctx), address=address, stream=stream,
                                  authorization=token.authorization)
                 row["token_code"] = reply.hec_code
             except ProbeError as exc:

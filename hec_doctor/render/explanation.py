@@ -69,3 +69,26 @@ def render_explanation(explanation: Explanation, fmt: str, *, color: bool = Fals
     if matched and matched.topic:
         lines.append(f"{label('more')} hec-doctor explain {matched.topic}")
     return "\n".join(lines) + "\n"
+
+
+def explain_text(text: str, fmt: str, *, color: bool = False) -> str | None:
+    """What ``explain TEXT`` prints: the list of topics (no text), a topic, or the message
+    explained; None for a word that is neither a topic nor a recognised message (the caller
+    reports an unknown topic). The one path: the command and the start-up fast path in
+    ``cli.main`` both call it."""
+    from hec_doctor.messages.topics import TOPICS
+
+    if not text:
+        return render_topics(TOPICS.values(), fmt)
+    topic = TOPICS.get(text.lower())
+    if topic is not None:
+        return render_topic(topic, fmt)
+    # A message needs the catalog; a topic does not (start-up is what a user pays).
+    import re
+
+    from hec_doctor.messages.classify import explain_message
+
+    explanation = explain_message(text)
+    if explanation.matched is None and re.fullmatch(r"[a-z][a-z0-9-]*", text):
+        return None
+    return render_explanation(explanation, fmt, color=color)

@@ -255,6 +255,22 @@ def test_every_address_is_compared(pki, second_tokens, status_expected):
         assert "token code 4" in result.detail and "intermittent" in result.detail
 
 
+def test_every_address_is_asked_on_the_path_the_token_check_uses(pki):
+    # hec.addresses posts where hec.token does: the destination's own raw path (/raw/1.0
+    # here), not always /raw.
+    first, second = _two_servers(pki, {TOKEN: "enabled"})
+    text = (f"splunk://{HOST}:{first.port}/services/collector/raw/1.0?channel={CHANNEL}"
+            f"&sourcetype=cloudflare:json&header_Authorization=Splunk%20{TOKEN}")
+    with first, second:
+        report = run(build_target(text), Options(
+            ca_file=pki["ca"], timeout_s=3, now=lambda: NOW, go_probe=False,
+            resolver=lambda host, port: ["127.0.0.1", "127.0.0.2"]))
+    assert report.result("hec.addresses").status is Status.PASS
+    posted = [r.target.split("?")[0] for server in (first, second) for r in server.received
+              if r.method == "POST"]
+    assert posted and set(posted) == {"/services/collector/raw/1.0"}, posted
+
+
 def test_replies_are_read_to_64_kib_at_most(pki):
     import time
 
