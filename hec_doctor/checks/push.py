@@ -185,12 +185,15 @@ def start(ctx: Context) -> None:
         pending.done.set()
         return
     wait_s = 3 * ctx.options.timeout_s + 5
+    from hec_doctor.net import deadline
+
+    cancellation = deadline.current()  # the thread below is this run's: it stops with it
 
     def measure() -> None:
         from hec_doctor.goprobe import ProbeUnavailable
 
         try:
-            pending.facts = PushFacts.from_probe(probe.push(request, wait_s))
+            pending.facts = PushFacts.from_probe(probe.push(request, wait_s, cancellation))
         except ProbeUnavailable as exc:
             pending.unavailable = str(exc)
         except Exception as exc:  # never lose the run for the probe's sake

@@ -7,8 +7,9 @@ report; it never reaches the others. Reports leave in input order as soon as eve
 has left; at most ``window`` targets are under way or waiting to leave, so memory stays bounded
 however many targets there are.
 
-Interrupting: a KeyboardInterrupt in the consuming thread sets the network stop flag
-(``net.deadline.interrupt``), so every in-flight wait ends within a slice (0.1 s); the targets
+Interrupting: a KeyboardInterrupt in the consuming thread (or ``stop``) cancels this run's
+``net.deadline.Cancellation``, which every target it started carries, so every in-flight wait of
+this run (and of no other) ends within a slice (0.1 s); the targets
 under way report what they had (the check that was cut short says "interrupted"), and the ones
 not yet started get an "interrupted" report of their own. ``interrupted`` then reads True.
 
@@ -61,12 +62,14 @@ class RunMany(Generic[Item]):
         self.window = max(4 * self.concurrency, 64)
         self.on_done, self.on_interrupt = on_done, on_interrupt
         self.interrupted = False
+        self.cancellation = deadline.Cancellation()
 
     def _one(self, item: Item) -> Report:
         if self.interrupted:  # queued before the interrupt, reached after it
             return self.failed(item, KeyboardInterrupt())
         try:
-            return self.work(item)
+            with deadline.cancellable(self.cancellation):
+                return self.work(item)
         except Exception as exc:  # one target's failure must not sink the others
             return self.failed(item, exc)
 
@@ -75,13 +78,12 @@ class RunMany(Generic[Item]):
         handler)."""
         if not self.interrupted:
             self.interrupted = True
-            deadline.interrupt()
+            self.cancellation.cancel()
             _signal_workers(self._pool)
             if self.on_interrupt is not None:
                 self.on_interrupt()
 
     def __iter__(self) -> Iterator[Report]:
-        deadline.reset()
         total = len(self.items)
         if total == 1 or self.concurrency == 1:
             yield from self._in_turn(total)
@@ -214,9 +216,10 @@ def _worker_start() -> None:
 
     def on_interrupt(signum: int, frame: object) -> None:
         _worker["interrupted"] = True
-        deadline.interrupt()
-        if _worker["run"] is not None:
-            _worker["run"].interrupted = True  # type: ignore[attr-defined]
+        run = _worker["run"]
+        if run is not None:
+            run.interrupted = True  # type: ignore[attr-defined]
+            run.cancellation.cancel()  # type: ignore[attr-defined]
 
     signal.signal(signal.SIGINT, on_interrupt)
     signal.signal(signal.SIGTERM, on_interrupt)
@@ -249,15 +252,14 @@ def _die_with_parent() -> None:
 def _run_batch(items: list[Item], work: Callable[[Item], Report],
                failed: Callable[[Item, BaseException], Report], threads: int) -> list[Report]:
     run = RunMany(items, work, failed, concurrency=threads)
-    run.interrupted = bool(_worker["interrupted"])
+    if _worker["interrupted"]:  # a batch reached after the stop starts nothing
+        run.interrupted = True
+        run.cancellation.cancel()
     _worker["run"] = run
     try:
-        reports = list(run)
+        return list(run)
     finally:
         _worker["run"] = None
-    if _worker["interrupted"]:
-        deadline.interrupt()  # the batch's start cleared the flag; keep later waits cut short
-    return reports
 
 
 def _signal_workers(pool: object) -> None:

@@ -102,9 +102,10 @@ class GoProbe:
                 event.set()
             self._waiting.clear()
 
-    def push(self, request: dict[str, Any], wait_s: float) -> dict[str, Any]:
-        """Send one request, wait for its result (at most ``wait_s``, less when the run is
-        interrupted).
+    def push(self, request: dict[str, Any], wait_s: float,
+             cancellation: Any = None) -> dict[str, Any]:
+        """Send one request, wait for its result (at most ``wait_s``, less once
+        ``cancellation``, the run's ``net.deadline.Cancellation``, is cancelled).
 
         Raises:
             ProbeUnavailable: the probe could not start, ended, or gave no answer in time.
@@ -132,10 +133,10 @@ class GoProbe:
 
         until = time.monotonic() + wait_s
         while not event.wait(min(deadline.SLICE_S, max(0.0, until - time.monotonic()))):
-            if deadline.interrupted() or time.monotonic() >= until:
+            if deadline.interrupted(cancellation) or time.monotonic() >= until:
                 with self._lock:
                     self._waiting.pop(number, None)
-                raise ProbeUnavailable("interrupted" if deadline.interrupted()
+                raise ProbeUnavailable("interrupted" if deadline.interrupted(cancellation)
                                        else f"no answer from the probe within {wait_s:g} s")
         if not box:
             raise ProbeUnavailable(self._broken or "the probe gave no answer")

@@ -1,8 +1,14 @@
-"""Blocking socket calls that end by a deadline, or at once when the run is interrupted.
+"""Blocking socket calls that end by a deadline, or at once when their run is cancelled.
 
-Every wait is cut into slices of at most ``SLICE_S``; between slices the process-wide stop flag
-is read, so one Ctrl-C ends every network step of every target within a fraction of a second
-instead of after each step's own timeout.
+Every wait is cut into slices of at most ``SLICE_S``; between slices the run's ``Cancellation``
+is read, so one Ctrl-C ends every network step of every target of that run within a fraction of
+a second instead of after each step's own timeout. The token belongs to a run, not to the
+process: another run in the same process (a ``/probe`` beside a stopping watch round, a test
+after an interrupted one) is not touched, and nothing needs resetting.
+
+A run carries its token in a context variable (``cancellable``), set by whoever runs it
+(``engine.run_many`` for each target it starts); a thread a run starts for itself takes the
+token along explicitly (``current``).
 """
 
 from __future__ import annotations
@@ -13,47 +19,73 @@ import select
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from hec_doctor.net.errors import Kind, TransportError, kind_of
 
-SLICE_S = 0.1  # how long a blocked call may go without looking at the stop flag
-_stop = threading.Event()
+SLICE_S = 0.1  # how long a blocked call may go without looking at the cancellation
 
 
-def interrupt() -> None:
-    """Stop every network wait in this process (they raise ``TransportError(CANCELLED)``)."""
-    _stop.set()
+class Cancellation:
+    """One run's stop: cancelled once (Ctrl-C, SIGTERM, the watch ending), read by every wait
+    of the run. Safe to cancel from a signal handler or another thread."""
+
+    __slots__ = ("_event",)
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def wait(self, seconds: float) -> bool:
+        """Wait up to ``seconds``; True when cancelled meanwhile."""
+        return self._event.wait(seconds)
 
 
-def reset() -> None:
-    """Allow network waits again (after an interrupt, for the next run in the same process)."""
-    _stop.clear()
+_current: ContextVar[Cancellation | None] = ContextVar("hec_doctor_cancellation", default=None)
 
 
-def interrupted() -> bool:
-    return _stop.is_set()
+@contextmanager
+def cancellable(cancellation: Cancellation | None) -> Iterator[None]:
+    """Run the block with ``cancellation`` as the token its network waits read."""
+    mark = _current.set(cancellation)
+    try:
+        yield
+    finally:
+        _current.reset(mark)
+
+
+def current() -> Cancellation | None:
+    """The token of the run this code is part of (None outside any: never cancelled)."""
+    return _current.get()
+
+
+def interrupted(cancellation: Cancellation | None = None) -> bool:
+    """True once the run (``cancellation``, else the current run's token) was cancelled."""
+    token = cancellation if cancellation is not None else _current.get()
+    return token is not None and token.cancelled
 
 
 def budget(deadline: float) -> float:
     """Seconds the next blocking call may wait: the rest of the budget, at most one slice.
 
     Raises:
-        TransportError: CANCELLED after an interrupt, TIMEOUT once the deadline has passed.
+        TransportError: CANCELLED once the run is cancelled, TIMEOUT once the deadline has
+            passed.
     """
-    if _stop.is_set():
+    if interrupted():
         raise TransportError(Kind.CANCELLED, "interrupted")
     left = deadline - time.monotonic()
     if left <= 0:
         raise TransportError(Kind.TIMEOUT, "timed out")
     return min(left, SLICE_S)
-
-
-def sleep_until(deadline: float) -> None:
-    """Wait until the deadline, or raise CANCELLED on an interrupt."""
-    while time.monotonic() < deadline:
-        _stop.wait(budget(deadline))
-    if _stop.is_set():
-        raise TransportError(Kind.CANCELLED, "interrupted")
 
 
 def connect(sock: socket.socket, address: tuple[str, int], deadline: float) -> None:

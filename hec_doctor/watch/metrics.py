@@ -300,6 +300,7 @@ class Watcher:
         self.named, self.work, self.failed = list(named), work, failed
         self.metrics, self.concurrency, self.after_round = metrics, concurrency, after_round
         self.stopping = threading.Event()
+        self._round: Any = None  # the RunMany under way, which ``stop`` cancels
         self.rounds = 0
         self.on_report: Callable[[Report], None] | None = None
 
@@ -317,7 +318,10 @@ class Watcher:
             self._record(pair[0], report, 0.0)
             return report
 
-        for report in RunMany(self.named, timed, failed, concurrency=self.concurrency):
+        self._round = RunMany(self.named, timed, failed, concurrency=self.concurrency)
+        if self.stopping.is_set():  # stopped before this round began: it starts nothing
+            self._round.stop()
+        for report in self._round:
             if self.on_report is not None:
                 self.on_report(report)
         self.rounds += 1
@@ -342,9 +346,9 @@ class Watcher:
             self.stopping.wait(max(0.0, started + pause - time.monotonic()))
 
     def stop(self) -> None:
-        """End the watch: in-flight network waits end within a slice (safe from a signal
-        handler)."""
-        from hec_doctor.net import deadline
-
+        """End the watch: the round under way is cancelled, so its in-flight network waits end
+        within a slice (safe from a signal handler)."""
         self.stopping.set()
-        deadline.interrupt()
+        current = self._round
+        if current is not None:
+            current.stop()
