@@ -23,6 +23,7 @@ from hec_doctor.gox509.verify import (
     ROOT,
     CertPool,
     GoCert,
+    Reason,
     Rejection,
     Verdict,
     chains_ignoring_name,
@@ -31,6 +32,7 @@ from hec_doctor.gox509.verify import (
     ip_string,
     is_valid,
     legacy_hostname_error,
+    reason_of,
     rfc3339,
     verify,
 )
@@ -41,7 +43,7 @@ from hec_doctor.models import (
     Outcome,
     Status,
 )
-from hec_doctor.net.tls import TlsFacts, handshake
+from hec_doctor.net.tls import HandshakeFailure, TlsFacts, handshake
 
 RSA_MIN_BITS = 2048  # the CA/Browser Forum minimum; Splunk's historic default key is 1024 bits
 SPLUNK_DEFAULT_CN = "SplunkServerDefaultCert"
@@ -52,46 +54,56 @@ def go_handshake_error(facts: TlsFacts) -> str | None:
     """The error Go's HTTP client reports for a failed handshake, or None when the wording
     cannot be told (an OpenSSL-only failure)."""
     failure = facts.failure
-    if failure == "plain_http":
+    if failure is HandshakeFailure.PLAIN_HTTP:
         return gotext.PLAIN_HTTP
-    if failure == "not_tls":
+    if failure is HandshakeFailure.NOT_TLS:
         return gotext.NOT_TLS
-    if failure in ("alert", "old_version") and facts.alert is not None:
+    alerted = failure in (HandshakeFailure.ALERT, HandshakeFailure.OLD_VERSION)
+    if alerted and facts.alert is not None:
         return gotext.remote_alert(facts.alert)
-    if failure == "old_version" and facts.server_version is not None:
+    if failure is HandshakeFailure.OLD_VERSION and facts.server_version is not None:
         return gotext.unsupported_version(facts.server_version)
-    if failure == "timeout":
+    if failure is HandshakeFailure.TIMEOUT:
         return gotext.HANDSHAKE_TIMEOUT
-    if failure == "eof":
+    if failure is HandshakeFailure.EOF:
         return "EOF"
-    if failure == "eof_midway":
+    if failure is HandshakeFailure.EOF_MIDWAY:
         return "unexpected EOF"
-    if failure == "reset":
+    if failure is HandshakeFailure.RESET:
         return "read tcp <client>-><server>: read: connection reset by peer"
     return None
 
 
+# (fix, why) for each way a handshake fails.
 _HANDSHAKE_FAILURES = {
-    "plain_http": ("Turn SSL on for HEC (Global Settings > Enable SSL), or point at the "
-                   "HTTPS port.", "Logpush only speaks HTTPS; this listener speaks plain HTTP."),
-    "not_tls": ("Point at the HEC port (8088 by default); this port runs another protocol.",
-                "Something answers on this port, but it is not a TLS server."),
-    "old_version": ("Allow TLS 1.2 and 1.3 (sslVersions = tls1.2 in inputs.conf [http]).",
-                    "Go clients, and so Logpush, require TLS 1.2 or later."),
-    "alert": ("Check the server's TLS settings: certificate, ciphers, SNI.",
-              "The server refused the handshake with a TLS alert."),
-    "timeout": ("Check that the port runs TLS, and that nothing in between holds the "
-                "connection.", "The server accepted the connection but never completed a TLS "
-                "handshake."),
-    "eof": ("Check the server's TLS settings and any load balancer in front of it.",
-            "The server closed the connection during the handshake."),
-    "eof_midway": ("Check the server's TLS settings and any load balancer in front of it.",
-                   "The server closed the connection during the handshake."),
-    "too_large": ("Check what serves TLS on this port.",
-                  "The server sent far more than any certificate chain in its hello."),
-    "reset": ("Check the server's TLS settings and any firewall or load balancer.",
-              "The connection was reset during the handshake."),
-    "tls_error": ("Check the server's TLS configuration.", "The handshake failed."),
+    HandshakeFailure.PLAIN_HTTP: (
+        "Turn SSL on for HEC (Global Settings > Enable SSL), or point at the HTTPS port.",
+        "Logpush only speaks HTTPS; this listener speaks plain HTTP."),
+    HandshakeFailure.NOT_TLS: (
+        "Point at the HEC port (8088 by default); this port runs another protocol.",
+        "Something answers on this port, but it is not a TLS server."),
+    HandshakeFailure.OLD_VERSION: (
+        "Allow TLS 1.2 and 1.3 (sslVersions = tls1.2 in inputs.conf [http]).",
+        "Go clients, and so Logpush, require TLS 1.2 or later."),
+    HandshakeFailure.ALERT: (
+        "Check the server's TLS settings: certificate, ciphers, SNI.",
+        "The server refused the handshake with a TLS alert."),
+    HandshakeFailure.TIMEOUT: (
+        "Check that the port runs TLS, and that nothing in between holds the connection.",
+        "The server accepted the connection but never completed a TLS handshake."),
+    HandshakeFailure.EOF: (
+        "Check the server's TLS settings and any load balancer in front of it.",
+        "The server closed the connection during the handshake."),
+    HandshakeFailure.EOF_MIDWAY: (
+        "Check the server's TLS settings and any load balancer in front of it.",
+        "The server closed the connection during the handshake."),
+    HandshakeFailure.TOO_LARGE: (
+        "Check what serves TLS on this port.",
+        "The server sent far more than any certificate chain in its hello."),
+    HandshakeFailure.RESET: (
+        "Check the server's TLS settings and any firewall or load balancer.",
+        "The connection was reset during the handshake."),
+    HandshakeFailure.TLS_ERROR: ("Check the server's TLS configuration.", "The handshake failed."),
 }
 
 
@@ -108,7 +120,7 @@ def evaluate_handshake(facts: TlsFacts) -> Outcome:
                            facts=typed)
         return Outcome(Status.PASS, f"{facts.version}, {facts.cipher}, {len(facts.chain)} "
                        f"certificate(s) sent", data=data, facts=typed)
-    fix, why = _HANDSHAKE_FAILURES.get(facts.failure, _HANDSHAKE_FAILURES["tls_error"])
+    fix, why = _HANDSHAKE_FAILURES[facts.failure or HandshakeFailure.TLS_ERROR]
     detail = why + (f" Go reports: {go_error}" if go_error else "")
     summary = facts.message
     if facts.alert is not None:
@@ -181,16 +193,17 @@ def evaluate_hostname(chain: Sequence[GoCert], host: str) -> Outcome:
         return Outcome(Status.PASS, f"{host} matches the certificate's subjectAltName", note,
                        data=data)
     splunk = is_splunk_default(chain)
-    ip_host = "IP SANs" in error or " IP SANs, but none" in error
-    if "legacy Common Name" in error:
+    reason = reason_of(error)
+    ip_host = reason in (Reason.NO_IP_SANS, Reason.IP_NOT_MATCHED)
+    if reason is Reason.LEGACY_COMMON_NAME:
         summary = f"the certificate names {host} only in its CN, with no subjectAltName"
         why = ("Go 1.15 and later ignore the CN; curl and browsers of old still accept it, so "
                "a passing curl check proves nothing here.")
-    elif "not valid for any names" in error and leaf.has_san_extension:
+    elif reason is Reason.NO_NAMES and leaf.has_san_extension:
         summary = ("the certificate's subjectAltName holds no DNS name or IP address (only "
                    "URI or email entries)")
         why = "Go matches a host name against the DNS and IP entries of the subjectAltName only."
-    elif "not valid for any names" in error:
+    elif reason is Reason.NO_NAMES:
         summary = f"the certificate has no subjectAltName at all (CN {cn!r})"
         why = "Go matches host names against subjectAltName entries only."
     elif ip_host and any(name.lower() == host.strip("[]").lower() for name in leaf.dns_names):
@@ -239,26 +252,28 @@ _SERVE_CHAIN = ("Serve the full chain: the leaf, then each intermediate, in one 
 def chain_cause(chain: Sequence[GoCert], roots: CertPool, verdict: Verdict,
                 trust: str) -> ChainCause:
     """The actual reason no chain was built, from what Go rejected and why."""
-    error = verdict.error or ""
-    if error.startswith("x509: a root or intermediate certificate is not authorized"):
+    reason = reason_of(verdict.error)
+    eku = reason is Reason.INCOMPATIBLE_KEY_USAGE or "key usage" in verdict.dropped
+    if reason is Reason.NAME_CONSTRAINTS:
         return ChainCause("a CA's name constraints do not allow a name in the certificate",
                           "Go applies every CA's name constraints to every subjectAltName of "
                           "the certificates below it.",
                           "Get a certificate whose names the issuing CA may sign for, or a "
                           "CA without such constraints.")
-    if "incompatible key usage" in error or "invalid policies" in error:
+    if reason is Reason.INCOMPATIBLE_KEY_USAGE or (
+            reason is Reason.NO_VALID_CHAINS and (eku or "policies" in verdict.dropped)):
         what = ("does not allow TLS server authentication (extended key usage)"
-                if "key usage" in error else "has certificate policies that cannot be met "
+                if eku else "has certificate policies that cannot be met "
                 "(requireExplicitPolicy, inhibitPolicyMapping, inhibitAnyPolicy)")
         return ChainCause(f"every chain Go can build {what}",
                           "Go drops chains whose extended key usages or certificate policies "
                           "do not allow the use.",
                           "Use a certificate (and CA) issued for server authentication.")
-    if error == "x509: no valid chains built" and "distrusted" in verdict.dropped:
+    if reason is Reason.NO_VALID_CHAINS and "distrusted" in verdict.dropped:
         return ChainCause("the chain leads to a CA whose key Go distrusts",
                           "Go refuses a short list of CA keys outright (verify.go "
                           "distrustedSPKIHashes).", "Get a certificate from another CA.")
-    if error.startswith("x509: signature check attempts limit"):
+    if reason is Reason.SIGNATURE_CHECK_LIMIT:
         return ChainCause("too many candidate issuers: Go gave up after 100 signature checks",
                           "Go bounds the work of chain building.",
                           "Send only the certificates of one chain.")
@@ -270,15 +285,15 @@ def chain_cause(chain: Sequence[GoCert], roots: CertPool, verdict: Verdict,
 
 
 def _rejection_cause(rejection: Rejection) -> ChainCause | None:
-    candidate, error = name_of(rejection.candidate), rejection.error
+    candidate, reason = name_of(rejection.candidate), reason_of(rejection.error)
     role = "trusted root" if rejection.kind == ROOT else "intermediate"
-    if "not authorized to sign other certificates" in error:
+    if reason is Reason.NOT_A_CA:
         version = " (an X.509 v1 certificate)" if rejection.candidate.version == 1 else ""
         return ChainCause(f"the intermediate {candidate!r} is not a CA{version}",
                           "Go uses a certificate as an issuer only when it is v3 with "
                           "basicConstraints CA:TRUE.",
                           "Issue the intermediate as X.509 v3 with basicConstraints CA:TRUE.")
-    if "parent certificate cannot sign" in error:
+    if reason is Reason.PARENT_CANNOT_SIGN:
         parent = rejection.candidate
         if parent.basic_constraints_valid and not parent.is_ca:
             what = "is not a CA (basicConstraints CA:FALSE)"
@@ -290,42 +305,42 @@ def _rejection_cause(rejection: Rejection) -> ChainCause | None:
                           "RFC 5280 4.2.1.9: only a CA certificate with keyCertSign may verify "
                           "certificate signatures, and Go checks it.",
                           "Use a CA certificate with basicConstraints CA:TRUE and keyCertSign.")
-    if "too many intermediates" in error:
+    if reason is Reason.PATH_LENGTH:
         return ChainCause(f"the path length limit of {candidate!r} "
                           f"(pathlen {rejection.candidate.max_path_len}) is exceeded",
                           "A CA's basicConstraints pathLenConstraint limits the intermediates "
                           "below it.", "Shorten the chain, or reissue the CA with a larger "
                           "path length.")
-    if "unhandled critical extension" in error:
+    if reason is Reason.UNHANDLED_CRITICAL_EXTENSION:
         return ChainCause(f"the {role} {candidate!r} carries a critical extension Go does "
                           "not handle", "Go refuses a certificate with a critical extension it "
                           "does not know (RFC 5280 4.2).", "Reissue it without that extension "
                           "marked critical.")
-    if "expired or is not yet valid" in error:
-        state = "has expired" if "is after" in error else "is not yet valid"
+    if reason in (Reason.EXPIRED, Reason.NOT_YET_VALID):
+        state = "has expired" if reason is Reason.EXPIRED else "is not yet valid"
         return ChainCause(f"the {role} {candidate!r} {state}",
                           "Go checks the validity period of every certificate in the chain, "
                           "roots included.", "Install the current certificate of that CA.")
-    if "insecure algorithm" in error:
-        algorithm = error.rsplit(" ", 1)[-1]
+    if reason is Reason.INSECURE_ALGORITHM:
+        algorithm = rejection.child.signature_algorithm
         return ChainCause(f"a certificate in the chain is signed with {algorithm}",
                           "Go 1.18 and later refuse SHA-1 (and MD5) signatures on certificates.",
                           "Reissue the certificate with a SHA-256 signature.")
-    if "keys are insecure" in error:
+    if reason is Reason.RSA_KEY_TOO_SMALL:
         return ChainCause(f"the {role} {candidate!r} has an RSA key under 1024 bits",
                           "crypto/rsa refuses keys under 1024 bits (Go 1.24 and later).",
                           "Reissue the chain with RSA 2048+ or ECDSA keys.")
-    if "signature algorithm specifies" in error:
+    if reason is Reason.KEY_TYPE_MISMATCH:
         return ChainCause("a signature's algorithm does not match the issuer's key type",
                           "Go checks that the signature algorithm names the issuer's kind of "
                           "key.", "Reissue the certificate with a signature of its issuer's "
                           "key type.")
-    if "algorithm unimplemented" in error:
+    if reason is Reason.ALGORITHM_UNIMPLEMENTED:
         return ChainCause("a certificate is signed with an algorithm (or RSA-PSS parameters) "
                           "Go does not implement", "Go verifies SHA-256/384/512 with RSA "
                           "(PKCS #1 v1.5 or PSS with matching MGF1 and salt), ECDSA and Ed25519.",
                           "Reissue it with SHA256-RSA or ECDSA-SHA256.")
-    if "verification" in error:
+    if reason is Reason.SIGNATURE_INVALID:
         if rejection.kind == ROOT:
             return ChainCause(f"a trusted root is named {candidate!r}, but it did not sign this "
                               "certificate (another key)",
@@ -417,10 +432,10 @@ def verify_fix(error: str, failing: Sequence[str]) -> str:
     if failing:
         verb = "says" if len(failing) == 1 else "say"
         return f"Fix the certificate as {', '.join(failing)} above {verb}."
-    if "unhandled critical extension" in error:
+    if reason_of(error) is Reason.UNHANDLED_CRITICAL_EXTENSION:
         return ("Reissue the certificate without the critical extension Go does not handle "
                 "(RFC 5280 4.2).")
-    if "incompatible key usage" in error:
+    if reason_of(error) is Reason.INCOMPATIBLE_KEY_USAGE:
         return "Reissue the certificate with extended key usage serverAuth."
     return "Reissue the certificate so that Go accepts it (see the error above)."
 

@@ -26,6 +26,7 @@ import ipaddress
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from functools import lru_cache
 
 from hec_doctor.gox509.parse import (
@@ -43,13 +44,64 @@ from hec_doctor.gox509.parse import (
 )
 
 GoCert = ParsedCert
+
+
+class Reason(StrEnum):
+    """Why the port refused, beside Go's text: what the checks branch on, so that no check
+    reads the words of an error text (which follow Go's wording, not ours)."""
+
+    UNHANDLED_CRITICAL_EXTENSION = "unhandled_critical_extension"
+    ISSUER_NAME_MISMATCH = "issuer_name_mismatch"
+    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"
+    NOT_A_CA = "not_a_ca"
+    PATH_LENGTH = "path_length"
+    PARENT_CANNOT_SIGN = "parent_cannot_sign"
+    ALGORITHM_UNIMPLEMENTED = "algorithm_unimplemented"
+    INSECURE_ALGORITHM = "insecure_algorithm"
+    KEY_TYPE_MISMATCH = "key_type_mismatch"
+    RSA_KEY_TOO_SMALL = "rsa_key_too_small"
+    SIGNATURE_INVALID = "signature_invalid"
+    SIGNATURE_CHECK_LIMIT = "signature_check_limit"
+    UNKNOWN_AUTHORITY = "unknown_authority"
+    LEGACY_COMMON_NAME = "legacy_common_name"
+    NO_IP_SANS = "no_ip_sans"
+    IP_NOT_MATCHED = "ip_not_matched"
+    NO_NAMES = "no_names"
+    NAME_NOT_MATCHED = "name_not_matched"
+    NAME_CONSTRAINTS = "name_constraints"
+    INCOMPATIBLE_KEY_USAGE = "incompatible_key_usage"
+    NO_VALID_CHAINS = "no_valid_chains"
+
+
+class GoError(str):
+    """Go's error text, to the letter, carrying the port's ``Reason`` for it. It is the text
+    everywhere a string is expected (reports, comparisons with Go's own output)."""
+
+    reason: Reason
+
+    def __new__(cls, text: str, reason: Reason) -> GoError:
+        error = super().__new__(cls, text)
+        error.reason = reason
+        return error
+
+    def __reduce__(self) -> tuple[type[GoError], tuple[str, Reason]]:
+        return GoError, (str(self), self.reason)
+
+
+def reason_of(error: str | None) -> Reason | None:
+    """The port's reason for an error it produced (None for no error, or another's text)."""
+    return error.reason if isinstance(error, GoError) else None
+
+
 MAX_NAMES_INCLUDED = 100
 MAX_SIGNATURE_CHECKS = 100  # verify.go maxChainSignatureChecks
 LEAF, INTERMEDIATE, ROOT = "leaf", "intermediate", "root"
 KEY_USAGE_CERT_SIGN = 32
-SIGNATURE_LIMIT = ("x509: signature check attempts limit reached while verifying certificate "
-                   "chain")
-UNSUPPORTED = "x509: cannot verify signature: algorithm unimplemented"
+SIGNATURE_LIMIT = GoError("x509: signature check attempts limit reached while verifying "
+                          "certificate chain", Reason.SIGNATURE_CHECK_LIMIT)
+UNSUPPORTED = GoError("x509: cannot verify signature: algorithm unimplemented",
+                      Reason.ALGORITHM_UNIMPLEMENTED)
 # verify.go distrustedSPKIHashes: SHA-256 of the SubjectPublicKeyInfo of keys Go refuses.
 DISTRUSTED_SPKI = frozenset({
     "ebed6475c2c2d80fcb199f3fe8dd6e6b3ce60b77eb15d4e42c3dec0c6f5b5105",
@@ -150,29 +202,37 @@ def rfc3339(moment: datetime) -> str:
 def is_valid(cert: GoCert, cert_type: str, chain: Sequence[GoCert], now: datetime) -> str | None:
     """Go's Certificate.isValid: the checks on one certificate in its place in a chain."""
     if cert.unhandled_critical:
-        return "x509: unhandled critical extension"
+        return GoError("x509: unhandled critical extension",
+                       Reason.UNHANDLED_CRITICAL_EXTENSION)
     if chain and chain[-1].raw_issuer != cert.raw_subject:
-        return "x509: issuer name does not match subject from issuing certificate"
+        return GoError("x509: issuer name does not match subject from issuing certificate",
+                       Reason.ISSUER_NAME_MISMATCH)
     expired = "x509: certificate has expired or is not yet valid: current time "
     if now < cert.not_before:
-        return f"{expired}{rfc3339(now)} is before {rfc3339(cert.not_before)}"
+        return GoError(f"{expired}{rfc3339(now)} is before {rfc3339(cert.not_before)}",
+                       Reason.NOT_YET_VALID)
     if now > cert.not_after:
-        return f"{expired}{rfc3339(now)} is after {rfc3339(cert.not_after)}"
+        return GoError(f"{expired}{rfc3339(now)} is after {rfc3339(cert.not_after)}",
+                       Reason.EXPIRED)
     if cert_type == INTERMEDIATE and (not cert.basic_constraints_valid or not cert.is_ca):
-        return "x509: certificate is not authorized to sign other certificates"
+        return GoError("x509: certificate is not authorized to sign other certificates",
+                       Reason.NOT_A_CA)
     if cert.basic_constraints_valid and cert.max_path_len >= 0:
         if len(chain) - 1 > cert.max_path_len:
-            return "x509: too many intermediates for path length constraint"
+            return GoError("x509: too many intermediates for path length constraint",
+                           Reason.PATH_LENGTH)
     return None
 
 
 def check_signature_from(child: GoCert, parent: GoCert) -> str | None:
     """Go's Certificate.CheckSignatureFrom: the error text, or None when the signature holds."""
+    cannot_sign = GoError("x509: invalid signature: parent certificate cannot sign this kind "
+                          "of certificate", Reason.PARENT_CANNOT_SIGN)
     if (parent.version == 3 and not parent.basic_constraints_valid) or (
             parent.basic_constraints_valid and not parent.is_ca):
-        return "x509: invalid signature: parent certificate cannot sign this kind of certificate"
+        return cannot_sign
     if parent.key_usage and not parent.key_usage & KEY_USAGE_CERT_SIGN:
-        return "x509: invalid signature: parent certificate cannot sign this kind of certificate"
+        return cannot_sign
     if not parent.public_key_algorithm:
         return UNSUPPORTED
     return check_signature(child, parent)
@@ -184,19 +244,22 @@ def check_signature(child: GoCert, parent: GoCert) -> str | None:
     if not child.signature_hash and needs not in ("Ed25519", "MLDSA"):
         return UNSUPPORTED
     if child.signature_hash in ("md5", "sha1"):
-        return f"x509: cannot verify signature: insecure algorithm {algorithm}"
+        return GoError(f"x509: cannot verify signature: insecure algorithm {algorithm}",
+                       Reason.INSECURE_ALGORITHM)
     key = parent.public_key
     have = parent.public_key_algorithm
     if key is None or have not in ("RSA", "ECDSA", "Ed25519", "MLDSA"):
         return UNSUPPORTED  # a DSA key: Go has no case for it
     if needs != have:
-        return (f"x509: signature algorithm specifies an {_ALGORITHM_NAMES[needs]} public key, "
-                f"but have public key of type {_KEY_TYPES[have]}")
+        return GoError(f"x509: signature algorithm specifies an {_ALGORITHM_NAMES[needs]} public "
+                       f"key, but have public key of type {_KEY_TYPES[have]}",
+                       Reason.KEY_TYPE_MISMATCH)
     if have == "MLDSA":
         return UNSUPPORTED  # not verifiable here; no HEC endpoint is known to use ML-DSA
     if have == "RSA" and key.rsa_bits < 1024:  # crypto/rsa checkKeySize, rsa1024min=1
-        return (f"crypto/rsa: {key.rsa_bits}-bit keys are insecure (see "
-                "https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)")
+        return GoError(f"crypto/rsa: {key.rsa_bits}-bit keys are insecure (see "
+                       "https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)",
+                       Reason.RSA_KEY_TOO_SMALL)
     # The answer depends only on the child's bytes and the parent's key, so a fleet behind one
     # certificate verifies it once.
     cache_key = (child.raw, key.spki, have)
@@ -216,9 +279,10 @@ def _verify(child: GoCert, spki: bytes, algorithm: str) -> str | None:
     from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
     from cryptography.hazmat.primitives.serialization import load_der_public_key
 
-    failure = {"RSA": "crypto/rsa: verification error",
-               "ECDSA": "x509: ECDSA verification failure",
-               "Ed25519": "x509: Ed25519 verification failure"}[algorithm]
+    failure = GoError({"RSA": "crypto/rsa: verification error",
+                       "ECDSA": "x509: ECDSA verification failure",
+                       "Ed25519": "x509: Ed25519 verification failure"}[algorithm],
+                      Reason.SIGNATURE_INVALID)
     hash_class: type[hashes.HashAlgorithm] | None = {
         "sha256": hashes.SHA256, "sha384": hashes.SHA384,
         "sha512": hashes.SHA512}.get(child.signature_hash)
@@ -258,7 +322,7 @@ def _already_in_chain(candidate: GoCert, chain: Sequence[GoCert]) -> bool:
     return False
 
 
-def _unknown_authority(hint_err: str | None, hint_cert: GoCert | None) -> str:
+def _unknown_authority(hint_err: str | None, hint_cert: GoCert | None) -> GoError:
     text = "x509: certificate signed by unknown authority"
     if hint_err is not None and hint_cert is not None:
         name = hint_cert.subject.common_name
@@ -267,7 +331,7 @@ def _unknown_authority(hint_err: str | None, hint_cert: GoCert | None) -> str:
                     else f"serial:{hint_cert.serial}")
         text += (f" (possibly because of {go_quote(hint_err)} while trying to verify candidate "
                  f"authority certificate {go_quote(name)})")
-    return text
+    return GoError(text, Reason.UNKNOWN_AUTHORITY)
 
 
 @dataclass
@@ -403,23 +467,27 @@ def _hostname_error_text(cert: GoCert, host: str) -> str:
     """HostnameError.Error(), in its own order: the legacy-CN text comes first."""
     if not cert.has_san_extension and _match_hostnames(cert.subject.common_name,
                                                        _split_hostname(host)):
-        return "x509: certificate relies on legacy Common Name field, use SANs instead"
+        return GoError("x509: certificate relies on legacy Common Name field, use SANs instead",
+                       Reason.LEGACY_COMMON_NAME)
     if _go_ip(host) is not None and "%" not in host:
         if not cert.ip_addresses:
-            return (f"x509: cannot validate certificate for {host} because it doesn't contain "
-                    "any IP SANs")
+            return GoError(f"x509: cannot validate certificate for {host} because it doesn't "
+                           "contain any IP SANs", Reason.NO_IP_SANS)
         if len(cert.ip_addresses) >= MAX_NAMES_INCLUDED:
-            return (f"x509: certificate is valid for {len(cert.ip_addresses)} IP SANs, but none "
-                    f"matched {host}")
+            return GoError(f"x509: certificate is valid for {len(cert.ip_addresses)} IP SANs, "
+                           f"but none matched {host}", Reason.IP_NOT_MATCHED)
         valid = ", ".join(ip_string(ip) for ip in cert.ip_addresses)
+        mismatch = Reason.IP_NOT_MATCHED
     else:
         if len(cert.dns_names) >= MAX_NAMES_INCLUDED:
-            return (f"x509: certificate is valid for {len(cert.dns_names)} names, but none "
-                    f"matched {host}")
+            return GoError(f"x509: certificate is valid for {len(cert.dns_names)} names, but "
+                           f"none matched {host}", Reason.NAME_NOT_MATCHED)
         valid = ", ".join(cert.dns_names)
+        mismatch = Reason.NAME_NOT_MATCHED
     if not valid:
-        return f"x509: certificate is not valid for any names, but wanted to match {host}"
-    return f"x509: certificate is valid for {valid}, not {host}"
+        return GoError(f"x509: certificate is not valid for any names, but wanted to match "
+                       f"{host}", Reason.NO_NAMES)
+    return GoError(f"x509: certificate is valid for {valid}, not {host}", mismatch)
 
 
 def legacy_hostname_error(cert: GoCert, host: str) -> str | None:
@@ -965,8 +1033,9 @@ def _chains(chain: Sequence[GoCert], roots: CertPool, now: datetime) -> Verdict:
         problem = check_chain_constraints(candidate)
         if problem is not None:
             if constraints_error is None:
-                constraints_error = ("x509: a root or intermediate certificate is not authorized "
-                                     f"to sign for this name: {problem}")
+                constraints_error = GoError(
+                    "x509: a root or intermediate certificate is not authorized to sign for "
+                    f"this name: {problem}", Reason.NAME_CONSTRAINTS)
             dropped.append("name constraints")
             continue
         if any(hashlib.sha256(c.raw_spki).hexdigest() in DISTRUSTED_SPKI for c in candidate):
@@ -981,12 +1050,14 @@ def _chains(chain: Sequence[GoCert], roots: CertPool, now: datetime) -> Verdict:
     details = []
     if incompatible:
         if not invalid_policies:
-            return Verdict("x509: certificate specifies an incompatible key usage", *done)
+            return Verdict(GoError("x509: certificate specifies an incompatible key usage",
+                                   Reason.INCOMPATIBLE_KEY_USAGE), *done)
         details.append(f"{incompatible} candidate chains with incompatible key usage")
     if invalid_policies:
         details.append(f"{invalid_policies} candidate chains with invalid policies")
     text = "x509: no valid chains built"
-    return Verdict(f"{text}: {', '.join(details)}" if details else text, *done)
+    return Verdict(GoError(f"{text}: {', '.join(details)}" if details else text,
+                           Reason.NO_VALID_CHAINS), *done)
 
 
 def chains_ignoring_name(chain: Sequence[GoCert], roots: CertPool, now: datetime) -> Verdict:

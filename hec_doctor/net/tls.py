@@ -18,6 +18,7 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 
 from hec_doctor.net import deadline as clock
@@ -37,6 +38,21 @@ GO_TLS12_CIPHERS = ":".join((
     "ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA",
     "ECDHE-ECDSA-AES256-SHA", "ECDHE-RSA-AES256-SHA",
 ))
+
+
+class HandshakeFailure(StrEnum):
+    """What went wrong in an inspecting handshake (the TLS checks branch on it)."""
+
+    PLAIN_HTTP = "plain_http"
+    NOT_TLS = "not_tls"
+    ALERT = "alert"
+    OLD_VERSION = "old_version"
+    TIMEOUT = "timeout"
+    EOF = "eof"
+    EOF_MIDWAY = "eof_midway"
+    RESET = "reset"
+    TOO_LARGE = "too_large"
+    TLS_ERROR = "tls_error"
 
 
 @dataclass(frozen=True)
@@ -61,7 +77,7 @@ class TlsFacts:
     version: str | None = None
     cipher: str | None = None
     chain: tuple[bytes, ...] = ()
-    failure: str | None = None
+    failure: HandshakeFailure | None = None
     alert: int | None = None
     server_version: int | None = None
     message: str = ""
@@ -97,7 +113,7 @@ def handshake(sock: socket.socket, server_name: str,
     started = time.monotonic()
     deadline = started + timeout_s
 
-    def failed(failure: str, message: str, **fields: object) -> tuple[TlsFacts, None]:
+    def failed(failure: HandshakeFailure, message: str, **fields: object) -> tuple[TlsFacts, None]:
         elapsed = (time.monotonic() - started) * 1000
         return TlsFacts(server_name, failure=failure, message=message, elapsed_ms=elapsed,
                         **fields), None  # type: ignore[arg-type]
@@ -119,15 +135,15 @@ def handshake(sock: socket.socket, server_name: str,
             if exc.kind is Kind.CANCELLED:
                 raise
             if exc.kind is Kind.TIMEOUT:
-                return failed("timeout", f"no TLS answer within {timeout_s:g} s")
+                return failed(HandshakeFailure.TIMEOUT, f"no TLS answer within {timeout_s:g} s")
             if exc.kind is Kind.RESET:
-                return failed("reset", "the server reset the connection")
-            return failed("tls_error", str(exc))
+                return failed(HandshakeFailure.RESET, "the server reset the connection")
+            return failed(HandshakeFailure.TLS_ERROR, str(exc))
         if not data:
             failure, message, extra = _read_failure(bytes(received), None)
             return failed(failure, message, **extra)
         if len(received) >= MAX_HANDSHAKE_BYTES:
-            return failed("too_large", "the server sent over 256 KiB in its hello")
+            return failed(HandshakeFailure.TOO_LARGE, "the server sent over 256 KiB in its hello")
         received += data[:MAX_HANDSHAKE_BYTES - len(received)]
         incoming.write(data)
     if outgoing.pending:
@@ -181,27 +197,29 @@ def _peer_chain(tls: ssl.SSLObject) -> tuple[bytes, ...]:
                  for cert in (sslobj.get_unverified_chain() or ()))
 
 
-def _read_failure(received: bytes, exc: ssl.SSLError | None) -> tuple[str, str, dict[str, int]]:
+def _read_failure(received: bytes,
+                  exc: ssl.SSLError | None) -> tuple[HandshakeFailure, str, dict[str, int]]:
     """What a failed handshake was, from the first bytes the server sent (RFC 8446 section 5.1
     record layout: type, version, length; an alert's second byte is its description)."""
     if not received:
         if exc is None:
-            return "eof", "the server closed the connection without a word", {}
-        return "tls_error", str(exc.reason or exc), {}
+            return HandshakeFailure.EOF, "the server closed the connection without a word", {}
+        return HandshakeFailure.TLS_ERROR, str(exc.reason or exc), {}
     if received[:5] == b"HTTP/":
-        return "plain_http", "the port answers plain HTTP, not TLS", {}
+        return HandshakeFailure.PLAIN_HTTP, "the port answers plain HTTP, not TLS", {}
     record_type, version = received[0], int.from_bytes(received[1:3], "big")
     if record_type not in (0x15, 0x16) or (len(received) >= 3 and version >= 0x1000):
-        return "not_tls", "the port answers, but not with TLS", {}
+        return HandshakeFailure.NOT_TLS, "the port answers, but not with TLS", {}
     if record_type == 0x15 and len(received) >= 7:
         alert = received[6]
-        failure = "old_version" if alert == 70 else "alert"
+        failure = HandshakeFailure.OLD_VERSION if alert == 70 else HandshakeFailure.ALERT
         return failure, f"the server refused the handshake with alert {alert}", {"alert": alert}
     if record_type == 0x16 and len(received) >= 11 and received[5] == 2:
         server_version = int.from_bytes(received[9:11], "big")
         if server_version < 0x0303:
-            return ("old_version", "the server only speaks TLS below 1.2",
+            return (HandshakeFailure.OLD_VERSION, "the server only speaks TLS below 1.2",
                     {"server_version": server_version})
     if exc is None:
-        return "eof_midway", "the server closed the connection during the handshake", {}
-    return "tls_error", str(exc.reason or exc), {}
+        return (HandshakeFailure.EOF_MIDWAY,
+                "the server closed the connection during the handshake", {})
+    return HandshakeFailure.TLS_ERROR, str(exc.reason or exc), {}

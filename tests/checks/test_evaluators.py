@@ -23,7 +23,7 @@ from hec_doctor.models import Status
 from hec_doctor.net.dns import DnsFacts
 from hec_doctor.net.http import Reply
 from hec_doctor.net.tcp import TcpAttempt, TcpFacts
-from hec_doctor.net.tls import TlsFacts
+from hec_doctor.net.tls import HandshakeFailure, TlsFacts
 
 PASS, WARN, FAIL, ERROR = Status.PASS, Status.WARN, Status.FAIL, Status.ERROR
 
@@ -69,20 +69,20 @@ def test_evaluate_tcp(attempts, status, words):
 @pytest.mark.parametrize(("facts", "status", "go_error"), [
     (TlsFacts("hec.test", "TLSv1.3", "TLS_AES_128_GCM_SHA256", (b"der",)), PASS, None),
     (TlsFacts("hec.test", "TLSv1.3", "TLS_AES_128_GCM_SHA256", ()), FAIL, None),
-    (TlsFacts("hec.test", failure="plain_http"), FAIL,
+    (TlsFacts("hec.test", failure=HandshakeFailure.PLAIN_HTTP), FAIL,
      "http: server gave HTTP response to HTTPS client"),
-    (TlsFacts("hec.test", failure="not_tls"), FAIL,
+    (TlsFacts("hec.test", failure=HandshakeFailure.NOT_TLS), FAIL,
      "tls: first record does not look like a TLS handshake"),
-    (TlsFacts("hec.test", failure="old_version", alert=70), FAIL,
+    (TlsFacts("hec.test", failure=HandshakeFailure.OLD_VERSION, alert=70), FAIL,
      "remote error: tls: protocol version not supported"),
-    (TlsFacts("hec.test", failure="old_version", server_version=0x0301), FAIL,
+    (TlsFacts("hec.test", failure=HandshakeFailure.OLD_VERSION, server_version=0x0301), FAIL,
      "tls: server selected unsupported protocol version 301"),
-    (TlsFacts("hec.test", failure="alert", alert=40), FAIL,
+    (TlsFacts("hec.test", failure=HandshakeFailure.ALERT, alert=40), FAIL,
      "remote error: tls: handshake failure"),
-    (TlsFacts("hec.test", failure="timeout"), FAIL, "net/http: TLS handshake timeout"),
-    (TlsFacts("hec.test", failure="eof"), FAIL, "EOF"),
-    (TlsFacts("hec.test", failure="eof_midway"), FAIL, "unexpected EOF"),
-    (TlsFacts("hec.test", failure="tls_error", message="odd"), FAIL, None),
+    (TlsFacts("hec.test", failure=HandshakeFailure.TIMEOUT), FAIL, "net/http: TLS handshake timeout"),
+    (TlsFacts("hec.test", failure=HandshakeFailure.EOF), FAIL, "EOF"),
+    (TlsFacts("hec.test", failure=HandshakeFailure.EOF_MIDWAY), FAIL, "unexpected EOF"),
+    (TlsFacts("hec.test", failure=HandshakeFailure.TLS_ERROR, message="odd"), FAIL, None),
 ])
 def test_evaluate_handshake(facts, status, go_error):
     outcome = evaluate_handshake(facts)
