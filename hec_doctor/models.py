@@ -70,15 +70,33 @@ class CheckFacts:
 
 
 @dataclass(frozen=True)
+class ConfCorrection:
+    """What a lint finding changes in the corrected destination_conf (``suggested_
+    destination_conf`` is built from these, never by applying the rules a second time).
+
+    Attributes:
+        host: the host to use instead (Splunk Cloud's HEC host for a stack name).
+        port: the port to use instead.
+        params: parameter values to use instead (or to add where the parameter is missing).
+    """
+
+    host: str | None = None
+    port: int | None = None
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class LintFacts(CheckFacts):
     """An offline lint check (``dest.*``).
 
     Attributes:
         blocks_delivery: True when the failure proves Logpush cannot deliver whatever the
             server does; False when delivery depends on the server (not judged).
+        correction: what the finding changes in the corrected destination_conf, if anything.
     """
 
     blocks_delivery: bool = True
+    correction: ConfCorrection | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hec_doctor.advice import SKIP_VERIFY_TRADE_OFF
@@ -25,7 +26,7 @@ from hec_doctor.hec.spec import (
     TOKEN_PAGE,
     destination_conf,
 )
-from hec_doctor.models import Outcome, Status
+from hec_doctor.models import CheckResult, ConfCorrection, LintFacts, Outcome, Status
 from hec_doctor.redact import placeholder, render_input
 from hec_doctor.target import Destination, InputForm, Target, is_auth_param
 
@@ -34,28 +35,28 @@ KNOWN_PARAMS = frozenset(
 )
 
 
-def corrected_destination_conf(target: Target, new_guid: str) -> str | None:
+def corrected_destination_conf(target: Target, results: Sequence[CheckResult]) -> str | None:
     """The destination_conf this target should be (secrets as placeholders), or None when that
     is the input itself.
 
-    The input's parameters keep their order and spelling; only what a finding asks to change
-    is changed: scheme, host (Splunk Cloud's documented forms, the IDN form of a Unicode name),
-    port, path, channel, sourcetype, insecure-skip-verify, the token's parameter and encoding,
-    a token moved out of the query string, repeats dropped (Go reads the first), and userinfo
-    and fragment left out. A HEC URL or bare host always differs: it is not a destination_conf.
-
-    Args:
-        target: the target as given.
-        new_guid: a channel GUID to use when the given one is missing or malformed.
+    What changes comes from the lint's findings (each one's ``LintFacts.correction``: port,
+    Splunk Cloud host, channel, sourcetype, insecure-skip-verify), applied in check order; the
+    rest is how a destination_conf is written: ``splunk://``, the raw path, the IDN form of the
+    host, the input's parameters in their order and spelling, the token under
+    ``header_Authorization`` as ``Splunk%20<placeholder>`` (any spelling of it, ``token=`` or
+    ``Authorization=`` included), repeats dropped (Go reads the first), userinfo and fragment
+    left out. A HEC URL or bare host always differs: it is not a destination_conf.
     """
     dest = target.destination
-    host = dest.host_for_url
-    cloud = splunk_cloud_host(dest.host, dest.effective_port)
-    port = dest.effective_port
-    if cloud is not None and cloud.suggestion:
-        host, port = cloud.suggestion, 443
-    if port in (SPLUNK_MANAGEMENT_PORT, SPLUNK_WEB_PORT):
-        port = HEC_DEFAULT_PORT
+    host, port = dest.host_for_url, dest.effective_port
+    changed: dict[str, str] = {}
+    for result in results:
+        lint = result.facts_as(LintFacts)
+        if lint is None or lint.correction is None:
+            continue
+        host = lint.correction.host or host
+        port = lint.correction.port or port
+        changed.update(lint.correction.params)
     token = target.token
     auth = f"{AUTH_PARAM}=Splunk%20" + (placeholder(token.token) if token and token.token
                                         else "<YOUR-HEC-TOKEN>")
@@ -69,26 +70,25 @@ def corrected_destination_conf(target: Target, new_guid: str) -> str | None:
         seen.add(key)
         if key == AUTH_PARAM:
             params.append(auth)
-        elif key == "channel":
-            params.append(
-                f"channel={param.shown_value if GUID.fullmatch(param.value) else new_guid}")
-        elif key == "insecure-skip-verify":
-            value = param.value if param.value in ("true", "false") else "false"
-            params.append(f"insecure-skip-verify={param.shown_value if param.sensitive else value}")
-        elif key == "sourcetype":
-            params.append(f"sourcetype={param.shown_value or CLOUDFLARE_SOURCETYPE}")
+        elif key in changed:
+            params.append(f"{key}={changed[key]}")
         else:
             params.append(param.shown())
-    if "channel" not in seen:
-        params.insert(0, f"channel={new_guid}")
-    if "sourcetype" not in seen:
-        params.append(f"sourcetype={CLOUDFLARE_SOURCETYPE}")
+    if "channel" not in seen and "channel" in changed:
+        params.insert(0, f"channel={changed['channel']}")
+    params += [f"{key}={value}" for key, value in changed.items()
+               if key not in seen and key != "channel"]
     if AUTH_PARAM not in seen:
         params.append(auth)
     corrected = destination_conf(host, port, params)
     if dest.form is InputForm.DESTINATION_CONF and corrected == dest.shown_text:
         return None
     return corrected
+
+
+def _correcting(*, port: int | None = None, params: dict[str, str] | None = None) -> LintFacts:
+    """The facts of a finding that changes the port or parameters of the corrected conf."""
+    return LintFacts(correction=ConfCorrection(port=port, params=params or {}))
 
 
 def evaluate_parse(dest: Destination) -> Outcome:
@@ -177,6 +177,7 @@ def evaluate_port(dest: Destination) -> Outcome:
             "splunkd's REST API answers there; it does not accept HEC events.",
             f"Use the HEC port: 8088 by default ({TOKEN_PAGE} > Global Settings), or 443 "
             "behind a load balancer.",
+            facts=_correcting(port=HEC_DEFAULT_PORT),
         )
     if port == SPLUNK_WEB_PORT:
         return Outcome(
@@ -184,6 +185,7 @@ def evaluate_port(dest: Destination) -> Outcome:
             "port 8000 is Splunk Web, not HEC",
             "Splunk Web answers with a redirect to its login page; it does not accept HEC events.",
             "Use the HEC port: 8088 by default, or 443 behind a load balancer.",
+            facts=_correcting(port=HEC_DEFAULT_PORT),
         )
     return Outcome(
         Status.WARN,
@@ -260,6 +262,7 @@ def evaluate_channel(dest: Destination, new_guid: str) -> Outcome:
             "'Data channel is missing'), and Cloudflare's examples always send one.",
             f"Add channel={new_guid} (a freshly generated GUID).",
             data={"suggested_channel": new_guid},
+            facts=_correcting(params={"channel": new_guid}),
         )
     value = channels[0].value
     if not GUID.fullmatch(value):
@@ -270,6 +273,7 @@ def evaluate_channel(dest: Destination, new_guid: str) -> Outcome:
             "8-4-4-4-12 hexadecimal digits.",
             f"Use channel={new_guid} (a freshly generated GUID).",
             data={"suggested_channel": new_guid},
+            facts=_correcting(params={"channel": new_guid}),
         )
     return Outcome(Status.PASS, f"channel {channels[0].shown_value} is a GUID")
 
@@ -284,6 +288,7 @@ def evaluate_sourcetype(dest: Destination) -> Outcome:
             "Without it, Splunk uses the token's default sourcetype, and the Cloudflare App for "
             "Splunk finds nothing: it reads sourcetype cloudflare:json.",
             f"Add sourcetype={CLOUDFLARE_SOURCETYPE}.",
+            facts=_correcting(params={"sourcetype": CLOUDFLARE_SOURCETYPE}),
         )
     if param.value == CLOUDFLARE_SOURCETYPE:
         return Outcome(Status.PASS, f"sourcetype {CLOUDFLARE_SOURCETYPE}")
@@ -305,6 +310,7 @@ def evaluate_skip_verify(dest: Destination, override: bool | None) -> Outcome:
             "Logpush expects exactly true or false.",
             "Write insecure-skip-verify=false (or true, see `hec-doctor explain "
             "insecure-skip-verify`).",
+            facts=_correcting(params={"insecure-skip-verify": "false"}),
         )
     value = override if override is not None else (param is not None and param.value == "true")
     origin = "--insecure-skip-verify" if override is not None else "the target"
@@ -470,7 +476,8 @@ def evaluate_host(dest: Destination) -> Outcome:
             "http-inputs.<stack>.splunkcloudgc.com on AWS GovCloud; the bare stack name is "
             "Splunk Web and the search head.",
             f"Use {cloud.suggestion}:443{alternative}.",
-            data={"splunk_cloud": cloud.form, "suggested_host": cloud.suggestion})
+            data={"splunk_cloud": cloud.form, "suggested_host": cloud.suggestion},
+            facts=LintFacts(correction=ConfCorrection(host=cloud.suggestion, port=443)))
     if host == "localhost" or host.endswith(".localhost") or "." not in host:
         return Outcome(
             Status.WARN,

@@ -67,7 +67,7 @@ def run(target: Target, options: Options | None = None,
         checks=ordered,
         logpush=predict(ordered, ctx),
         notices=target.notices,
-        suggested_destination_conf=corrected_destination_conf(target, ctx.fresh_guid()),
+        suggested_destination_conf=corrected_destination_conf(target, ordered),
         version=__version__,
         wire=tuple(ctx.facts.wire),
     )

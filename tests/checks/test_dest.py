@@ -16,7 +16,8 @@ from hec_doctor.checks.destination_lint import (
     evaluate_skip_verify,
     evaluate_sourcetype,
 )
-from hec_doctor.models import Status
+from hec_doctor.engine.run import run
+from hec_doctor.models import Options, Status
 from hec_doctor.target import build_target, parse_target
 from tests.helpers import CHANNEL, FIXED_GUID, TOKEN, good_conf
 
@@ -198,10 +199,17 @@ def test_evaluate_parse(text, status):
     assert evaluate_parse(parse_target(text)).status is status
 
 
+def _corrected(text: str) -> str | None:
+    """The corrected conf, from the offline lint's own findings (as a run builds it)."""
+    target = build_target(text)
+    results = run(target, Options(offline=True, new_guid=lambda: FIXED_GUID)).checks
+    return corrected_destination_conf(target, results)
+
+
 def test_corrected_destination_conf_fixes_everything_and_hides_the_token():
     text = ("https://hec.example.com:8089/services/collector/event?channel=nope"
             f"&insecure-skip-verify=maybe&index=web&header_Authorization=Splunk%20{TOKEN}")
-    conf = corrected_destination_conf(build_target(text), FIXED_GUID)
+    conf = _corrected(text)
     assert conf == (
         f"splunk://hec.example.com:8088/services/collector/raw?channel={FIXED_GUID}"
         "&insecure-skip-verify=false&index=web&header_Authorization=Splunk%20<token …197d>"
@@ -211,6 +219,19 @@ def test_corrected_destination_conf_fixes_everything_and_hides_the_token():
 
 
 def test_corrected_destination_conf_is_none_when_nothing_changes():
-    assert corrected_destination_conf(build_target(good_conf()), FIXED_GUID) is None
-    conf = corrected_destination_conf(build_target(good_conf(channel="x")), FIXED_GUID)
+    assert _corrected(good_conf()) is None
+    conf = _corrected(good_conf(channel="x"))
     assert f"channel={FIXED_GUID}" in conf and ":8088/" in conf
+
+
+def test_the_corrected_conf_comes_from_the_findings_not_from_the_rules_again():
+    from dataclasses import replace
+
+    text = good_conf().replace(":8088/", ":8089/")
+    target = build_target(text)
+    results = run(target, Options(offline=True, new_guid=lambda: FIXED_GUID)).checks
+    assert ":8088/" in corrected_destination_conf(target, results)
+    # Without the port finding's correction nothing else knows to change the port: the conf
+    # stays as given, so there is nothing to suggest.
+    without = tuple(replace(r, facts=None) if r.id == "dest.port" else r for r in results)
+    assert corrected_destination_conf(target, without) is None
