@@ -67,3 +67,20 @@ def test_build_target_speaks_library_words():
     parameters = inspect.signature(hec_doctor.build_target).parameters
     assert {"token", "ambient_token", "insecure_skip_verify"} <= set(parameters)
     assert not {"token_flag", "token_env", "skip_verify_flag"} & set(parameters)
+
+
+def test_internal_packages_say_so_and_the_public_ones_are_named():
+    import importlib
+    import pkgutil
+
+    import hec_doctor
+
+    for module in pkgutil.iter_modules(hec_doctor.__path__):
+        if not module.ispkg:
+            continue
+        package = importlib.import_module(f"hec_doctor.{module.name}")
+        doc = package.__doc__ or ""
+        if module.name == "lookalike":  # HecServer, HecConfig and the fixtures are public
+            assert "HecServer" in doc
+            continue
+        assert "Internal: not part of the public API" in doc, module.name

@@ -1,6 +1,9 @@
 """The ordered registry of checks: the one place that says what runs, in which order, after what.
 
 Adding a check means adding its function to a family module and one row here.
+
+Internal: not part of the public API (that is ``hec_doctor.__all__``); it may change
+between versions.
 """
 
 from __future__ import annotations

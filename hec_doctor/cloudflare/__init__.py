@@ -7,4 +7,7 @@ API (only when asked to); ``terraform`` and ``hcl`` read plans and ``.tf`` files
 
 May import: ``engine`` and everything below it (never ``commands``, ``cli``, ``watch``,
 ``lookalike``).
+
+Internal: not part of the public API (that is ``hec_doctor.__all__``); it may change
+between versions.
 """

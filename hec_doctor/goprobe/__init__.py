@@ -7,6 +7,9 @@ goroutine. Where the probe is absent, ``locate`` says why, and the engine falls 
 ported verifier's prediction, saying so.
 
 I/O only: what the facts mean is judged in ``hec_doctor.checks.push``.
+
+Internal: not part of the public API (that is ``hec_doctor.__all__``); it may change
+between versions.
 """
 
 from __future__ import annotations

@@ -3,4 +3,7 @@ with their meaning and fix (``catalog``), the classifier that finds a message's 
 (``classify``) and the topics ``explain`` can describe (``topics``).
 
 May import: ``hec``, ``gox509``, ``advice`` and below (never ``engine``, ``checks``, ``net``).
+
+Internal: not part of the public API (that is ``hec_doctor.__all__``); it may change
+between versions.
 """

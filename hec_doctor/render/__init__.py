@@ -4,6 +4,9 @@ A batch renders as a stream: ``writer(fmt)`` gives an object whose ``start()``, 
 and ``finish(tally)`` return the text to write at each point, so a fleet's reports can leave as
 they complete and only a ``Tally`` (counts and problem groups) is kept for the end. Text and JSON
 render one report on its own when one target was checked (``single``).
+
+Internal: not part of the public API (that is ``hec_doctor.__all__``); it may change
+between versions.
 """
 
 from __future__ import annotations

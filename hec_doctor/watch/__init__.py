@@ -2,4 +2,7 @@
 multi-target ``/probe`` exporter blackbox_exporter users expect (``exporter``).
 
 May import: ``engine`` and below (never ``commands``, ``cli``).
+
+Internal: not part of the public API (that is ``hec_doctor.__all__``); it may change
+between versions.
 """
