@@ -67,11 +67,12 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def median_wall(command: list[str], runs: int) -> float:
+def median_wall(command: list[str], runs: int, env: dict[str, str] | None = None) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+                       env=env)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -449,10 +450,28 @@ def silent(timeout_s: float) -> None:
            f"<= {timeout_s + 1:g} s", seconds <= timeout_s + 1)
 
 
+def clients(env: dict[str, object], runs: int) -> None:
+    """check --clients (issue #29): every stack runs at once, so asking for all four costs at
+    most the slowest one alone plus 20%."""
+    server = env["servers"]["healthy"]  # type: ignore[index]
+    target = url(server.port) + f"?channel={uuid.uuid4()}"  # type: ignore[attr-defined]
+    base = hec_doctor() + ["check", target, "--ca-file", str(env["ca_file"])]
+    environment = {**os.environ, "HEC_TOKEN": str(env["token"])}
+    alone = {}
+    for name in ("go", "go,curl", "go,python", "go,node"):
+        alone[name] = median_wall(base + ["--clients", name], runs, env=environment)
+        record(f"check --clients {name}", f"{alone[name] * 1000:.0f} ms", "(reference)", True)
+    together = median_wall(base + ["--clients", "go,curl,python,node"], runs, env=environment)
+    slowest = max(alone.values())
+    record("check --clients go,curl,python,node", f"{together * 1000:.0f} ms",
+           f"<= {slowest * 1.2 * 1000:.0f} ms", together <= slowest * 1.2)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and targets")
     parser.add_argument("--fleets", help="comma-separated fleet sizes (default 200,1000,3000)")
+    parser.add_argument("--only", choices=["clients"], help="run one section alone")
     parser.add_argument("--exporter-seconds", type=float, default=60.0,
                         help="how long the /probe exporter is loaded (default 60)")
     args = parser.parse_args()
@@ -469,6 +488,9 @@ def main() -> int:
     print(f"hec-doctor benchmarks: Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
           f"{sys.platform}")
     with tempfile.TemporaryDirectory() as folder, lookalikes(Path(folder)) as env:
+        if args.only == "clients":
+            clients(env, runs)
+            return 0 if all(row[3] for row in ROWS) else 1
         pusher = go_pusher(Path(folder))
         if pusher is None:
             print("peer Go client: no Go toolchain, skipped")
@@ -476,6 +498,7 @@ def main() -> int:
         round_trips(env, max(3, runs // 3))
         exporter(env, Path(folder), 1000, args.exporter_seconds)
         fleets(env, Path(folder), sizes, pusher)
+        clients(env, max(3, runs // 3))
     silent(2.0)
     missed = [row for row in ROWS if not row[3]]
     print(f"{len(ROWS) - len(missed)} of {len(ROWS)} figures within target")

@@ -380,6 +380,37 @@ class JobSummary:
 
 
 @dataclass(frozen=True)
+class ClientResult:
+    """One client stack's push to the destination (``check --clients``).
+
+    Attributes:
+        client: ``go``, ``curl``, ``python`` or ``node``.
+        present: the stack exists on this machine (else nothing else is known).
+        stack: what ran, with its TLS library (``curl 7.88.1 (OpenSSL/3.0.19)``).
+        delivered: HEC accepted the token this stack sent; False when it failed or HEC refused;
+            None when not judged (no token, no reply from HEC).
+        error: the stack's own error text, verbatim (redacted); None when HEC answered.
+        http_status: the HTTP status it got, None without a reply.
+        hec_code: HEC's code in that reply, None when there was none.
+        protocol: the HTTP version it spoke (``HTTP/2``), "" when unknown.
+        measured: False for ``go`` when the ported verifier predicted (no Go probe).
+        why: where this stack's outcome differs from Go's, the reason in one line (with its
+            source), when it is known; None otherwise.
+    """
+
+    client: str
+    present: bool
+    stack: str = ""
+    delivered: bool | None = None
+    error: str | None = None
+    http_status: int | None = None
+    hec_code: int | None = None
+    protocol: str = ""
+    measured: bool = True
+    why: str | None = None
+
+
+@dataclass(frozen=True)
 class Report:
     """The whole result of checking one destination.
 
@@ -393,6 +424,10 @@ class Report:
         version: the hec-doctor version that made the report.
         job: the Logpush job this report is about, for ``hec-doctor job``; else None.
         wire: the HTTP exchanges, redacted, for ``--debug`` (never in a rendered report).
+        clients: each client stack's push, side by side (``check --clients``); empty when only
+            Go was asked for.
+        judge: the client whose outcome sets the exit code (``check --judge``; ``go``, the
+            checks' verdict, by default).
     """
 
     target: TargetSummary
@@ -403,6 +438,8 @@ class Report:
     version: str = ""
     job: JobSummary | None = None
     wire: tuple[str, ...] = field(default=(), compare=False)
+    clients: tuple[ClientResult, ...] = ()
+    judge: str = "go"
 
     @property
     def verdict(self) -> Status:
@@ -597,6 +634,12 @@ def exit_code_for(report: Report, *, strict: bool = False) -> ExitCode:
         CHECKS_FAILED on any failure (or warning when strict), else INCOMPLETE on any error,
         else OK.
     """
+    if report.judge != "go":
+        # A pipeline that ships with another sender: that stack's own outcome is the verdict.
+        row = next((c for c in report.clients if c.client == report.judge), None)
+        if row is not None and row.delivered is not None:
+            return ExitCode.OK if row.delivered else ExitCode.CHECKS_FAILED
+        return ExitCode.INCOMPLETE
     statuses = {check.status for check in report.checks}
     if Status.FAIL in statuses or (strict and Status.WARN in statuses):
         return ExitCode.CHECKS_FAILED
@@ -659,6 +702,9 @@ class Options:
             DNS query leaves the machine. It raises ``socket.gaierror`` as getaddrinfo does.
         go_probe: measure the push with the Go probe where it is built (``logpush.push``);
             False predicts with the ported verifier alone.
+        clients: the client stacks to push through side by side (``go`` alone by default:
+            the report then has no ``clients``); see ``CLIENTS``.
+        judge: the client whose outcome sets the exit code (one of ``clients``).
     """
 
     offline: bool = False
@@ -672,6 +718,12 @@ class Options:
     new_guid: Callable[[], str] = _new_guid
     resolver: Callable[[str, int], list[str]] | None = None
     go_probe: bool = True
+    clients: tuple[str, ...] = ("go",)
+    judge: str = "go"
+
+
+# The client stacks ``check --clients`` knows, in the order the report lists them.
+CLIENTS = ("go", "curl", "python", "node")
 
 
 # --- Check ids: the one registry -----------------------------------------------------------------

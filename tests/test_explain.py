@@ -42,7 +42,7 @@ def test_other_clients_words_for_the_same_failure(cls, wording):
 @pytest.mark.parametrize(("scenario", "class_id"), [
     ("wrong_host", "tls.hostname-mismatch"), ("wildcard_two_labels", "tls.hostname-mismatch"),
     ("cn_only", "tls.legacy-cn"), ("splunk_default", "tls.no-names"),
-    ("missing_intermediate", "tls.unknown-authority"), ("sha1_leaf", "tls.unknown-authority"),
+    ("missing_intermediate", "tls.unknown-authority"), ("sha1_leaf", "tls.insecure-signature"),
     ("v1_intermediate", "tls.not-ca"), ("client_auth_only", "tls.key-usage"),
     ("ip_without_ip_san", "tls.ip-sans"),
 ])

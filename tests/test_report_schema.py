@@ -43,6 +43,8 @@ def _outputs(tmp_path: Path, hec_server) -> dict[str, list[str]]:
         "check many": ["check", "--offline", good_conf(), BAD],
         "check --file": ["check", "--offline", "--file", str(listing)],
         "check live": ["check", "--ca-file", hec_server.ca_file, live],
+        "check live clients": ["check", "--ca-file", hec_server.ca_file, "--clients",
+                               "go,curl,python,node", live],
         "check live fault": ["check", "--ca-file", hec_server.ca_file,
                              hec_server.destination_conf.replace("/raw", "/raw/x")],
         "job": ["job", str(jobs)],
@@ -52,7 +54,8 @@ def _outputs(tmp_path: Path, hec_server) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("case", ["check one", "check many", "check --file", "check live",
-                                  "check live fault", "job", "lint", "terraform"])
+                                  "check live clients", "check live fault", "job", "lint",
+                                  "terraform"])
 def test_every_json_output_validates(validator, tmp_path, hec_server, case):
     args = _outputs(tmp_path, hec_server)[case]
     result = invoke(args[0], "--format", "json", *args[1:])

@@ -44,6 +44,7 @@ class Facts:
             handshake offers more than Go's).
         push_pending: the push sent to the Go probe when the live checks began (``push``).
         push: what the Go probe measured, once ``logpush.push`` has read it.
+        clients: the other client stacks' pushes under way (``engine.clients``).
         wire: the HTTP exchanges as ``--debug`` prints them (heads and a body excerpt, every
             secret redacted).
     """
@@ -66,6 +67,7 @@ class Facts:
     server_refuses_go: bool = False
     push_pending: Any = None
     push: PushFacts | None = None
+    clients: Any = None
     wire: list[str] = field(default_factory=list)
 
     def record_go_error(self, text: str) -> None:

@@ -45,6 +45,15 @@ from hec_doctor.models import Options, Report
                    "or account given (--zone or --account). Sends the destination_conf, HEC "
                    "token included, to Cloudflare.")
 @cloudflare_api_options
+@click.option("--clients", "clients", default="go", show_default=True, metavar="LIST",
+              callback=lambda ctx, param, value: _clients(value),
+              help="Push through these client stacks side by side, comma-separated: go, curl, "
+                   "python, node (each with the same roots, --resolve pin and token; a stack "
+                   "not on this machine is listed as not present).")
+@click.option("--judge", default="go", show_default=True,
+              type=click.Choice(["go", "curl", "python", "node"]),
+              help="The client whose outcome sets the exit code (one of --clients): for a "
+                   "pipeline that ships with a sender other than Logpush's Go client.")
 def check(targets: tuple[str, ...], target_file: Any, concurrency: int, workers: str,
           offline: bool,
           token_flag: str | None, skip_verify: bool | None, strict: bool, fmt: str,
@@ -52,7 +61,8 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, workers:
           timeout_s: float, go_probe: bool, expiry_warn_days: int, send_event: bool,
           event_file: Any,
           cloudflare_validate: bool, zone_id: str | None, account_id: str | None,
-          api_base: str | None, api_ca_file: str | None) -> int:
+          api_base: str | None, api_ca_file: str | None, clients: tuple[str, ...],
+          judge: str) -> int:
     """Check each TARGET: a HEC URL, a Logpush destination_conf (splunk://...), or host[:port].
 
     Several targets (and --file, and '-' for stdin) are checked concurrently; reports come in
@@ -85,7 +95,13 @@ def check(targets: tuple[str, ...], target_file: Any, concurrency: int, workers:
     if event is not None and (len(event) > 1_000_000 or not event.strip()):
         raise click.BadParameter("the event file must hold 1 byte to 1 MB",
                                  param_hint="--event-file")
+    if judge not in clients:
+        raise click.UsageError(f"--judge {judge} needs {judge} in --clients")
+    if offline and clients != ("go",):
+        raise click.UsageError("--clients pushes to the destination; --offline promises no "
+                               "network access: choose one")
     options = Options(offline=offline, timeout_s=timeout_s, go_probe=go_probe, ca_file=ca_file,
+                      clients=clients, judge=judge,
                       resolve=resolve,
                       expiry_warn_days=expiry_warn_days, send_event=send_event or event is not None,
                       event=event)
@@ -155,6 +171,17 @@ def _validation(wanted: bool, zone_id: str | None, account_id: str | None,
     scope, scope_id = ("zones", zone_id) if zone_id else ("accounts", account_id)
     url = validate_url(api_base or CLOUDFLARE_API_BASE, scope, scope_id or "")
     return Validation(url=url, api_token=token, timeout_s=timeout_s, ca_file=api_ca_file)
+
+
+def _clients(value: str) -> tuple[str, ...]:
+    from hec_doctor.models import CLIENTS
+
+    names = [name.strip().lower() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in CLIENTS]
+    if unknown or not names:
+        raise click.BadParameter(f"{value!r}: choose from {', '.join(CLIENTS)}",
+                                 param_hint="--clients")
+    return tuple(name for name in CLIENTS if name in names)
 
 
 def _workers(value: str) -> str:

@@ -22,6 +22,7 @@ from hec_doctor.checks.destination_lint import corrected_destination_conf
 from hec_doctor.engine.predict import predict
 from hec_doctor.models import (
     CheckResult,
+    ClientResult,
     ErrorReason,
     Options,
     Outcome,
@@ -62,10 +63,18 @@ def run(target: Target, options: Options | None = None,
     finally:
         ctx.close()
     ordered = tuple(results[spec.id] for spec in checks)
+    prediction = predict(ordered, ctx)
+    clients: tuple[ClientResult, ...] = ()
+    if options.clients != ("go",) and not options.offline:
+        from hec_doctor.engine.clients import collect
+
+        clients = collect(ctx, ordered, prediction)
     report = Report(
         target=summarise(target),
         checks=ordered,
-        logpush=predict(ordered, ctx),
+        clients=clients,
+        judge=options.judge,
+        logpush=prediction,
         notices=target.notices,
         suggested_destination_conf=corrected_destination_conf(target, ordered),
         version=__version__,
@@ -86,6 +95,10 @@ def _start_push(ctx: Context, done: dict[str, CheckResult]) -> None:
         from hec_doctor.checks import push
 
         push.start(ctx)
+        if ctx.options.clients != ("go",):
+            from hec_doctor.engine.clients import start
+
+            start(ctx)
 
 
 # A target whose run was cut short by Ctrl-C, or never started because of one.

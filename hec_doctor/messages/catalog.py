@@ -255,6 +255,11 @@ CLASSES: tuple[MessageClass, ...] = (
             Wording("curl", r"no alternative certificate subject name matches",
                     "curl: (60) SSL: no alternative certificate subject name matches target "
                     "host name 'hec.example.com'", "curl lib/vtls/openssl.c"),
+            Wording("Node", r"Hostname/IP does not match certificate's altnames",
+                    "Hostname/IP does not match certificate's altnames: Host: hec.test. is not "
+                    "in the cert's altnames: DNS:other.example, DNS:www.other.example "
+                    "(ERR_TLS_CERT_ALTNAME_INVALID)", "Node lib/tls.js checkServerIdentity; "
+                    "measured with Node 20 (tests/test_clients.py)"),
             Wording("Java", r"No subject alternative DNS name matching (?P<host>\S+?)\.? found",
                     "javax.net.ssl.SSLHandshakeException: No subject alternative DNS name "
                     "matching hec.example.com found.", "OpenJDK HostnameChecker.java"),
@@ -289,6 +294,25 @@ CLASSES: tuple[MessageClass, ...] = (
         "Use the DNS name the certificate is issued for.",
         _TLS + "x509: cannot validate certificate for 203.0.113.7 because it doesn't contain "
         "any IP SANs", "Go"),
+    MessageClass(
+        # Before tls.unknown-authority: Go words a SHA-1 signature as an unknown authority
+        # "possibly because of" it (crypto/x509 verify.go, UnknownAuthorityError.hintErr).
+        "tls.insecure-signature", r"insecure algorithm (?P<algorithm>[A-Za-z0-9-]+)",
+        "certificate signed with SHA-1 (or MD5)",
+        "A certificate in the chain is signed with SHA-1 or MD5. Go 1.18 and later refuse such "
+        "signatures on certificates (crypto/x509 x509.go, InsecureAlgorithmError), so no chain "
+        "is built; OpenSSL 3 at its default security level refuses them too.",
+        "Reissue the certificate (and any intermediate signed that way) with a SHA-256 "
+        "signature.",
+        _TLS + 'x509: certificate signed by unknown authority (possibly because of "x509: '
+        'cannot verify signature: insecure algorithm SHA1-RSA" while trying to verify '
+        'candidate authority certificate "Test Root")',
+        "Go 1.27.3, measured by the Go probe (tests/test_clients.py)", wordings=(
+            Wording("OpenSSL (curl, Python, Node)", r"CA signature digest algorithm too weak",
+                    "curl: (60) SSL certificate problem: CA signature digest algorithm too weak",
+                    "OpenSSL x509_txt.c (X509_V_ERR_CA_MD_TOO_WEAK); measured with curl 7.88.1, "
+                    "Python's ssl and Node 20 on OpenSSL 3.0 (tests/test_clients.py)"),
+        )),
     MessageClass(
         "tls.unknown-authority", r"x509: certificate signed by unknown authority",
         "untrusted or incomplete certificate chain",
@@ -402,6 +426,13 @@ CLASSES: tuple[MessageClass, ...] = (
             Wording("OpenSSL", r"alert protocol version|unsupported protocol",
                     "curl: (35) error:0A00042E:SSL routines::tlsv1 alert protocol version",
                     "OpenSSL ssl_err.c"),
+            # OpenSSL 3 refuses the MD5+SHA-1 signature a TLS 1.0/1.1 server signs its key
+            # exchange with (SSL_R_LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED, ssl/t1_lib.c):
+            # curl says so where Python hears the server's own protocol_version alert.
+            Wording("OpenSSL (curl)", r"legacy sigalg disallowed or unsupported",
+                    "curl: (35) OpenSSL/3.0.19: error:0A00014D:SSL routines::legacy sigalg "
+                    "disallowed or unsupported", "OpenSSL ssl_err.c; measured with curl "
+                    "7.88.1 against a TLS 1.1-only server (tests/test_clients.py)"),
             Wording("Java", r"Received fatal alert: protocol_version",
                     "javax.net.ssl.SSLHandshakeException: Received fatal alert: "
                     "protocol_version", "OpenJDK Alert.java"),

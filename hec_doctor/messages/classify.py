@@ -56,12 +56,18 @@ _SPEAKERS = (
     (re.compile(r"javax\.net\.ssl|sun\.security|java\.(?:net|security)|PKIX path"), "Java"),
     (re.compile(r"curl: \(\d+\)|SSL certificate problem:"), "curl (OpenSSL)"),
     (re.compile(r"\[SSL: |_ssl\.c:"), "Python (OpenSSL)"),
+    # Node: its own host name check (lib/tls.js), and an error's code in parentheses as
+    # hec-doctor's Node client prints it (OpenSSL's verify codes, ERR_TLS_*, EPROTO).
+    (re.compile(r"Hostname/IP does not match certificate's altnames|\((?:ERR_TLS_\w+|"
+                r"UNABLE_TO_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|CERT_\w+|"
+                r"EPROTO)\)$"), "Node (OpenSSL)"),
     (re.compile(r"x509: |\btls: |net/http: |^(?:Post|Put) \"|dial tcp|Client\.Timeout"), GO),
 )
 
 
 _FOREIGN = frozenset(name for _, name in _SPEAKERS) - {GO}
-_FOREIGN_WORDINGS = frozenset({"OpenSSL", "OpenSSL (Python)", "curl", "Java", "Ruby"})
+_FOREIGN_WORDINGS = frozenset({"OpenSSL", "OpenSSL (Python)", "curl", "Java", "Ruby", "Node",
+                               "OpenSSL (curl)", "OpenSSL (curl, Python, Node)"})
 
 
 @dataclass(frozen=True)

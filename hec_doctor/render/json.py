@@ -88,6 +88,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "suggested_destination_conf": report.suggested_destination_conf,
         "notices": list(report.notices),
         "job": asdict(report.job) if report.job is not None else None,
+        "clients": [asdict(c) for c in report.clients] if report.clients else None,
     }
     return document
 

@@ -65,6 +65,7 @@ def render(report: Report, *, color: bool = False) -> str:
     if report.suggested_destination_conf:
         lines += ["", "Corrected destination_conf:", "  " + report.suggested_destination_conf]
     lines += _logpush_lines(report)
+    lines += _client_lines(report)
     for notice in report.notices:
         lines.append(f"notice: {notice}")
     counts = report.counts()
@@ -112,6 +113,34 @@ def _logpush_lines(report: Report) -> list[str]:
         lines.append(f"  predicted error: {logpush.predicted_error}")
     if logpush.legacy_error:
         lines.append(f"  older Go (1.14 and earlier) said: {logpush.legacy_error}")
+    return lines
+
+
+def _client_lines(report: Report) -> list[str]:
+    """The client stacks side by side: delivered or not, each one's own words, and why a stack
+    differs from Go where that is known."""
+    if not report.clients:
+        return []
+    width = max(len(c.client) for c in report.clients)
+    lines = ["", "Client stacks (the same push through each):"]
+    for client in report.clients:
+        if not client.present:
+            outcome = "not present on this machine"
+        elif client.delivered is None:
+            outcome = "not judged" + (f": {client.error}" if client.error else (
+                f" (HTTP {client.http_status}, no token sent)" if client.http_status else ""))
+        elif client.delivered:
+            outcome = f"delivers (HTTP {client.http_status}, code {client.hec_code})"
+        else:
+            outcome = "does NOT deliver: " + (client.error or (
+                f"HTTP {client.http_status}" + (f", code {client.hec_code}"
+                                                 if client.hec_code is not None else "")))
+        lines.append(f"  {client.client.ljust(width)}  {outcome}")
+        if client.stack:
+            lines.append(f"  {' ' * width}  {client.stack}"
+                         + (f", {client.protocol}" if client.protocol else ""))
+        if client.why:
+            lines += _block("why", client.why)
     return lines
 
 

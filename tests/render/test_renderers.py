@@ -32,7 +32,7 @@ def test_render_json_shape_is_the_documented_schema():
     document = json.loads((FIXTURES / "report.json").read_text(encoding="utf-8"))
     assert document["schema"] == "hec-doctor.report/1"
     assert list(document) == ["schema", "version", "verdict", "label", "target", "checks", "logpush",
-                              "suggested_destination_conf", "notices", "job"]
+                              "suggested_destination_conf", "notices", "job", "clients"]
     assert list(document["checks"][0]) == ["id", "title", "status", "summary", "detail",
                                            "remediation", "duration_ms", "data", "error_reason"]
     assert list(document["logpush"]) == ["would_deliver", "predicted_error", "legacy_error",
