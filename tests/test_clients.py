@@ -192,6 +192,87 @@ def test_h2_advertised_in_front_of_http1_breaks_go_and_curl_not_python_or_node(p
         assert "HTTP/2" in rows[name]["why"] and "ALPN" in rows[name]["why"]
 
 
+def test_a_wildcard_over_a_top_level_name_works_with_go_and_no_other_stack(pki):
+    # The other direction: Go delivers where curl, Python and Node refuse.
+    leaf = make_cert("x", issuer=pki["root"], sans=("*.test",))
+    code, rows, received = push(pki, [leaf])
+    assert rows["go"]["delivered"] is True
+    for name in ("curl", "python", "node"):
+        assert rows[name]["delivered"] is False, rows[name]
+        assert "*.<tld>" in rows[name]["why"] and "matchHostnames" in rows[name]["why"]
+    assert "hostcheck.c" in rows["curl"]["why"] and "*.tld" in rows["node"]["why"]
+    assert len(_posts(received)) == 1  # Go's push alone: the others refused the name first
+
+
+def test_an_ip_host_and_its_ip_san_is_delivered_everywhere(pki):
+    leaf = make_cert("ip", issuer=pki["root"], ip_sans=("127.0.0.1",))
+    _, rows, _ = push(pki, [leaf], host="127.0.0.1")
+    assert all(row["delivered"] is True and row["why"] is None for row in rows.values())
+
+
+def test_an_ip_host_only_in_the_common_name_works_with_curl_alone(pki):
+    leaf = make_cert("127.0.0.1", issuer=pki["root"])
+    _, rows, _ = push(pki, [leaf], host="127.0.0.1")
+    assert rows["go"]["delivered"] is False and rows["curl"]["delivered"] is True
+    assert "Common Name" in rows["curl"]["why"]
+    assert rows["python"]["error"].startswith("[SSL: CERTIFICATE_VERIFY_FAILED] certificate "
+                                              "verify failed: IP address mismatch")
+    assert rows["node"]["error"].startswith("Hostname/IP does not match certificate's altnames: "
+                                            "IP: 127.0.0.1 is not in the cert's list")
+    for name in ("python", "node"):
+        assert explain_message(rows[name]["error"]).matched.id == "tls.ip-sans"
+
+
+def _leaf_with(pki, key, **sign):
+    """A leaf for HOST with ``key``, signed by the test root with ``sign``'s padding."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    from hec_doctor.lookalike.pki import Issued
+
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOST)]))
+            .issuer_name(pki["root"].cert.subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(HOST)]), critical=False)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
+                           critical=False)
+            .sign(pki["root"].key, hashes.SHA256(), **sign))
+    return Issued(cert, key)
+
+
+def test_an_ed25519_leaf_is_delivered_everywhere(pki):
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    _, rows, _ = push(pki, [_leaf_with(pki, ed25519.Ed25519PrivateKey.generate())])
+    assert all(row["delivered"] is True for row in rows.values()), rows
+
+
+@pytest.mark.parametrize(("salt", "go_delivers"), [("hash", True), ("max", False)])
+def test_rsa_pss_signatures_go_accepts_only_with_a_salt_as_long_as_the_hash(pki, salt,
+                                                                           go_delivers):
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()),
+                      salt_length=32 if salt == "hash" else padding.PSS.MAX_LENGTH)
+    _, rows, _ = push(pki, [_leaf_with(pki, key, rsa_padding=pss)])
+    assert rows["go"]["delivered"] is go_delivers
+    for name in ("curl", "python", "node"):
+        assert rows[name]["delivered"] is True
+        assert (rows[name]["why"] is None) is go_delivers
+    if not go_delivers:
+        assert "algorithm unimplemented" in rows["go"]["error"]
+        assert "salt" in rows["curl"]["why"] and "getSignatureAlgorithmFromAI" in rows["curl"]["why"]
+
+
 def test_a_stack_not_on_this_machine_is_listed_as_not_present(pki, tmp_path):
     # PATH without curl and node: both are "not present", never guessed.
     leaf = make_cert(HOST, issuer=pki["root"], sans=(HOST,))

@@ -154,30 +154,38 @@ def _go_reasons(ctx: Context) -> frozenset[str]:
 
     found: set[str] = set()
     tls = ctx.facts.tls
-    if tls is not None and tls.chain:
-        try:
-            leaf = go_cert(tls.chain[0])
-        except Exception:  # an unparseable leaf: Go's own parse error says enough
-            leaf = None
-        if leaf is not None:
-            if reason_of(hostname_error(leaf, ctx.target.destination.host)) is \
-                    Reason.LEGACY_COMMON_NAME:
-                found.add("common_name")
-            if leaf.signature_hash in ("sha1", "md5"):
-                found.add("sha1")
+    host = ctx.target.destination.host
+    try:
+        chain = [go_cert(der) for der in tls.chain] if tls is not None else []
+    except Exception:  # an unparseable certificate: Go's own parse error says enough
+        chain = []
+    if chain:
+        leaf = chain[0]
+        if reason_of(hostname_error(leaf, host)) is Reason.LEGACY_COMMON_NAME:
+            found.add("common_name")
+        if any(cert.signature_hash in ("sha1", "md5") for cert in chain):
+            found.add("sha1")
+        verdict = ctx.facts.chain_verdict
+        if verdict is not None and any(cert.signature_oid_is_pss for cert in chain) and any(
+                reason_of(r.error) is Reason.ALGORITHM_UNIMPLEMENTED for r in verdict.rejected):
+            found.add("pss")
+        if hostname_error(leaf, host) is None and any(
+                name.startswith("*.") and name.count(".") == 1 for name in leaf.dns_names):
+            found.add("tld_wildcard")
     push = ctx.facts.push
     if push is not None and "http2" in push.go_error:
         found.add("http2")
     return frozenset(found)
 
 
-# Known differences between the stacks, each with the sources that show it. The test suite
-# runs every stack against servers made to show each one (tests/test_clients.py).
-_WHY = {
+# Known differences between the stacks, each with the sources that show it. tests/test_clients.py
+# runs every stack against servers made to show each one. First those where another stack
+# delivers and Go does not, then the other way round.
+_ACCEPTED_WHERE_GO_REFUSES = {
     "common_name": (
         "{stack} accepts a host name found in the Common Name when the certificate has no DNS "
         "names; Go 1.15 and later ignore the Common Name (Go crypto/x509 verify.go, "
-        "VerifyHostname; {source})"),
+        "VerifyHostname; {cn_source})"),
     "http2": (
         "{stack} spoke {protocol}; Go's client negotiates HTTP/2 whenever the server offers h2 "
         "in ALPN, and this server's HTTP/2 fails (Go net/http transport.go, "
@@ -185,13 +193,28 @@ _WHY = {
     "sha1": (
         "{stack} accepts the SHA-1 signature; Go 1.18 and later refuse SHA-1 signatures on "
         "certificates (Go crypto/x509 x509.go, InsecureAlgorithmError)"),
+    "pss": (
+        "{stack} accepts an RSA-PSS signature whose salt length is not its hash's length; Go "
+        "accepts RSA-PSS only with MGF1 on the same hash and a salt as long as the hash (Go "
+        "crypto/x509 x509.go, getSignatureAlgorithmFromAI), else 'algorithm unimplemented'"),
 }
-# Where each stack's Common Name fallback is written.
+_REFUSED_WHERE_GO_ACCEPTS = {
+    "tld_wildcard": (
+        "{stack} refuses a wildcard that covers a whole top-level name (*.<tld>: "
+        "{wildcard_source}); Go matches a left-most wildcard label over any name (Go "
+        "crypto/x509 verify.go, matchHostnames)"),
+}
+# Where each stack's rule is written.
 _CN_SOURCES = {
     "curl": "curl lib/vtls/openssl.c verifyhost: the CN only when no DNS or IP name is present",
     "python": "CPython ssl, SSLContext.hostname_checks_common_name, true by default, through "
               "OpenSSL X509_check_host",
     "node": "Node lib/tls.js checkServerIdentity: the CN when there are no DNS names",
+}
+_WILDCARD_SOURCES = {
+    "curl": "curl lib/vtls/hostcheck.c, 'We require at least 2 dots in the pattern'",
+    "python": "OpenSSL X509_check_host, crypto/x509/v3_utl.c, which CPython's ssl uses",
+    "node": "Node lib/tls.js check(), '*.tld wildcards are not allowed'",
 }
 
 
@@ -199,12 +222,14 @@ def _with_why(row: ClientResult, go: ClientResult, reasons: frozenset[str]) -> C
     from dataclasses import replace
 
     if not row.present or row.delivered is None or go.delivered is None \
-            or row.delivered == go.delivered or not row.delivered:
+            or row.delivered == go.delivered:
         return row
-    for reason in ("common_name", "http2", "sha1"):
+    known = _ACCEPTED_WHERE_GO_REFUSES if row.delivered else _REFUSED_WHERE_GO_ACCEPTS
+    for reason, text in known.items():
         if reason in reasons:
             stack = row.stack.split(" (")[0] or row.client
-            why = _WHY[reason].format(stack=stack, protocol=row.protocol or "HTTP/1.1",
-                                      source=_CN_SOURCES.get(row.client, ""))
+            why = text.format(stack=stack, protocol=row.protocol or "HTTP/1.1",
+                              cn_source=_CN_SOURCES.get(row.client, ""),
+                              wildcard_source=_WILDCARD_SOURCES.get(row.client, ""))
             return replace(row, why=why)
     return row

@@ -483,6 +483,7 @@ class ParsedCert:
     inhibit_any_policy: int = 0
     inhibit_any_policy_zero: bool = False
     unhandled_critical: tuple[tuple[int, ...], ...] = ()
+    signature_oid_is_pss: bool = False  # RSASSA-PSS by its OID, whether or not Go accepts it
 
     @property
     def has_san_extension(self) -> bool:
@@ -599,6 +600,7 @@ def _parse(raw: bytes) -> ParsedCert:
         raw=raw, raw_tbs=raw_tbs, raw_subject=raw_subject, raw_issuer=raw_issuer,
         raw_spki=raw_spki, version=version, serial=serial, signature_algorithm=sig_name,
         signature_hash=sig_hash, signature_key_algorithm=sig_key, signature_is_pss=sig_pss,
+        signature_oid_is_pss=sig_oid == OID_RSA_PSS,
         signature=_right_align(sig_bytes, sig_bit_length), subject=subject, issuer=issuer,
         not_before=not_before, not_after=not_after, public_key_algorithm=key_algorithm,
         public_key=public_key, **fields)  # type: ignore[arg-type]

@@ -255,7 +255,7 @@ CLASSES: tuple[MessageClass, ...] = (
             Wording("curl", r"no alternative certificate subject name matches",
                     "curl: (60) SSL: no alternative certificate subject name matches target "
                     "host name 'hec.example.com'", "curl lib/vtls/openssl.c"),
-            Wording("Node", r"Hostname/IP does not match certificate's altnames",
+            Wording("Node", r"Hostname/IP does not match certificate's altnames: Host:",
                     "Hostname/IP does not match certificate's altnames: Host: hec.test. is not "
                     "in the cert's altnames: DNS:other.example, DNS:www.other.example "
                     "(ERR_TLS_CERT_ALTNAME_INVALID)", "Node lib/tls.js checkServerIdentity; "
@@ -293,7 +293,16 @@ CLASSES: tuple[MessageClass, ...] = (
         "The destination names an IP address, and the certificate has no IP subjectAltName.",
         "Use the DNS name the certificate is issued for.",
         _TLS + "x509: cannot validate certificate for 203.0.113.7 because it doesn't contain "
-        "any IP SANs", "Go"),
+        "any IP SANs", "Go", wordings=(
+            Wording("OpenSSL (Python)", r"IP address mismatch",
+                    _PY + "IP address mismatch, certificate is not valid for '127.0.0.1'. "
+                    "(_ssl.c:1006)", "OpenSSL X509_V_ERR_IP_ADDRESS_MISMATCH; CPython _ssl.c; "
+                    "measured (tests/test_clients.py)"),
+            Wording("Node", r"Hostname/IP does not match certificate's altnames: IP:",
+                    "Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in "
+                    "the cert's list:  (ERR_TLS_CERT_ALTNAME_INVALID)", "Node lib/tls.js "
+                    "checkServerIdentity; measured (tests/test_clients.py)"),
+        )),
     MessageClass(
         # Before tls.unknown-authority: Go words a SHA-1 signature as an unknown authority
         # "possibly because of" it (crypto/x509 verify.go, UnknownAuthorityError.hintErr).
