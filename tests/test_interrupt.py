@@ -106,3 +106,52 @@ def test_ctrl_c_stops_worker_processes_the_same_way(tmp_path):
     # Two workers with 4 threads each: 8 under way, the rest never started.
     assert summaries.count("interrupted (Ctrl-C)") == 8
     assert summaries.count("interrupted (Ctrl-C) before this target was checked") == TARGETS - 8
+
+
+def _client_processes() -> list[str]:
+    """Every running curl or node that hec-doctor's --clients started (by their command lines:
+    curl reads its config from stdin, the Node client's script names itself)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                argv = handle.read().split(b"\0")
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                state = handle.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state == b"Z":  # ended, waiting to be reaped: not running
+            continue
+        if argv[:1] and (argv[0].endswith(b"curl") and b"--config" in argv
+                         or any(b"hec-doctor --clients node" in a for a in argv)):
+            found.append(entry)
+    return found
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_ctrl_c_stops_the_client_stacks_too(tmp_path):
+    # check --clients: curl and node wait on a silent server; one SIGINT to hec-doctor ends
+    # the run within a second and leaves neither behind.
+    before = set(_client_processes())
+    with raw_server(silent) as port:
+        env = {**os.environ, "HEC_TOKEN": "e6d94e8c-5792-4ad1-be3c-29bcaee0197d"}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hec_doctor", "check", "--timeout", "60", "--clients",
+             "go,curl,python,node", "--format", "json-report",
+             f"https://127.0.0.1:{port}/services/collector/raw"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        deadline = time.monotonic() + 10
+        while not set(_client_processes()) - before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert set(_client_processes()) - before, "curl and node never started"
+        sent = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+        elapsed = time.monotonic() - sent
+    assert process.returncode == 130, stderr
+    assert elapsed < 1.5, f"took {elapsed:.2f} s to stop"
+    assert set(_client_processes()) - before == set()
+    rows = {row["client"]: row for row in json.loads(stdout)["clients"]}
+    assert rows["curl"]["error"].startswith("curl was stopped")

@@ -180,7 +180,7 @@ def run_python(request: dict[str, Any], timeout_s: float, cancellation: Any = No
 
 # --- Node's https -----------------------------------------------------------------------------
 
-_NODE_SCRIPT = r"""
+_NODE_SCRIPT = r"""// hec-doctor --clients node
 const https = require('https'), fs = require('fs');
 const r = JSON.parse(fs.readFileSync(0, 'utf8'));
 const out = (o) => { process.stdout.write(JSON.stringify(o)); process.exit(0); };

@@ -88,6 +88,9 @@ def collect(ctx: Context, results: Sequence[CheckResult],
             continue
         while thread.is_alive() and not deadline.interrupted():
             thread.join(deadline.SLICE_S)
+        # Cancelled: the thread kills its client within a slice; wait for that, so no client
+        # outlives the run (bounded: the run is ending).
+        thread.join(5 * deadline.SLICE_S)
         measured = started.measured.get(name) if started is not None else None
         if measured is None:
             rows.append(ClientResult(name, True, error="interrupted"))
