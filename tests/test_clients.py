@@ -13,7 +13,6 @@ import ssl
 import subprocess
 import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -345,4 +344,12 @@ def test_every_row_is_schema_shaped(pki):
                             "hec_code", "protocol", "measured", "why"} for row in rows.values())
 
 
-ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_without_the_go_probe_the_go_row_is_the_ports_prediction_and_says_so(pki):
+    leaf = make_cert(HOST, issuer=pki["root"])
+    _, rows, _ = push(pki, [leaf], "--no-go-probe")
+    go = rows["go"]
+    assert go["measured"] is False and "predicted by the ported verifier" in go["stack"]
+    assert go["delivered"] is False and "legacy Common Name" in go["error"]
+    assert rows["curl"]["measured"] is True and rows["curl"]["delivered"] is True
