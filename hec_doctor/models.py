@@ -137,22 +137,62 @@ class PushOutcomeFacts(CheckFacts):
         tls_version: the negotiated version as Go names it (``TLS 1.3``), None when unknown.
         redirect: the redirect the server answered with (status, location, method Go would
             use), None when there was none.
+        go_version: the Go that measured (``go1.27.3``).
+        go_error: the error Go's client gave (as Logpush's error_message shows it), None when
+            it got a reply.
     """
 
     http_status: int | None
     tls_version: str | None
     redirect: Mapping[str, Any] | None = None
+    go_version: str = ""
+    go_error: str | None = None
 
 
 @dataclass(frozen=True)
-class HandshakeFacts(CheckFacts):
+class GoStepFacts(CheckFacts):
+    """A step Logpush's Go client takes too (resolve, connect, handshake, verify): the error
+    the port concludes Go reports there. The prediction folds over these in registry order and
+    keeps the first, as Go stops at the first failure.
+
+    Attributes:
+        go_error: Go's error text for this step, None when Go gets past it.
+    """
+
+    go_error: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolveFacts(GoStepFacts):
+    """The name lookup (``net.dns``)."""
+
+
+@dataclass(frozen=True)
+class HandshakeFacts(GoStepFacts):
     """The TLS handshake (``tls.handshake``).
 
     Attributes:
         version: the negotiated version as OpenSSL names it (``TLSv1.3``), None when none was.
+        server_refuses_go: an OpenSSL server will refuse Go's handshake (a certificate
+            signature algorithm Go does not list), so ``go_error`` is predicted for such a
+            server, not observed.
     """
 
-    version: str | None
+    version: str | None = None
+    server_refuses_go: bool = False
+
+
+@dataclass(frozen=True)
+class VerifyFacts(GoStepFacts):
+    """Go's verdict on the chain (``tls.verify``).
+
+    Attributes:
+        verified: Go accepts the chain for the host.
+        legacy_error: what Go 1.14 and older said instead, when it differs.
+    """
+
+    verified: bool = False
+    legacy_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -185,14 +225,14 @@ class ChainExpiryFacts(CheckFacts):
 
 
 @dataclass(frozen=True)
-class ConnectFacts(CheckFacts):
+class ConnectFacts(GoStepFacts):
     """The TCP connection (``net.tcp``).
 
     Attributes:
         connected: the address the connection was made to, None when none answered.
     """
 
-    connected: str | None
+    connected: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
-"""The typed facts of each check family are the contract predict and observe read (issue #28).
+"""The typed facts of each check family are the contract predict and observe read (issue #28):
+predict reads no ``ctx.facts`` side channel either (the Go error of the first failing step, Go's
+verdict on the chain and the probe's measurement all come from the results).
 
 ``data`` is the report's JSON view; ``engine.predict`` and ``watch.metrics`` must conclude the same
 thing with every ``data`` emptied, so neither reads a key a check might rename. Run against the
@@ -25,6 +27,8 @@ from hec_doctor.models import (
     Options,
     PushOutcomeFacts,
     Report,
+    ResolveFacts,
+    VerifyFacts,
 )
 from hec_doctor.target import build_target
 from hec_doctor.watch.metrics import samples
@@ -40,8 +44,9 @@ STATES = [
 
 
 FAMILIES = {"hec.token": HecReplyFacts, "hec.health": HecReplyFacts, "hec.event": HecReplyFacts,
-            "hec.ack": AckFacts, "net.tcp": ConnectFacts, "tls.handshake": HandshakeFacts,
-            "tls.validity": ChainExpiryFacts, "logpush.push": PushOutcomeFacts}
+            "hec.ack": AckFacts, "net.dns": ResolveFacts, "net.tcp": ConnectFacts,
+            "tls.handshake": HandshakeFacts, "tls.validity": ChainExpiryFacts,
+            "tls.verify": VerifyFacts, "logpush.push": PushOutcomeFacts}
 
 
 def _without_data(results):
@@ -56,7 +61,10 @@ def _run(endpoint, *, channel: bool = True, go_probe: bool = True, **options) ->
     real = predict_module.predict
 
     def both(results, ctx):
-        pairs.append((real(results, ctx), real(_without_data(results), ctx)))
+        from hec_doctor.checks.base import Context
+
+        fresh = Context(target=ctx.target, options=ctx.options)  # no facts gathered at all
+        pairs.append((real(results, ctx), real(_without_data(results), fresh)))
         return pairs[-1][0]
 
     query = f"?channel={endpoint.channel}&" if channel else "?"
@@ -103,7 +111,7 @@ def test_each_family_concludes_its_typed_facts_and_data_is_their_view(hec_server
     assert by_id["hec.health"].facts_as(HecReplyFacts).code == 17
     assert by_id["hec.event"].facts_as(HecReplyFacts) == HecReplyFacts(200, 0)
     assert by_id["hec.ack"].facts_as(AckFacts) == AckFacts(has_channel=True)
-    assert by_id["net.tcp"].facts_as(ConnectFacts) == ConnectFacts("127.0.0.1")
+    assert by_id["net.tcp"].facts_as(ConnectFacts) == ConnectFacts(connected="127.0.0.1")
     assert by_id["tls.handshake"].facts_as(HandshakeFacts).version == "TLSv1.3"
     expiry = by_id["tls.validity"].facts_as(ChainExpiryFacts)
     assert {k: v for k, v in asdict(expiry).items()} == {

@@ -249,7 +249,7 @@ def test_a_series_that_no_longer_applies_is_dropped():
     base = sample_report()
     validity = CheckResult("tls.validity", "Validity", Status.PASS, "ok",
                            facts=ChainExpiryFacts(not_after="2030-01-01T00:00:00Z"))
-    tcp = CheckResult("net.tcp", "TCP", Status.PASS, "ok", facts=ConnectFacts("192.0.2.1"))
+    tcp = CheckResult("net.tcp", "TCP", Status.PASS, "ok", facts=ConnectFacts(connected="192.0.2.1"))
     first = Report(target=base.target, checks=(validity, tcp),
                    logpush=LogpushPrediction(would_deliver=True, basis="x"))
     metrics.update("t", first, 0.1, 1_700_000_000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hec_doctor.checks.base import Context
 from hec_doctor.gox509.text import lookup_error
 from hec_doctor.hec.spec import LOGPUSH_DNS_HEALTH_CODE
-from hec_doctor.models import Outcome, Status
+from hec_doctor.models import Outcome, ResolveFacts, Status
 from hec_doctor.net.dns import DnsFacts, resolve
 
 
@@ -51,4 +51,7 @@ def check_dns(ctx: Context) -> Outcome:
     ctx.facts.dns = facts
     if not facts.addresses:
         ctx.facts.record_go_error(go_dns_error(facts))
-    return evaluate_dns(facts, ctx.options.timeout_s)
+    from dataclasses import replace
+
+    return replace(evaluate_dns(facts, ctx.options.timeout_s), facts=ResolveFacts(
+        go_error=go_dns_error(facts) if not facts.addresses else None))

@@ -254,7 +254,8 @@ def evaluate_push(facts: PushFacts, reply: Any, port_error: str | None,
 
     typed = PushOutcomeFacts(http_status=facts.status or None,
                              tls_version=facts.tls_version or None,
-                             redirect=dict(facts.redirect) if facts.redirect else None)
+                             redirect=dict(facts.redirect) if facts.redirect else None,
+                             go_version=facts.go_version, go_error=facts.go_error or None)
     return replace(_judge_push(facts, reply, port_error, with_token), facts=typed)
 
 

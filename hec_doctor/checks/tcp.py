@@ -30,7 +30,11 @@ def evaluate_tcp(facts: TcpFacts) -> Outcome:
     """Judge the connection attempts."""
     from dataclasses import replace
 
-    connected = ConnectFacts(facts.connected.address if facts.connected is not None else None)
+    connected = ConnectFacts(
+        connected=facts.connected.address if facts.connected is not None else None,
+        go_error=dial_error(facts.attempts[0].address, facts.port, facts.attempts[0].outcome,
+                            facts.attempts[0].message)
+        if facts.connected is None and facts.attempts else None)
     return replace(_judge_tcp(facts), facts=connected)
 
 

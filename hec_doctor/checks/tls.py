@@ -42,6 +42,7 @@ from hec_doctor.models import (
     LeafIdentity,
     Outcome,
     Status,
+    VerifyFacts,
 )
 from hec_doctor.net.tls import HandshakeFailure, TlsFacts, handshake
 
@@ -112,7 +113,7 @@ def evaluate_handshake(facts: TlsFacts) -> Outcome:
     go_error = go_handshake_error(facts)
     data = {"version": facts.version, "cipher": facts.cipher, "chain_length": len(facts.chain),
             "sni": facts.server_name, "go_error": go_error}
-    typed = HandshakeFacts(facts.version or None)
+    typed = HandshakeFacts(version=facts.version or None, go_error=go_error)
     if facts.failure is None:
         if not facts.chain:
             return Outcome(Status.FAIL, "the server sent no certificate",
@@ -594,6 +595,8 @@ def check_handshake(ctx: Context) -> Outcome:
         if refused is not None:
             ctx.facts.record_go_error(refused)
             ctx.facts.server_refuses_go = True
+            refusing = HandshakeFacts(version=facts.version or None,
+                                      go_error=go_error or refused, server_refuses_go=True)
             return Outcome(Status.FAIL, "the server will refuse Go's handshake: its certificate "
                            "is signed with an algorithm Go does not list",
                            "An OpenSSL-based server (Splunk's TLS stack) presents its "
@@ -603,14 +606,16 @@ def check_handshake(ctx: Context) -> Outcome:
                            "and ECDSA, Ed25519 and SHA-1, not MD5, SHA-224, DSA or RSA-PSS "
                            f"with other parameters. Go reports: {refused}",
                            "Reissue the chain with SHA256-RSA or ECDSA-SHA256 signatures.",
-                           {**outcome.data, "go_error": refused}, facts=outcome.facts)
+                           {**outcome.data, "go_error": refused}, facts=refusing)
         refusal = parse_refusal(facts.chain)
         if refusal is not None:
             ctx.facts.record_go_error(refusal)
             return Outcome(Status.FAIL, "Go refuses a certificate the server sent, before "
                            "verifying anything", f"Go reports: {refusal}",
                            "Reinstall a well-formed certificate chain from your CA.",
-                           {**outcome.data, "parse_error": refusal}, facts=outcome.facts)
+                           {**outcome.data, "parse_error": refusal},
+                           facts=HandshakeFacts(version=facts.version or None,
+                                                go_error=go_error or refusal))
     return outcome
 
 
@@ -680,10 +685,15 @@ def check_verify(ctx: Context) -> Outcome:
         ("tls.validity", now < leaf.not_before or now > leaf.not_after),
         ("tls.hostname", hostname_error(leaf, host) is not None),
         ("tls.chain", _chain_verdict(ctx).error is not None)) if failed]
-    outcome = evaluate_verify(error, skip, legacy, failing)
+    from dataclasses import replace
+
+    verdict = VerifyFacts(
+        go_error=(TLS_VERIFY_PREFIX + error if error and not skip else None) or key_refusal,
+        verified=error is None, legacy_error=legacy if error and not skip else None)
+    outcome = replace(evaluate_verify(error, skip, legacy, failing), facts=verdict)
     if key_refusal is not None and outcome.status is not Status.FAIL:
         return Outcome(Status.FAIL, f"Logpush will fail: {key_refusal}",
                        "Go refuses the server's key itself, whatever insecure-skip-verify says.",
                        "Reissue the certificate with an RSA 2048+ or ECDSA P-256 key.",
-                       {**outcome.data, "key_refusal": key_refusal})
+                       {**outcome.data, "key_refusal": key_refusal}, facts=verdict)
     return outcome

@@ -15,29 +15,32 @@ from hec_doctor.gox509.text import GO_VERSION
 from hec_doctor.models import (
     AckFacts,
     CheckResult,
+    GoStepFacts,
+    HandshakeFacts,
     HecReplyFacts,
     LintFacts,
     LogpushPrediction,
     PushOutcomeFacts,
     Status,
+    VerifyFacts,
 )
 
 
 def predict(results: Sequence[CheckResult], ctx: Context) -> LogpushPrediction:
     """The delivery prediction for a finished run.
 
-    Network checks leave the Go error they predict in ``ctx.facts.go_error`` (the first one
-    wins, as Go stops at the first failure) and ``ctx.facts.tls_verified`` once the chain was
-    judged; everything else is read from the results.
+    Everything is read from the results' typed facts: the Go error of the first step Go
+    would fail at (``GoStepFacts``, in registry order, as Go stops at the first failure), Go's
+    verdict on the chain (``VerifyFacts``), the probe's measurement, HEC's replies.
     """
     from dataclasses import replace
 
     prediction = _predict(results, ctx)
     if ctx.options.offline or (not prediction.basis and prediction.would_deliver is None):
         return prediction
-    facts = ctx.facts.push
-    if facts is not None:
-        version = facts.go_version.removeprefix("go")
+    pushed = _pushed(results)
+    if pushed is not None:
+        version = pushed.go_version.removeprefix("go")
         return replace(prediction, evidence=f"measured with Go {version}")
     from hec_doctor.checks.push import why_predicted
 
@@ -49,48 +52,74 @@ def _predict(results: Sequence[CheckResult], ctx: Context) -> LogpushPrediction:
     offline = _offline(results)
     if offline is not None:
         return offline
-    if ctx.facts.push is not None:
-        return _measured(by_id, ctx)
-    go_error = ctx.facts.go_error
+    pushed = _pushed(results)
+    if pushed is not None:
+        return _measured(results, by_id, ctx, pushed)
+    go_error = port_go_error(results)
+    verdict = _verdict(results)
     if go_error:
         return LogpushPrediction(
             would_deliver=False,
             predicted_error=go_error,
-            legacy_error=ctx.facts.legacy_error,
+            legacy_error=verdict.legacy_error if verdict is not None else None,
             basis=f"the error text Go {GO_VERSION}'s HTTP client gives for what was found (a "
             "client built from a module with a current go line); Logpush shows it inside the "
             "job's error_message" + (
                 "; predicted for an OpenSSL-based server such as Splunk's, which refuses the "
                 "handshake (another TLS stack may send the certificate, and Go would then judge "
-                "it)" if ctx.facts.server_refuses_go else ""),
+                "it)" if _server_refuses_go(results) else ""),
         )
     if ctx.options.offline:
         return LogpushPrediction(basis="live checks did not run")
-    if ctx.facts.tls_verified is None:
+    if verdict is None:
         return LogpushPrediction(basis="the live checks did not get far enough to tell")
-    return _from_hec(by_id, ctx)
+    return _from_hec(by_id, ctx, verdict)
 
 
-def _measured(by_id: Mapping[str, CheckResult], ctx: Context) -> LogpushPrediction:
+def port_go_error(results: Sequence[CheckResult]) -> str | None:
+    """The error the port concludes Go reports: the first step's, in registry order."""
+    for result in results:
+        step = result.facts_as(GoStepFacts)
+        if step is not None and step.go_error:
+            return step.go_error
+    return None
+
+
+def _pushed(results: Sequence[CheckResult]) -> PushOutcomeFacts | None:
+    """What the Go probe measured (``logpush.push``), None when nothing was measured."""
+    return next((p for p in (r.facts_as(PushOutcomeFacts) for r in results) if p is not None),
+                None)
+
+
+def _verdict(results: Sequence[CheckResult]) -> VerifyFacts | None:
+    return next((v for v in (r.facts_as(VerifyFacts) for r in results) if v is not None), None)
+
+
+def _server_refuses_go(results: Sequence[CheckResult]) -> bool:
+    return any(h is not None and h.server_refuses_go
+               for h in (r.facts_as(HandshakeFacts) for r in results))
+
+
+def _measured(results: Sequence[CheckResult], by_id: Mapping[str, CheckResult],
+              ctx: Context, pushed: PushOutcomeFacts) -> LogpushPrediction:
     """The verdict from what the Go probe measured (``logpush.push``): what Go's client did is
     what Logpush's does; the port's prediction only explains it."""
-    facts = ctx.facts.push
-    assert facts is not None
     push = by_id["logpush.push"]
     how = " with verification off (insecure-skip-verify)" if ctx.target.insecure_skip_verify \
         else ""
-    if facts.go_error:
-        agrees = facts.go_error == ctx.facts.go_error
+    port_error = port_go_error(results)
+    if pushed.go_error:
+        agrees = pushed.go_error == port_error
+        verdict = _verdict(results)
         return LogpushPrediction(
-            would_deliver=False, predicted_error=facts.go_error,
-            legacy_error=ctx.facts.legacy_error if agrees else None,
+            would_deliver=False, predicted_error=pushed.go_error,
+            legacy_error=verdict.legacy_error if agrees and verdict is not None else None,
             basis="Go's HTTP client, pushing as Logpush does, failed with this error; Logpush "
             "shows it inside the job's error_message"
             + ("" if agrees else " (the ported verifier predicted "
-               + (f"'{ctx.facts.go_error}'" if ctx.facts.go_error else "no error")
+               + (f"'{port_error}'" if port_error else "no error")
                + "; the measurement stands)"))
-    pushed = push.facts_as(PushOutcomeFacts)
-    redirect = pushed.redirect if pushed is not None else None
+    redirect = pushed.redirect
     if redirect:
         both = push.detail.split(" hec-doctor did not")[0]
         if redirect.get("method") != "POST":
@@ -111,7 +140,7 @@ def _measured(by_id: Mapping[str, CheckResult], ctx: Context) -> LogpushPredicti
                                      basis=f"the HEC health probe failed: {health.summary}")
         return LogpushPrediction(basis=push.summary)
     if push.status is not Status.PASS:
-        body = pushed.http_status if pushed is not None else None
+        body = pushed.http_status
         reply = _reply(by_id.get("hec.token")).reply
         return LogpushPrediction(
             would_deliver=False, predicted_error=reply or (f"HTTP {body}" if body else None),
@@ -146,10 +175,11 @@ def _blocks_delivery(result: CheckResult) -> bool:
     return lint.blocks_delivery if lint is not None else True
 
 
-def _from_hec(by_id: Mapping[str, CheckResult], ctx: Context) -> LogpushPrediction:
+def _from_hec(by_id: Mapping[str, CheckResult], ctx: Context,
+              verdict: VerifyFacts) -> LogpushPrediction:
     """What the HEC probes proved, once TLS was judged."""
     health, token = by_id.get("hec.health"), by_id.get("hec.token")
-    how = "" if ctx.facts.tls_verified else " with verification off (insecure-skip-verify)"
+    how = "" if verdict.verified else " with verification off (insecure-skip-verify)"
     if token is not None and token.status is Status.FAIL:
         answer = _reply(token)
         status = answer.http_status
