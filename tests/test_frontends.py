@@ -309,3 +309,86 @@ def test_sni_with_a_trailing_dot(pki):
     assert HOST in seen, seen  # Go's hello named hec.test, without the dot
     assert measured.logpush.would_deliver is True, measured.logpush
     assert measured.result("logpush.push").data["go_error"] is None
+
+
+# --- Renegotiation ----------------------------------------------------------------------------
+
+def test_a_server_that_renegotiates_is_refused_by_go(pki):
+    # OpenSSL's s_server asks for a renegotiation (a TLS 1.2 HelloRequest, its "r" command) once
+    # the push has arrived. Go never renegotiates (crypto/tls conn.go handleRenegotiation,
+    # RenegotiateNever by default): the push fails with Go's own words, which explain knows.
+    # OpenSSL clients accept it, so no OpenSSL handshake can show this.
+    import shutil
+    import subprocess
+    import threading
+
+    from hec_doctor import goprobe
+    from hec_doctor.checks.push import PushFacts
+    from hec_doctor.messages.classify import explain_message
+
+    openssl = shutil.which("openssl")
+    assert openssl, "missing tool: openssl (scripts/install-test-tools)"
+    port = free_port()
+    server = subprocess.Popen(
+        [openssl, "s_server", "-accept", f"127.0.0.1:{port}", "-cert", pki["cert"], "-key",
+         pki["key"], "-tls1_2"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    asked = threading.Event()
+
+    def renegotiate_on_the_push() -> None:
+        assert server.stdout is not None and server.stdin is not None
+        for line in server.stdout:
+            if line.startswith(b"POST "):
+                server.stdin.write(b"r\n")
+                server.stdin.flush()
+                asked.set()
+
+    reader = threading.Thread(target=renegotiate_on_the_push, daemon=True)
+    reader.start()
+    try:
+        _wait_listening(port)
+        path, why = goprobe.locate()
+        assert path, why
+        answer = goprobe.shared(path).push({
+            "url": f"https://{HOST}:{port}/services/collector/raw", "method": "POST",
+            "roots": pki["ca"], "headers": {"Authorization": f"Splunk {TOKEN}"},
+            "insecure_skip_verify": False, "timeout_s": 3, "dial": f"127.0.0.1:{port}",
+            "now": NOW.strftime("%Y-%m-%dT%H:%M:%SZ")}, 20)
+        # An OpenSSL client (Python's ssl) on the same server takes the renegotiation in its
+        # stride and goes on waiting for the reply s_server never sends: no TLS error at all.
+        from hec_doctor.clients.stacks import run_python
+
+        asked.clear()
+        python = run_python({"url": f"https://{HOST}:{port}/services/collector/raw",
+                             "headers": {"Authorization": f"Splunk {TOKEN}"},
+                             "roots": pki["ca"], "dial": f"127.0.0.1:{port}"}, 1.0)
+        assert asked.is_set() and python.error is not None
+        assert "renegotiation" not in python.error and "timed out" in python.error, python
+    finally:
+        server.kill()
+        server.wait(10)
+        reader.join(10)
+        for pipe in (server.stdin, server.stdout):
+            try:
+                pipe.close()  # type: ignore[union-attr]
+            except BrokenPipeError:
+                pass
+    assert asked.is_set()
+    facts = PushFacts.from_probe(answer)
+    assert facts.go_error == "local error: tls: no renegotiation", answer
+    assert facts.status == 0
+    assert explain_message(facts.go_error).matched.id == "tls.local-error"
+
+
+def _wait_listening(port: int) -> None:
+    import socket
+    import time
+
+    until = time.monotonic() + 10
+    while time.monotonic() < until:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"nothing listens on {port}")
