@@ -94,6 +94,8 @@ def test_a_common_name_only_certificate_works_with_curl_and_not_with_go(pki):
         assert rows[name]["delivered"] is True, rows[name]
         assert "Common Name" in rows[name]["why"] and "Go 1.15" in rows[name]["why"]
     assert "curl lib/vtls/openssl.c" in rows["curl"]["why"]
+    # the flag the python row's reason names, as this Python sets it by default
+    assert ssl.create_default_context().hostname_checks_common_name is True
     # Go sent nothing (it refused the certificate); the three others sent the token once each
     assert len(_posts(received)) == 3
     # --judge curl: the pipeline ships with curl, which delivers: exit 0

@@ -158,13 +158,16 @@ def _go_reasons(ctx: Context) -> frozenset[str]:
     found: set[str] = set()
     tls = ctx.facts.tls
     host = ctx.target.destination.host
-    try:
-        chain = [go_cert(der) for der in tls.chain] if tls is not None else []
-    except Exception:  # an unparseable certificate: Go's own parse error says enough
-        chain = []
+    chain: list[Any] = list(ctx.facts.chain or ())  # parsed once by the tls.* checks
+    if not chain and tls is not None:
+        try:
+            chain = [go_cert(der) for der in tls.chain]
+        except Exception:  # an unparseable certificate: Go's own parse error says enough
+            chain = []
     if chain:
         leaf = chain[0]
-        if reason_of(hostname_error(leaf, host)) is Reason.LEGACY_COMMON_NAME:
+        name_error = hostname_error(leaf, host)
+        if reason_of(name_error) is Reason.LEGACY_COMMON_NAME:
             found.add("common_name")
         if any(cert.signature_hash in ("sha1", "md5") for cert in chain):
             found.add("sha1")
@@ -172,12 +175,12 @@ def _go_reasons(ctx: Context) -> frozenset[str]:
         if verdict is not None and any(cert.signature_oid_is_pss for cert in chain) and any(
                 reason_of(r.error) is Reason.ALGORITHM_UNIMPLEMENTED for r in verdict.rejected):
             found.add("pss")
-        if hostname_error(leaf, host) is None and any(
+        if name_error is None and any(
                 name.startswith("*.") and name.count(".") == 1 for name in leaf.dns_names):
             found.add("tld_wildcard")
     push = ctx.facts.push
-    if push is not None and "http2" in push.go_error:
-        found.add("http2")
+    if push is not None and push.alpn == "h2" and push.go_error:
+        found.add("http2")  # Go negotiated HTTP/2 through ALPN, and the push failed
     return frozenset(found)
 
 
