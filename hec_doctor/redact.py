@@ -103,6 +103,14 @@ def redact_echo(text: str, secrets: Iterable[str]) -> str:
     wanted = tuple(s for s in secrets if s)
     if not wanted or not text:
         return text
+    forms = _lowered_forms(wanted)
+    if forms is not None and text.isascii():
+        # Most text holds no secret: a substring test finds that without building the
+        # expression (which costs a compile per target in a fleet, each target's secrets
+        # differing). With text and spellings all ASCII, lower() is exactly re.I's folding.
+        lowered = text.lower()
+        if not any(form in lowered for form in forms):
+            return text
     pattern, stand_ins = _echo_pattern(wanted)
     return pattern.sub(lambda found: stand_ins[found.group(0).lower()], text)
 
@@ -111,6 +119,14 @@ def redact_echo(text: str, secrets: Iterable[str]) -> str:
 # word: that is how a header is quoted inside a URL.
 _WORD_START = (r"(?:(?<=%[0-9a-f]{2})|(?<=%25[0-9a-f]{2})|(?<=%2525[0-9a-f]{2})|(?<=\+)"
                r"|(?<![\w%]))")
+
+
+@functools.lru_cache(maxsize=256)
+def _lowered_forms(secrets: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Every spelling, lower-cased; None when one is not ASCII (``re.I`` folds some non-ASCII
+    letters onto ASCII ones, which a substring test would not see)."""
+    forms = {form.lower() for secret in secrets for form in secret_forms(secret)}
+    return tuple(forms) if all(form.isascii() for form in forms) else None
 
 
 @functools.lru_cache(maxsize=256)

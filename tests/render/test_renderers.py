@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hec_doctor.models import make_batch
 from hec_doctor.render import OutputFormat, render
@@ -55,3 +57,23 @@ def test_render_text_colour_only_when_asked():
 @pytest.mark.parametrize("single", [True, False])
 def test_every_output_format_renders(fmt, single):
     assert render(fmt, make_batch([sample_report()]), single=single).strip()
+
+
+
+# Any JSON value to_dict can make: string keys, every scalar, non-finite floats and the
+# characters JSON must escape included.
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner) | st.tuples(inner, inner) | st.dictionaries(st.text(), inner),
+    max_leaves=30)
+
+
+@given(_json_values, st.integers(min_value=0, max_value=3))
+def test_fast_indented_json_is_exactly_what_json_dumps_writes(value, level):
+    expected = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * level)
+    assert json_renderer.dumps_indented(value, level) == expected
+
+
+def test_fast_indented_json_falls_back_on_keys_json_converts():
+    value = {"a": {1: [2.5], None: "x"}}
+    assert json_renderer.dumps_indented(value) == json.dumps(value, indent=2)
