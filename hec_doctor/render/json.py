@@ -153,7 +153,7 @@ def _indent_nested(document: str, level: int) -> str:
     return document.replace("\n", "\n" + "  " * level)
 
 
-_encode_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_encode_string = json.encoder.encode_basestring
 
 
 def _FLOAT_ENCODER(number: float) -> str:  # noqa: N802 - json.encoder's floatstr, as dumps has it
