@@ -353,6 +353,17 @@ def _is_hex(pair: str) -> bool:
 def credential_spans(text: str, *, prose: bool = False) -> list[Span]:
     """Every credential-shaped value in ``text`` (input as written), merged where they overlap,
     in order. ``prose``: ``text`` is free text, where only the unambiguous shapes count."""
+    return list(_credential_spans(text, prose))
+
+
+# A run renders the same input a dozen times (the report's target, each check's echo of it):
+# the spans are a pure function of the text, found once.
+@functools.lru_cache(maxsize=1024)
+def _credential_spans(text: str, prose: bool) -> tuple[Span, ...]:
+    return tuple(_find_credential_spans(text, prose=prose))
+
+
+def _find_credential_spans(text: str, *, prose: bool = False) -> list[Span]:
     if prose:
         in_prose = [span for shape in _PROSE_SHAPES for span in shape.spans(text)]
         return [Span(start, end, _fully_decoded(text[start:end]))
@@ -432,7 +443,19 @@ def render_input(text: str, withheld: Iterable[tuple[int, int]] = (), *,
     """Input as it may be shown: credential-shaped values (and the ``withheld`` spans the caller
     knows to be secret) as placeholders, control characters escaped. The only way input text
     reaches output. ``prose``: free text (a name, a message), see ``_PROSE_SHAPES``."""
-    tagged = sorted([(s.start, s.end, "token") for s in credential_spans(text, prose=prose)]
+    withheld = tuple(withheld)
+    if not withheld:
+        return _rendered(text, prose)
+    return _render(text, withheld, prose)
+
+
+@functools.lru_cache(maxsize=1024)
+def _rendered(text: str, prose: bool) -> str:
+    return _render(text, (), prose)
+
+
+def _render(text: str, withheld: tuple[tuple[int, int], ...], prose: bool) -> str:
+    tagged = sorted([(s.start, s.end, "token") for s in _credential_spans(text, prose)]
                     + [(start, end, "secret") for start, end in withheld])
     if not tagged:
         return escaped(text)

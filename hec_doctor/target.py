@@ -8,6 +8,8 @@ newlines from URLs, see bpo-43882).
 
 from __future__ import annotations
 
+import functools
+
 import ipaddress
 import re
 from dataclasses import dataclass, replace
@@ -541,9 +543,10 @@ class Target:
         where = f"{dest.host_for_url}:{dest.effective_port}"
         return f"{self.origin} {where}" if self.origin else where
 
-    @property
+    @functools.cached_property
     def secrets(self) -> tuple[str, ...]:
-        """Every secret the input carries, for the safety nets of output (see ``redact``)."""
+        """Every secret the input carries, for the safety nets of output (see ``redact``).
+        Worked out once per target (the checks and scrubs ask for it many times)."""
         values: set[str] = set(credentials_in(self.destination.text))
         for candidate in self.candidates:
             values.update((candidate.token, candidate.raw, candidate.authorization))

@@ -177,9 +177,23 @@ def test_live_fleet_against_lookalikes(hec_server_factory):
         broken.token, healthy.token), "--ca-file", healthy.ca_file, "--format", "json")
     reports = json.loads(result.stdout)["reports"]
     assert [r["logpush"]["would_deliver"] for r in reports] == [True, False]
-    # One connection per endpoint and address for the inspection and the HEC probes, and one
-    # for the push Go measures (its own client, as Logpush's).
-    assert healthy.server.connections == 2
+    # One connection per endpoint, as a push makes (issue #24): Go's, whose handshake, chain
+    # and health reply the TLS and HEC checks judge instead of connecting themselves.
+    assert healthy.server.connections == 1
+    handshake = next(c for c in reports[0]["checks"] if c["id"] == "tls.handshake")
+    assert handshake["data"]["measured_by"] == "go1.27.3", handshake
+    assert "Go 1.27.3's own handshake" in handshake["summary"]
+
+
+def test_without_the_probe_the_checks_make_the_one_connection_themselves(hec_server_factory):
+    healthy = hec_server_factory()
+    result = invoke("check", healthy.destination_conf, "--ca-file", healthy.ca_file,
+                    "--format", "json", env={"HEC_DOCTOR_GOPROBE": "off"})
+    [report] = json.loads(result.stdout)["reports"]
+    assert report["logpush"]["would_deliver"] is True
+    assert healthy.server.connections == 1
+    handshake = next(c for c in report["checks"] if c["id"] == "tls.handshake")
+    assert "measured_by" not in handshake["data"]
 
 
 # --- JUnit --------------------------------------------------------------------------------

@@ -44,6 +44,8 @@ class Facts:
             handshake offers more than Go's).
         push_pending: the push sent to the Go probe when the live checks began (``push``).
         push: what the Go probe measured, once ``logpush.push`` has read it.
+        go_connection: the Go probe's push, when its connection stands for this run's (set by
+            ``net.tcp``; the TLS and health checks then judge it instead of connecting).
         clients: the other client stacks' pushes under way (``engine.clients``).
         wire: the HTTP exchanges as ``--debug`` prints them (heads and a body excerpt, every
             secret redacted).
@@ -67,6 +69,7 @@ class Facts:
     server_refuses_go: bool = False
     push_pending: Any = None
     push: PushFacts | None = None
+    go_connection: PushFacts | None = None
     clients: Any = None
     wire: list[str] = field(default_factory=list)
 

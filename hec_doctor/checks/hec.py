@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from hec_doctor.checks.base import Context
@@ -22,6 +22,9 @@ from hec_doctor.models import AckFacts, AddressesFacts, HecReplyFacts, Outcome, 
 from hec_doctor.net.errors import Kind, TransportError
 from hec_doctor.net.http import Reply, TlsStream, http_exchange
 from hec_doctor.redact import fingerprint, redact_echo
+
+if TYPE_CHECKING:
+    from hec_doctor.checks.push import PushFacts
 
 _QUERY_SAFE = "%:/@-._~!$'()*+,;=?"
 # The FAQ's sample line: what a Logpush batch line for http_requests looks like.
@@ -264,9 +267,45 @@ def _probe(ctx: Context, method: str, path: str, **kwargs: Any) -> Reply | Outco
 
 
 def check_health(ctx: Context) -> Outcome:
+    go = ctx.facts.go_connection
+    if go is not None and go.tls_version:
+        judged = _go_health(ctx, go)
+        if judged is not None:
+            return judged
     reply = _probe(ctx, "GET", HEALTH_PATH)
     if isinstance(reply, Outcome):
         return reply
+    ctx.facts.health = reply
+    return evaluate_health(reply)
+
+
+def _go_health(ctx: Context, go: PushFacts) -> Outcome | None:
+    """The health GET the Go probe made on the push's connection (this run made none of its
+    own), or the push's silence; None when Go did not ask (the push's reply was cut short), and
+    the check asks itself."""
+    wire = ctx.facts.wire
+    if not go.status:  # Go waited its whole timeout for the push's reply (push.timed_out)
+        ctx.facts.silent_http = True
+        return Outcome(Status.FAIL, f"no HTTP reply: no reply within "
+                       f"{ctx.options.timeout_s:g} s (to the push Go sent on this connection; "
+                       "health was not asked of a silent server)",
+                       "The TLS connection worked, but the request got no answer.",
+                       "Check what serves HTTPS on this port.")
+    health = go.health
+    if health is None:
+        return None
+    wire.append(f"> GET {HEALTH_PATH} HTTP/1.1  (sent by the Go probe, "
+                + ("on the push's connection)" if health.reused else "on a new connection)"))
+    if not health.status:
+        wire.append(f"< no reply: {redact_echo(health.error, ctx.target.secrets)}")
+        ctx.facts.silent_http = True
+        return Outcome(Status.FAIL, "no HTTP reply: "
+                       + redact_echo(health.error, ctx.target.secrets),
+                       "The TLS connection worked, but the request got no answer.",
+                       "Check what serves HTTPS on this port.")
+    reply = Reply(health.status, dict(health.headers), health.body, secrets=ctx.target.secrets,
+                  truncated=health.truncated)
+    _trace_reply(ctx, reply)
     ctx.facts.health = reply
     return evaluate_health(reply)
 

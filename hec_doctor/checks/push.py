@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import quote
 
 from hec_doctor.checks.base import Context
-from hec_doctor.hec.spec import RAW_PATH
+from hec_doctor.hec.spec import HEALTH_PATH, RAW_PATH
 from hec_doctor.models import Outcome, PushOutcomeFacts, Status
 from hec_doctor.redact import credentials_in
 
@@ -32,6 +32,34 @@ _QUERY_SAFE = "%:/@-._~!$'()*+,;=?"
 # Replies a proxy gives when the backend is down or slow: the destination fails now, and the
 # token was never judged (RFC 9110 section 15.6).
 PROXY_ERRORS = frozenset({502, 503, 504})
+
+
+@dataclass(frozen=True)
+class GoHealthReply:
+    """The GET of HEC's health path the probe made after the push, on the push's transport.
+
+    Attributes:
+        status, headers, body: the reply (status 0: none came; ``error`` says why).
+        truncated: the body ended early (Go's read error in ``read_error``).
+        error: Go's error text when no reply came.
+        reused: it went over the push's connection (no connection of its own).
+    """
+
+    status: int = 0
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    truncated: bool = False
+    read_error: str = ""
+    error: str = ""
+    reused: bool = False
+
+    @classmethod
+    def from_probe(cls, answer: Mapping[str, Any]) -> GoHealthReply:
+        return cls(status=int(answer.get("status", 0)), headers=dict(answer.get("headers") or {}),
+                   body=str(answer.get("body", "")).encode("utf-8", "surrogateescape"),
+                   truncated=bool(answer.get("truncated")),
+                   read_error=str(answer.get("read_error", "")),
+                   error=str(answer.get("error", "")), reused=bool(answer.get("reused")))
 
 
 @dataclass(frozen=True)
@@ -48,6 +76,8 @@ class PushFacts:
         truncated: the body ended early (Go's read error in ``read_error``).
         redirect: what Go's client would do with a redirect (it was not followed), or None.
         phases: seconds from the start to each phase Go traced.
+        health: the health GET that followed the push, or None (``health_skipped`` says why
+            when it was wanted).
     """
 
     go_version: str
@@ -66,6 +96,8 @@ class PushFacts:
     read_error: str = ""
     redirect: Mapping[str, Any] | None = None
     phases: Mapping[str, float] = field(default_factory=dict)
+    health: GoHealthReply | None = None
+    health_skipped: str = ""
 
     @classmethod
     def from_probe(cls, answer: Mapping[str, Any]) -> PushFacts:
@@ -88,7 +120,29 @@ class PushFacts:
             read_error=str(http.get("read_error", "")),
             redirect=answer.get("redirect"),
             phases=dict(answer.get("phases") or {}),
+            health=GoHealthReply.from_probe(answer["health"]) if answer.get("health") else None,
+            health_skipped=str(answer.get("health_skipped", "")),
         )
+
+    @property
+    def timed_out(self) -> str:
+        """Which of Go's steps ran out of time: ``dial``, ``handshake``, ``reply`` or ""
+        (net/http transport.go: "TLS handshake timeout", "timeout awaiting response headers";
+        client.go: "(Client.Timeout exceeded while awaiting headers)"; net's dial timeout is
+        "dial tcp ADDRESS: i/o timeout")."""
+        from hec_doctor.gox509.text import HANDSHAKE_TIMEOUT
+
+        error = self.go_error
+        if not error:
+            return ""
+        if error == HANDSHAKE_TIMEOUT:
+            return "handshake"
+        if error.startswith("dial tcp ") and error.endswith(": i/o timeout"):
+            return "dial"
+        if self.tls_version and ("timeout awaiting response headers" in error
+                                 or "Client.Timeout exceeded while awaiting headers" in error):
+            return "reply"
+        return ""
 
     @property
     def connection(self) -> str:
@@ -153,6 +207,8 @@ def push_request(ctx: Context) -> dict[str, Any]:
         "url": url, "method": "POST", "roots": roots, "headers": headers,
         "insecure_skip_verify": target.insecure_skip_verify, "timeout_s": options.timeout_s,
         "dial": _dial(ctx), "now": options.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        # hec.health's question, asked on the push's connection once the push has its reply.
+        "health_path": HEALTH_PATH,
     }
 
 
@@ -215,6 +271,22 @@ def measured(ctx: Context) -> PushFacts | None:
         if deadline.interrupted():
             return None
     return pending.facts
+
+
+def go_connection(ctx: Context) -> PushFacts | None:
+    """The push Go measured, when its connection is the one the live checks judge, so that they
+    make none of their own (one connection per target, as Logpush's push): Go's handshake
+    completed and a reply came back, or Go waited its whole timeout for one.
+
+    None otherwise, and the checks connect themselves: a failure that came fast (a refusal, an
+    alert, a certificate Go rejected, an error after the handshake) costs little to measure
+    again, and the inspecting handshake tells its classes apart where Go's one line does not.
+    A timeout is not measured again (it would only wait as long again): see ``timed_out``.
+    """
+    facts = measured(ctx)
+    if facts is None or not facts.tls_version or not facts.chain:
+        return None
+    return facts if facts.status or facts.timed_out == "reply" else None
 
 
 def why_predicted(ctx: Context) -> str:

@@ -8,7 +8,7 @@ from hec_doctor.checks.base import Context
 from hec_doctor.gox509.text import dial_error, host_port
 from hec_doctor.hec.spec import TOKEN_PAGE
 from hec_doctor.models import ConnectFacts, Outcome, Status
-from hec_doctor.net.tcp import TcpFacts, connect_first
+from hec_doctor.net.tcp import TcpAttempt, TcpFacts, connect_first
 
 _ADVICE = {
     "refused": ("nothing listens on port {port} at {address}: the connection was refused",
@@ -60,11 +60,35 @@ def _judge_tcp(facts: TcpFacts) -> Outcome:
 def check_tcp(ctx: Context) -> Outcome:
     assert ctx.facts.dns is not None
     port = ctx.target.destination.effective_port
-    facts = connect_first(ctx.facts.dns.addresses, port, ctx.options.timeout_s)
+    facts = _measured_by_go(ctx, port) or connect_first(ctx.facts.dns.addresses, port,
+                                                        ctx.options.timeout_s)
     if facts.sock is not None:
         ctx.own(facts.sock)
     ctx.facts.tcp = facts
-    if facts.sock is None and facts.attempts:
+    if facts.connected is None and facts.attempts:
         first = facts.attempts[0]
         ctx.facts.record_go_error(dial_error(first.address, port, first.outcome, first.message))
     return evaluate_tcp(facts)
+
+
+def _measured_by_go(ctx: Context, port: int) -> TcpFacts | None:
+    """The connection the Go probe's push made, when it stands for this run's (see
+    ``push.go_connection``), or a dial that timed out for Go (the one address there is: it
+    would only time out again). None: connect here."""
+    from hec_doctor.checks.push import go_connection, measured
+
+    assert ctx.facts.dns is not None
+    addresses = ctx.facts.dns.addresses
+    go = go_connection(ctx)
+    pushed = go or measured(ctx)
+    if pushed is None or not addresses:
+        return None
+    if go is not None or pushed.timed_out == "handshake":
+        ctx.facts.go_connection = pushed
+        connected_ms = pushed.phases.get("connect_done", 0.0) * 1000
+        return TcpFacts(port, (TcpAttempt(addresses[0], "connected", "", connected_ms),))
+    if pushed.timed_out == "dial" and len(addresses) == 1:
+        ctx.facts.go_connection = pushed
+        return TcpFacts(port, (TcpAttempt(addresses[0], "timeout", "i/o timeout",
+                                          ctx.options.timeout_s * 1000),))
+    return None

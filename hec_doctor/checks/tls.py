@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hec_doctor.advice import SKIP_VERIFY_TRADE_OFF, SPLUNK_CERT_FIX
 from hec_doctor.checks.base import Context
@@ -45,6 +45,9 @@ from hec_doctor.models import (
     VerifyFacts,
 )
 from hec_doctor.net.tls import HandshakeFailure, TlsFacts, handshake
+
+if TYPE_CHECKING:
+    from hec_doctor.checks.push import PushFacts
 
 RSA_MIN_BITS = 2048  # the CA/Browser Forum minimum; Splunk's historic default key is 1024 bits
 SPLUNK_DEFAULT_CN = "SplunkServerDefaultCert"
@@ -113,6 +116,10 @@ def evaluate_handshake(facts: TlsFacts) -> Outcome:
     go_error = go_handshake_error(facts)
     data = {"version": facts.version, "cipher": facts.cipher, "chain_length": len(facts.chain),
             "sni": facts.server_name, "go_error": go_error}
+    by_go = ""
+    if facts.measured_by:
+        data |= {"measured_by": facts.measured_by, "group": facts.group}
+        by_go = f" (Go {facts.measured_by.removeprefix('go')}'s own handshake)"
     typed = HandshakeFacts(version=facts.version or None, go_error=go_error)
     if facts.failure is None:
         if not facts.chain:
@@ -120,10 +127,10 @@ def evaluate_handshake(facts: TlsFacts) -> Outcome:
                            remediation="Configure a certificate for HEC.", data=data,
                            facts=typed)
         return Outcome(Status.PASS, f"{facts.version}, {facts.cipher}, {len(facts.chain)} "
-                       f"certificate(s) sent", data=data, facts=typed)
+                       f"certificate(s) sent{by_go}", data=data, facts=typed)
     fix, why = _HANDSHAKE_FAILURES[facts.failure or HandshakeFailure.TLS_ERROR]
     detail = why + (f" Go reports: {go_error}" if go_error else "")
-    summary = facts.message
+    summary = facts.message + by_go
     if facts.alert is not None:
         summary = f"the server refused the handshake: {gotext.ALERTS.get(facts.alert, facts.alert)}"
     return Outcome(Status.FAIL, summary, detail, fix, data=data, facts=typed)
@@ -578,6 +585,8 @@ def leaf_key_refusal(leaf: GoCert, tls_version: str | None) -> str | None:
 
 
 def check_handshake(ctx: Context) -> Outcome:
+    if ctx.facts.go_connection is not None:
+        return _judge_go_handshake(ctx, ctx.facts.go_connection)
     tcp = ctx.facts.tcp
     assert tcp is not None and tcp.sock is not None
     facts, stream = handshake(tcp.sock, ctx.target.destination.host, ctx.options.timeout_s)
@@ -617,6 +626,32 @@ def check_handshake(ctx: Context) -> Outcome:
                            facts=HandshakeFacts(version=facts.version or None,
                                                 go_error=go_error or refusal))
     return outcome
+
+
+# crypto/tls's VersionName against the names OpenSSL (and so this report) gives them.
+_GO_VERSION_NAMES = {"TLS 1.3": "TLSv1.3", "TLS 1.2": "TLSv1.2", "TLS 1.1": "TLSv1.1",
+                     "TLS 1.0": "TLSv1"}
+
+
+def _judge_go_handshake(ctx: Context, push: PushFacts) -> Outcome:
+    """The handshake the Go probe's push made (this run made none of its own): its version,
+    suite, group and the chain the server sent Go, or the timeout Go ran into."""
+    name, timeout_s = ctx.target.destination.host, ctx.options.timeout_s
+    if push.timed_out == "handshake":
+        facts = TlsFacts(name, failure=HandshakeFailure.TIMEOUT,
+                         message=f"no TLS answer within {timeout_s:g} s",
+                         elapsed_ms=timeout_s * 1000, measured_by=push.go_version)
+    else:
+        phases = push.phases
+        elapsed = (phases.get("tls_done", 0.0) - phases.get("tls_start", 0.0)) * 1000
+        facts = TlsFacts(name, version=_GO_VERSION_NAMES.get(push.tls_version, push.tls_version),
+                         cipher=push.cipher_suite, chain=push.chain, elapsed_ms=max(elapsed, 0.0),
+                         measured_by=push.go_version, group=push.group or None)
+    ctx.facts.tls = facts
+    go_error = go_handshake_error(facts)
+    if go_error:
+        ctx.facts.record_go_error(go_error)
+    return evaluate_handshake(facts)
 
 
 def check_validity(ctx: Context) -> Outcome:

@@ -43,6 +43,10 @@ type request struct {
 	Headers            map[string]string `json:"headers"`
 	Body               string            `json:"body"`
 	Now                string            `json:"now"`
+	// HealthPath, when set, is asked with a GET once the push has its whole reply, on the
+	// push's transport (the same connection where the server keeps it open): the health check
+	// then needs no connection of its own.
+	HealthPath string `json:"health_path"`
 }
 
 type tlsFacts struct {
@@ -74,6 +78,13 @@ type redirectFacts struct {
 	ResendsBody        bool   `json:"resends_body"`
 }
 
+// healthFacts: the GET of the health path after the push (never with the token).
+type healthFacts struct {
+	httpFacts
+	Error  string `json:"error,omitempty"`
+	Reused bool   `json:"reused"`
+}
+
 type result struct {
 	ID         int64              `json:"id"`
 	GoVersion  string             `json:"go_version"`
@@ -84,6 +95,9 @@ type result struct {
 	HTTP       *httpFacts         `json:"http,omitempty"`
 	Redirect   *redirectFacts     `json:"redirect,omitempty"`
 	RemoteAddr string             `json:"remote_addr,omitempty"`
+	Health     *healthFacts       `json:"health,omitempty"`
+	// Why the health path was not asked though it was wanted ("" when it was, or not wanted).
+	HealthSkipped string `json:"health_skipped,omitempty"`
 }
 
 func main() {
@@ -146,7 +160,8 @@ func push(req request) (res result) {
 		TLSClientConfig:       config,
 		TLSHandshakeTimeout:   timeout,
 		ResponseHeaderTimeout: timeout,
-		DisableKeepAlives:     true,
+		// One connection per target, as a push makes: kept open only for the health GET.
+		DisableKeepAlives: req.HealthPath == "",
 		// The pusher speaks HTTP/2 where the server offers it: Cloudflare's WAF rule for Logpush
 		// matches the user agent Go sends over HTTP/2, "Go-http-client/2.0".
 		ForceAttemptHTTP2: true,
@@ -245,6 +260,24 @@ func push(req request) (res result) {
 		}
 		return
 	}
+	facts := readReply(reply, timeout, cancel)
+	res.HTTP = facts
+	res.Phases["total"] = time.Since(started).Seconds()
+	if reply.TLS != nil && res.TLS == nil {
+		res.TLS = describe(*reply.TLS)
+	}
+	if req.HealthPath != "" {
+		mu.Unlock()
+		health, skipped := askHealth(req, transport, facts, timeout)
+		mu.Lock()
+		res.Health, res.HealthSkipped = health, skipped
+	}
+	return
+}
+
+// readReply reads a reply's head and at most maxBody of its body, within timeout; cancel ends
+// the request's context (a body that never ends is cut short, and said so).
+func readReply(reply *http.Response, timeout time.Duration, cancel context.CancelFunc) *httpFacts {
 	defer reply.Body.Close()
 	bodyTimer := time.AfterFunc(timeout, cancel)
 	defer bodyTimer.Stop()
@@ -268,12 +301,43 @@ func push(req request) (res result) {
 		facts.Truncated = true
 	}
 	facts.Body, facts.BodyBytes = string(data), len(data)
-	res.HTTP = facts
-	res.Phases["total"] = time.Since(started).Seconds()
-	if reply.TLS != nil && res.TLS == nil {
-		res.TLS = describe(*reply.TLS)
+	return facts
+}
+
+// askHealth GETs the health path over the push's transport once the push had its whole reply
+// (a push that got none, or a cut-short one, would only make this wait as long again). Never
+// with the token, never following a redirect, within timeout in all.
+func askHealth(req request, transport *http.Transport, push *httpFacts,
+	timeout time.Duration) (*healthFacts, string) {
+	if push.Truncated {
+		return nil, "the push's reply was cut short"
 	}
-	return
+	target, err := url.Parse(req.URL)
+	if err != nil {
+		return nil, err.Error()
+	}
+	target.Path, target.RawPath, target.RawQuery = req.HealthPath, "", ""
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	facts := &healthFacts{}
+	trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
+		facts.Reused = info.Reused
+	}}
+	outgoing, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), "GET",
+		target.String(), nil)
+	if err != nil {
+		return nil, err.Error()
+	}
+	client := &http.Client{Transport: transport, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+	reply, err := client.Do(outgoing)
+	if err != nil {
+		facts.Error = err.Error()
+		return facts, ""
+	}
+	facts.httpFacts = *readReply(reply, timeout, cancel)
+	return facts, ""
 }
 
 func describe(state tls.ConnectionState) *tlsFacts {

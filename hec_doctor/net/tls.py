@@ -71,6 +71,9 @@ class TlsFacts:
         server_version: the protocol version the server chose, when below TLS 1.2.
         message: a short description of the failure.
         elapsed_ms: time taken.
+        measured_by: "" for this module's inspecting handshake; the Go version (``go1.27.3``)
+            when the facts are those of the Go probe's own handshake.
+        group: the key exchange group, where known (Go's name: ``X25519MLKEM768``).
     """
 
     server_name: str
@@ -82,6 +85,8 @@ class TlsFacts:
     server_version: int | None = None
     message: str = ""
     elapsed_ms: float = 0.0
+    measured_by: str = ""
+    group: str | None = None
 
 
 @lru_cache(maxsize=1)
