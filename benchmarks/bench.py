@@ -471,7 +471,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and targets")
     parser.add_argument("--fleets", help="comma-separated fleet sizes (default 200,1000,3000)")
-    parser.add_argument("--only", choices=["clients", "fleets"], help="run one section alone")
+    parser.add_argument("--only", choices=["clients", "fleets", "round-trips"], help="run one section alone")
     parser.add_argument("--exporter-seconds", type=float, default=60.0,
                         help="how long the /probe exporter is loaded (default 60)")
     args = parser.parse_args()
@@ -492,6 +492,9 @@ def main() -> int:
             clients(env, runs)
             return 0 if all(row[3] for row in ROWS) else 1
         pusher = go_pusher(Path(folder))
+        if args.only == "round-trips":
+            round_trips(env, max(3, runs // 3))
+            return 0 if all(row[3] for row in ROWS) else 1
         if args.only == "fleets":
             fleets(env, Path(folder), sizes, pusher)
             return 0 if all(row[3] for row in ROWS) else 1

@@ -816,6 +816,7 @@ CHECK_IDS: tuple[CheckId, ...] = (
     CheckId("hec.ack", "Indexer acknowledgement off", "check"),
     CheckId("hec.event", "Logpush-shaped test event", "check"),
     CheckId("hec.addresses", "Every address behind the name", "check"),
+    CheckId("hec.body_limit", "Body size a push may have", "check"),
     CheckId("logpush.push", "Logpush's push, measured with Go", "check"),
     CheckId("job.enabled", "Job enabled", "job"),
     CheckId("job.version", "Logpush version", "job"),

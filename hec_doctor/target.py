@@ -9,7 +9,6 @@ newlines from URLs, see bpo-43882).
 from __future__ import annotations
 
 import functools
-
 import ipaddress
 import re
 from dataclasses import dataclass, replace

@@ -24,7 +24,7 @@ PINNED = [
     "dest.channel", "dest.sourcetype", "dest.insecure_skip_verify", "dest.token",
     "net.dns", "net.tcp", "tls.handshake", "tls.validity", "tls.hostname", "tls.chain",
     "tls.strength", "tls.verify", "hec.health", "hec.token", "hec.ack", "hec.event",
-    "hec.addresses", "logpush.push",
+    "hec.addresses", "hec.body_limit", "logpush.push",
     "job.enabled", "job.version", "job.dataset", "job.kind", "job.options", "job.upload",
     "job.output", "job.health", "job.error_message", "job.destination",
     "tf.resource", "cloudflare.validate", "lint.destination", "run",

@@ -392,3 +392,42 @@ def _wait_listening(port: int) -> None:
         except OSError:
             time.sleep(0.05)
     raise AssertionError(f"nothing listens on {port}")
+
+
+# --- the size of a push: 413 seen without sending a body -----------------------------------------
+
+@pytest.mark.parametrize(("limit", "status"), [("1m", Status.WARN), ("10m", Status.PASS)])
+def test_a_front_end_body_limit_is_seen_without_a_body_sent(pki, backend, tmp_path, limit,
+                                                            status):
+    # nginx refuses a request whose Content-Length exceeds client_max_body_size with 413 as soon
+    # as it has the head (ngx_http_core_module); 1m is its default.
+    port = free_port()
+    http = (f"server {{ {_tls_server_block(pki, port)}\nclient_max_body_size {limit};\n"
+            f"location / {{ proxy_pass http://127.0.0.1:{backend.port}; }} }}")
+    received = len(backend.received)
+    with nginx(tmp_path / "nginx", port, http=http):
+        measured = judge(pki, port)
+    result = measured.result("hec.body_limit")
+    assert result.status is status, result
+    assert result.data["size"] == 5_000_000
+    if status is Status.WARN:
+        assert "HTTP 413" in result.summary and "Request Entity Too Large" in result.summary
+        assert "client_max_body_size" in result.detail
+        assert measured.logpush.would_deliver is True  # the empty push itself goes through
+    else:
+        assert result.data["ready"] is True, result
+    # Nothing of the large push reached HEC: nginx buffers a body before passing it on, and
+    # none was sent.
+    assert all(len(r.body) < 1000 for r in backend.received[received:])
+    assert not any(r.method == "POST" and r.authorization is None
+                   for r in backend.received[received:])
+
+
+def test_the_body_limit_question_needs_the_probe(pki, backend, tmp_path):
+    port = free_port()
+    http = (f"server {{ {_tls_server_block(pki, port)}\nclient_max_body_size 1m;\n"
+            f"location / {{ proxy_pass http://127.0.0.1:{backend.port}; }} }}")
+    with nginx(tmp_path / "nginx", port, http=http):
+        predicted = judge(pki, port, go_probe=False)
+    result = predicted.result("hec.body_limit")
+    assert result.status is Status.SKIP and "no Go probe" in result.summary

@@ -91,6 +91,9 @@ CHECKS: tuple[CheckSpec, ...] = (
           requires=("hec.token",), live=True),
     _spec("hec.addresses", live_hec.check_addresses,
           requires=("tls.handshake",), live=True),
+    # Measured by the Go probe after the push and the health GET, on the same connection.
+    _spec("hec.body_limit", live_hec.check_body_limit,
+          requires=("hec.health",), live=True),
     # Measured: the Go probe's push, sent when the live checks began (runner), judged last.
     # Not gated on the port's verdicts: where they disagree, the measurement stands.
     _spec("logpush.push", live_push.check_push,

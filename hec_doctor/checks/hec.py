@@ -456,3 +456,51 @@ def check_addresses(ctx: Context) -> Outcome:
         "intermittent code 4 where a token is missing on one indexer). " + listing,
         "Install the same certificate and the same tokens on every node behind the name, or "
         "remove the odd address from DNS.", data=data, facts=facts)
+
+
+def check_body_limit(ctx: Context) -> Outcome:
+    """Does something in front of HEC (or HEC itself) refuse a push of Logpush's batch size?
+    Asked by the Go probe with the head of such a push and no byte of its body (see
+    ``probe.go``'s askBodyLimit), after the health GET, without the token."""
+    from hec_doctor.checks.push import measured, why_predicted
+
+    go = measured(ctx)
+    if go is None:
+        return Outcome(Status.SKIP, f"not measured: no Go probe ({why_predicted(ctx)}); it "
+                       "sends the head of a large push and withholds its body")
+    asked = go.body_limit
+    if asked is None:
+        return Outcome(Status.SKIP, "not asked: the push or the health GET got no reply")
+    return evaluate_body_limit(asked.size, asked.status, asked.body, asked.ready, asked.error,
+                               ctx.target.secrets)
+
+
+def evaluate_body_limit(size: int, status: int, body: bytes, ready: bool, error: str,
+                        secrets: tuple[str, ...]) -> Outcome:
+    """Judge the answer to the head of a push of ``size`` bytes sent alone."""
+    megabytes = f"{size / 1_000_000:g} MB"
+    data: dict[str, Any] = {"size": size, "http_status": status or None, "ready": ready}
+    if status == 413:
+        shown = redact_echo(body.decode("utf-8", "replace"), secrets)
+        words = " ".join(shown.split())[:80]
+        return Outcome(
+            Status.WARN, f"a push of {megabytes} is refused before any of it is sent: HTTP 413"
+            + (f" ({words})" if words else ""),
+            "Something in front of HEC (nginx refuses bodies over client_max_body_size, 1 MB "
+            "unless set; a load balancer's or proxy's request size limit) or HEC itself "
+            "(limits.conf [http_input] max_content_length) refuses a request of this size from "
+            "its Content-Length alone. Logpush's batches reach the job's max_upload_bytes "
+            "(5 MB to 1 GB, uncompressed; whether pushes to Splunk are compressed has no "
+            "public source) unless the job caps them: small test pushes pass while busy "
+            "periods fail with this 413.",
+            "Raise the limit above the job's max_upload_bytes (nginx: client_max_body_size), "
+            "or cap the job's batches below it with max_upload_bytes or max_upload_records.",
+            data=data)
+    if ready:
+        return Outcome(Status.PASS, f"a push of {megabytes} is not refused for its size: the "
+                       "server asked for the body (hec-doctor sent none of it)", data=data)
+    if status:
+        return Outcome(Status.PASS, f"a push of {megabytes} is not refused for its size: the "
+                       f"head alone got HTTP {status}, not 413", data=data)
+    return Outcome(Status.SKIP, f"not judged: no answer to the head of a {megabytes} push ("
+                   + redact_echo(error, secrets) + ")", data=data)

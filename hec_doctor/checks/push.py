@@ -29,6 +29,12 @@ from hec_doctor.redact import credentials_in
 
 # Characters that stay as written in a request's query (as hec.py sends it).
 _QUERY_SAFE = "%:/@-._~!$'()*+,;=?"
+# The size hec.body_limit asks about: the smallest max_upload_bytes a job can set ("between
+# 5 MB and 1 GB, or 0 to disable it": Cloudflare's Logpush API, and terraform-provider-cloudflare
+# schema.go, which says it is the uncompressed size). Batches below it are possible (a job may
+# cap records instead), and whether pushes to Splunk are compressed has no public source
+# (logpush-api-facts.md), so a refusal at this size is a warning, not a certain failure.
+BODY_LIMIT_BYTES = 5_000_000
 # Replies a proxy gives when the backend is down or slow: the destination fails now, and the
 # token was never judged (RFC 9110 section 15.6).
 PROXY_ERRORS = frozenset({502, 503, 504})
@@ -63,6 +69,32 @@ class GoHealthReply:
 
 
 @dataclass(frozen=True)
+class GoBodyLimit:
+    """What the head of a push of ``size`` bytes got, no byte of its body sent.
+
+    Attributes:
+        size: the Content-Length the head declared.
+        status, headers, body: a final reply to the head alone (status 0: none).
+        ready: the server asked for the body (100 Continue) or let Go's wait lapse.
+        error: Go's error when neither came.
+    """
+
+    size: int
+    status: int = 0
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    ready: bool = False
+    error: str = ""
+
+    @classmethod
+    def from_probe(cls, answer: Mapping[str, Any]) -> GoBodyLimit:
+        return cls(size=int(answer.get("size", 0)), status=int(answer.get("status", 0)),
+                   headers=dict(answer.get("headers") or {}),
+                   body=str(answer.get("body", "")).encode("utf-8", "surrogateescape"),
+                   ready=bool(answer.get("ready")), error=str(answer.get("error", "")))
+
+
+@dataclass(frozen=True)
 class PushFacts:
     """What the Go probe measured for one push.
 
@@ -78,6 +110,7 @@ class PushFacts:
         phases: seconds from the start to each phase Go traced.
         health: the health GET that followed the push, or None (``health_skipped`` says why
             when it was wanted).
+        body_limit: the body-limit question that followed the health GET, or None.
     """
 
     go_version: str
@@ -98,6 +131,7 @@ class PushFacts:
     phases: Mapping[str, float] = field(default_factory=dict)
     health: GoHealthReply | None = None
     health_skipped: str = ""
+    body_limit: GoBodyLimit | None = None
 
     @classmethod
     def from_probe(cls, answer: Mapping[str, Any]) -> PushFacts:
@@ -122,6 +156,8 @@ class PushFacts:
             phases=dict(answer.get("phases") or {}),
             health=GoHealthReply.from_probe(answer["health"]) if answer.get("health") else None,
             health_skipped=str(answer.get("health_skipped", "")),
+            body_limit=(GoBodyLimit.from_probe(answer["body_limit"])
+                        if answer.get("body_limit") else None),
         )
 
     @property
@@ -207,8 +243,10 @@ def push_request(ctx: Context) -> dict[str, Any]:
         "url": url, "method": "POST", "roots": roots, "headers": headers,
         "insecure_skip_verify": target.insecure_skip_verify, "timeout_s": options.timeout_s,
         "dial": _dial(ctx), "now": options.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
-        # hec.health's question, asked on the push's connection once the push has its reply.
+        # hec.health's question, asked on the push's connection once the push has its reply,
+        # then hec.body_limit's (the head of a push this large, no body).
         "health_path": HEALTH_PATH,
+        "body_limit": BODY_LIMIT_BYTES,
     }
 
 

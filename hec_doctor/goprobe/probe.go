@@ -47,6 +47,23 @@ type request struct {
 	// push's transport (the same connection where the server keeps it open): the health check
 	// then needs no connection of its own.
 	HealthPath string `json:"health_path"`
+	// BodyLimit, when above 0, asks after the health GET whether something in front of HEC
+	// refuses a push of that many bytes: the push's head with that Content-Length and
+	// "Expect: 100-continue", and not one byte of body (see askBodyLimit).
+	BodyLimit int64 `json:"body_limit"`
+}
+
+// bodyLimitFacts: what the head of a push of Size bytes got before any of its body was sent.
+type bodyLimitFacts struct {
+	Size int64 `json:"size"`
+	// Status and its reply: a final answer to the head alone (413: refused for its size).
+	Status  int               `json:"status"`
+	Headers map[string]string `json:"headers,omitempty"`
+	Body    string            `json:"body,omitempty"`
+	// Ready: the server asked for the body (100 Continue) or let Go's wait for one lapse; the
+	// probe then ended the request without sending any of it.
+	Ready bool   `json:"ready"`
+	Error string `json:"error,omitempty"`
 }
 
 type tlsFacts struct {
@@ -97,7 +114,8 @@ type result struct {
 	RemoteAddr string             `json:"remote_addr,omitempty"`
 	Health     *healthFacts       `json:"health,omitempty"`
 	// Why the health path was not asked though it was wanted ("" when it was, or not wanted).
-	HealthSkipped string `json:"health_skipped,omitempty"`
+	HealthSkipped string          `json:"health_skipped,omitempty"`
+	BodyLimit     *bodyLimitFacts `json:"body_limit,omitempty"`
 }
 
 func main() {
@@ -271,8 +289,68 @@ func push(req request) (res result) {
 		health, skipped := askHealth(req, transport, facts, timeout)
 		mu.Lock()
 		res.Health, res.HealthSkipped = health, skipped
+		if req.BodyLimit > 0 && health != nil && health.Status != 0 {
+			// How long the head waits for the server's word before the body would follow: a
+			// front end refusing it answers within a round trip, so three times the push's
+			// wait for its reply, between 100 ms and Go's DefaultTransport value (1 s).
+			wait := 3 * time.Duration((res.Phases["first_byte"]-res.Phases["wrote_request"])*float64(time.Second))
+			transport.ExpectContinueTimeout = min(max(wait, 100*time.Millisecond), time.Second)
+			mu.Unlock()
+			limit := askBodyLimit(req, transport, timeout)
+			mu.Lock()
+			res.BodyLimit = limit
+		}
 	}
 	return
+}
+
+// errBodyWithheld ends the body-limit question once the server is ready for the body.
+var errBodyWithheld = errors.New("body withheld")
+
+// withheldBody is a body that is never sent: its first read notes that the server was ready
+// for it and fails, which ends the request (the server never receives a complete push).
+type withheldBody struct{ asked *bool }
+
+func (b withheldBody) Read([]byte) (int, error) {
+	*b.asked = true
+	return 0, errBodyWithheld
+}
+
+// askBodyLimit sends the head of a push of req.BodyLimit bytes (the push's URL and headers,
+// without the token) with "Expect: 100-continue" (RFC 9110 section 10.1.1): a front end that
+// refuses bodies that large answers 413 to the head alone (nginx does, from the Content-Length,
+// before reading any body: ngx_http_core_module's client_max_body_size), and one that takes it
+// answers 100 or nothing, and the probe then ends the request. No byte of body is ever sent.
+func askBodyLimit(req request, transport *http.Transport, timeout time.Duration) *bodyLimitFacts {
+	facts := &bodyLimitFacts{Size: req.BodyLimit}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	outgoing, err := http.NewRequestWithContext(ctx, "POST", req.URL,
+		withheldBody{asked: &facts.Ready})
+	if err != nil {
+		facts.Error = err.Error()
+		return facts
+	}
+	outgoing.ContentLength = req.BodyLimit
+	for name, value := range req.Headers {
+		if !strings.EqualFold(name, "Authorization") {
+			outgoing.Header.Set(name, value)
+		}
+	}
+	outgoing.Header.Set("Expect", "100-continue")
+	client := &http.Client{Transport: transport, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+	reply, err := client.Do(outgoing)
+	if err != nil {
+		if !facts.Ready {
+			facts.Error = err.Error()
+		}
+		return facts
+	}
+	read := readReply(reply, timeout, cancel)
+	facts.Status, facts.Headers, facts.Body = read.Status, read.Headers, read.Body
+	return facts
 }
 
 // readReply reads a reply's head and at most maxBody of its body, within timeout; cancel ends

@@ -49,6 +49,10 @@ __all__ = ["FAULTS", "AckBook", "HecConfig", "HecReply", "HecRequestHandler", "H
            "ReceivedRequest", "TokenSettings", "answer", "fault_name"]
 
 
+class _Incomplete(Exception):
+    """The connection ended before the request's body was whole."""
+
+
 @dataclass(frozen=True)
 class ReceivedRequest:
     """What the look-alike received (kept in memory, never printed).
@@ -86,7 +90,14 @@ class HecRequestHandler(BaseHTTPRequestHandler):
         hec = self.server.hec
         config = hec.config
         headers = {k.lower(): v for k, v in self.headers.items()}
-        body, refusal = self._body(headers, config.max_body)
+        try:
+            body, refusal = self._body(headers, config.max_body)
+        except _Incomplete:
+            # The client closed before its body was whole (as hec-doctor's body-limit question
+            # does once asked for the body): no request was made, so nothing is recorded or
+            # answered (RFC 9112 section 8: an incomplete message is not processed).
+            self.close_connection = True
+            return
         authorization = headers.get("authorization")
         hec.received.append(ReceivedRequest(self.command, self.path, authorization, body))
         if refusal is None and fault_name(config.fault) == "slow":
@@ -135,6 +146,8 @@ class HecRequestHandler(BaseHTTPRequestHandler):
             if length > limit:
                 return b"", too_large
             body = self.rfile.read(length) if length else b""
+            if len(body) < length:
+                raise _Incomplete
         encoding = headers.get("content-encoding", "identity").strip().lower()
         if encoding in ("", "identity"):
             return body, None

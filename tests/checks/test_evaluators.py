@@ -11,6 +11,7 @@ import pytest
 from hec_doctor.checks.dns import evaluate_dns, go_dns_error
 from hec_doctor.checks.hec import (
     evaluate_ack,
+    evaluate_body_limit,
     evaluate_event,
     evaluate_health,
     evaluate_token_reply,
@@ -163,3 +164,25 @@ def test_evaluate_ack(answer, has_channel, status, words):
 def test_evaluate_event(answer, status, words):
     outcome = evaluate_event(answer, "web", "cloudflare:json")
     assert outcome.status is status and words in outcome.summary
+
+
+# The head of a 5 MB push, sent alone: nginx's 413 page (ngx_http_special_response.c), HEC's
+# own 413 text (the look-alike's, measured on Splunk 10.4.3), a 401 to the head (HEC asking for
+# the token first), a server asking for the body, and no answer at all.
+NGINX_413 = (b"<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n"
+             b"<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx"
+             b"</center>\r\n</body>\r\n</html>\r\n")
+
+
+@pytest.mark.parametrize(("status", "body", "ready", "error", "verdict", "words"), [
+    (413, NGINX_413, False, "", WARN, "refused before any of it is sent: HTTP 413"),
+    (413, b"Content-Length of request exceeds max_content_length", False, "", WARN,
+     "exceeds max_content_length"),
+    (0, b"", True, "", PASS, "the server asked for the body"),
+    (401, b'{"text":"Token is required","code":2}', False, "", PASS, "HTTP 401, not 413"),
+    (0, b"", False, "context deadline exceeded", Status.SKIP, "not judged"),
+])
+def test_evaluate_body_limit(status, body, ready, error, verdict, words):
+    outcome = evaluate_body_limit(5_000_000, status, body, ready, error, ())
+    assert outcome.status is verdict and words in outcome.summary, outcome
+    assert "5 MB" in outcome.summary
