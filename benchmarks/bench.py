@@ -476,7 +476,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and targets")
     parser.add_argument("--fleets", help="comma-separated fleet sizes (default 200,1000,3000)")
-    parser.add_argument("--only", choices=["clients", "fleets", "round-trips"], help="run one section alone")
+    parser.add_argument("--only", choices=["clients", "fleets", "round-trips"],
+                        help="run one section alone")
     parser.add_argument("--exporter-seconds", type=float, default=60.0,
                         help="how long the /probe exporter is loaded (default 60)")
     args = parser.parse_args()

@@ -160,9 +160,8 @@ func push(req request) (res result) {
 	}
 	config := &tls.Config{InsecureSkipVerify: req.InsecureSkipVerify}
 	if req.Roots != "" {
-		pool := x509.NewCertPool()
-		pem, err := os.ReadFile(req.Roots)
-		if err != nil || !pool.AppendCertsFromPEM(pem) {
+		pool, err := rootsFrom(req.Roots)
+		if err != nil {
 			res.Error = "refused: cannot read the roots in " + req.Roots
 			return
 		}
@@ -351,6 +350,39 @@ func askBodyLimit(req request, transport *http.Transport, timeout time.Duration)
 	read := readReply(reply, timeout, cancel)
 	facts.Status, facts.Headers, facts.Body = read.Status, read.Headers, read.Body
 	return facts
+}
+
+// rootPools: each roots file read once per process, as long as it is unchanged (a fleet's
+// targets share one; parsing certifi's bundle of some 140 certificates for every target cost
+// more than the handshake).
+var rootPools sync.Map // path -> pooled
+
+type pooled struct {
+	modified time.Time
+	size     int64
+	pool     *x509.CertPool
+}
+
+func rootsFrom(path string) (*x509.CertPool, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if cached, ok := rootPools.Load(path); ok {
+		if c := cached.(pooled); c.modified.Equal(info.ModTime()) && c.size == info.Size() {
+			return c.pool, nil
+		}
+	}
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, errors.New("no certificate")
+	}
+	rootPools.Store(path, pooled{modified: info.ModTime(), size: info.Size(), pool: pool})
+	return pool, nil
 }
 
 // readReply reads a reply's head and at most maxBody of its body, within timeout; cancel ends

@@ -178,7 +178,7 @@ NGINX_413 = (b"<html>\r\n<head><title>413 Request Entity Too Large</title></head
     (413, NGINX_413, False, "", WARN, "refused before any of it is sent: HTTP 413"),
     (413, b"Content-Length of request exceeds max_content_length", False, "", WARN,
      "exceeds max_content_length"),
-    (0, b"", True, "", PASS, "the server asked for the body"),
+    (0, b"", True, "", PASS, "no 413 to its head, and the body was awaited"),
     (401, b'{"text":"Token is required","code":2}', False, "", PASS, "HTTP 401, not 413"),
     (0, b"", False, "context deadline exceeded", Status.SKIP, "not judged"),
 ])
