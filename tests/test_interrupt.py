@@ -5,19 +5,45 @@ accept TCP and never speak (so every step would otherwise wait out its 60 s time
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
 from tests.servers import raw_server, silent
 
 TARGETS = 40
-CUT_AFTER_S = 1.5
+# How long the run goes on after its first connection before the signal: every worker is then
+# waiting on a silent server. Measured from the first connection, not from the start: on a
+# loaded machine the interpreter's start-up alone can outlast a fixed delay, and a signal
+# before the run begins is Python's ordinary death by SIGINT, not what these tests are about.
+CUT_AFTER_S = 0.5
+
+
+@contextlib.contextmanager
+def _silent_server() -> Iterator[tuple[int, threading.Event]]:
+    """A server that accepts and never speaks, and an event set at its first connection."""
+    first = threading.Event()
+
+    def handle(conn: socket.socket) -> None:
+        first.set()
+        silent(conn)
+
+    with raw_server(handle) as port:
+        yield port, first
+
+
+def _under_way(first: threading.Event, settle_s: float = CUT_AFTER_S) -> None:
+    assert first.wait(30), "the run never connected"
+    time.sleep(settle_s)
 
 
 def _start(tmp_path, port: int, *extra: str) -> subprocess.Popen:
@@ -34,9 +60,9 @@ def _start(tmp_path, port: int, *extra: str) -> subprocess.Popen:
 def _interrupted_run(tmp_path, *extra: str, wait_s: float = CUT_AFTER_S):
     """(stdout, stderr, seconds from the signal to the exit) of a run over silent servers
     interrupted once by SIGINT, sent to the main process only (as `kill -INT` does)."""
-    with raw_server(silent) as port:
+    with _silent_server() as (port, first):
         process = _start(tmp_path, port, "--format", "json", *extra)
-        time.sleep(wait_s)
+        _under_way(first, wait_s)
         assert process.poll() is None  # still waiting on silent servers
         sent = time.monotonic()
         process.send_signal(signal.SIGINT)
@@ -63,9 +89,9 @@ def test_one_ctrl_c_stops_every_target_within_a_second(tmp_path):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_a_second_ctrl_c_exits_at_once(tmp_path):
-    with raw_server(silent) as port:
+    with _silent_server() as (port, first):
         process = _start(tmp_path, port, "--format", "text")
-        time.sleep(CUT_AFTER_S)
+        _under_way(first)
         process.send_signal(signal.SIGINT)
         time.sleep(0.02)
         process.send_signal(signal.SIGINT)
@@ -79,10 +105,10 @@ def test_a_second_ctrl_c_exits_at_once(tmp_path):
 def test_an_interrupted_run_leaves_no_half_written_output_file(tmp_path):
     # --output is written beside the target and moved into place at the end: an interrupted
     # run still writes its (partial, valid) report there, never a torn file.
-    with raw_server(silent) as port:
+    with _silent_server() as (port, first):
         target = tmp_path / "report.json"
         process = _start(tmp_path, port, "--format", "json", "--output", str(target))
-        time.sleep(CUT_AFTER_S)
+        _under_way(first)
         assert not target.exists()
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=30)
