@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -189,12 +190,17 @@ class PushFacts:
 
 
 class _Pending:
-    """The push under way in the background, and what it came to."""
+    """The push under way in the probe, and what it came to."""
 
     def __init__(self) -> None:
         self.done = threading.Event()
+        self.answer: dict[str, Any] | None = None  # as the probe sent it, parsed on first read
         self.facts: PushFacts | None = None
         self.unavailable = ""
+        self.probe: Any = None
+        self.number = 0
+        self.until = float("inf")
+        self.wait_s = 0.0
 
 
 def probe_status() -> tuple[Any, str]:
@@ -278,24 +284,26 @@ def start(ctx: Context) -> None:
         pending.unavailable = why
         pending.done.set()
         return
-    wait_s = 3 * ctx.options.timeout_s + 5
-    from hec_doctor.net import deadline
+    # The probe bounds each of its steps by the timeout (the push's whole exchange by 3x, then
+    # the health GET and the body-limit head by 1x each); this only guards against a probe
+    # that stops answering.
+    wait_s = 6 * ctx.options.timeout_s + 5
 
-    cancellation = deadline.current()  # the thread below is this run's: it stops with it
+    def arrived(answer: dict[str, Any] | None, why: str) -> None:
+        # Called from the probe's reader thread: keep it short (the run's thread parses).
+        pending.answer, pending.unavailable = answer, why
+        pending.done.set()
 
-    def measure() -> None:
-        from hec_doctor.goprobe import ProbeUnavailable
+    from hec_doctor.goprobe import ProbeUnavailable
 
-        try:
-            pending.facts = PushFacts.from_probe(probe.push(request, wait_s, cancellation))
-        except ProbeUnavailable as exc:
-            pending.unavailable = str(exc)
-        except Exception as exc:  # never lose the run for the probe's sake
-            pending.unavailable = f"the probe failed: {type(exc).__name__}"
-        finally:
-            pending.done.set()
-
-    threading.Thread(target=measure, daemon=True, name="hec-doctor-push").start()
+    try:
+        pending.number = probe.submit(request, arrived)
+    except ProbeUnavailable as exc:
+        pending.unavailable = str(exc)
+        pending.done.set()
+        return
+    pending.probe, pending.until = probe, time.monotonic() + wait_s
+    pending.wait_s = wait_s
 
 
 def measured(ctx: Context) -> PushFacts | None:
@@ -306,8 +314,20 @@ def measured(ctx: Context) -> PushFacts | None:
     from hec_doctor.net import deadline
 
     while not pending.done.wait(deadline.SLICE_S):
-        if deadline.interrupted():
+        late = time.monotonic() >= pending.until
+        if deadline.interrupted() or late:
+            if pending.probe is not None:
+                pending.probe.forget(pending.number)
+            pending.unavailable = ("interrupted" if not late else
+                                   f"no answer from the probe within {pending.wait_s:g} s")
+            pending.done.set()
             return None
+    if pending.facts is None and pending.answer is not None:
+        try:
+            pending.facts = PushFacts.from_probe(pending.answer)
+        except Exception as exc:  # never lose the run for the probe's sake
+            pending.unavailable = f"the probe failed: {type(exc).__name__}"
+        pending.answer = None
     return pending.facts
 
 

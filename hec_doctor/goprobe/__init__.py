@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,8 @@ class GoProbe:
         self.path = path
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
-        self._waiting: dict[int, tuple[threading.Event, list[dict[str, Any]]]] = {}
+        # id -> called with (answer, "") or (None, why) once, from the reader thread
+        self._waiting: dict[int, Callable[[dict[str, Any] | None, str], None]] = {}
         self._next_id = 0
         self._broken = ""
         self.go_version = ""
@@ -97,13 +99,45 @@ class GoProbe:
             with self._lock:
                 waiter = self._waiting.pop(answer.get("id"), None)
             if waiter is not None:
-                waiter[1].append(answer)
-                waiter[0].set()
+                waiter(answer, "")
         with self._lock:
             self._broken = "the probe process ended"
-            for event, _ in self._waiting.values():
-                event.set()
+            waiters = list(self._waiting.values())
             self._waiting.clear()
+        for waiter in waiters:
+            waiter(None, self._broken)
+
+    def submit(self, request: dict[str, Any],
+               on_answer: Callable[[dict[str, Any] | None, str], None]) -> int:
+        """Send one request without waiting: ``on_answer(answer, "")`` is called from the
+        reader thread when its result arrives, or ``on_answer(None, why)`` if the probe ends
+        first. A fleet's targets then need no thread each. Returns the request's number (for
+        ``forget``).
+
+        Raises:
+            ProbeUnavailable: the probe could not start, or is gone.
+        """
+        with self._lock:
+            if self._broken:
+                raise ProbeUnavailable(self._broken)
+            process = self._start()
+            self._next_id += 1
+            number = self._next_id
+            self._waiting[number] = on_answer
+            try:
+                assert process.stdin is not None
+                process.stdin.write(json.dumps({**request, "id": number}).encode() + b"\n")
+                process.stdin.flush()
+            except OSError as exc:
+                self._waiting.pop(number, None)
+                self._broken = f"the probe process is gone ({exc.strerror or exc})"
+                raise ProbeUnavailable(self._broken) from None
+        return number
+
+    def forget(self, number: int) -> None:
+        """No longer wait for request ``number`` (its answer, if it comes, is dropped)."""
+        with self._lock:
+            self._waiting.pop(number, None)
 
     def push(self, request: dict[str, Any], wait_s: float,
              cancellation: Any = None) -> dict[str, Any]:
@@ -113,37 +147,28 @@ class GoProbe:
         Raises:
             ProbeUnavailable: the probe could not start, ended, or gave no answer in time.
         """
+        import time
+
         from hec_doctor.net import deadline
 
         event = threading.Event()
-        box: list[dict[str, Any]] = []
-        with self._lock:
-            if self._broken:
-                raise ProbeUnavailable(self._broken)
-            process = self._start()
-            self._next_id += 1
-            number = self._next_id
-            self._waiting[number] = (event, box)
-            try:
-                assert process.stdin is not None
-                process.stdin.write(json.dumps({**request, "id": number}).encode() + b"\n")
-                process.stdin.flush()
-            except OSError as exc:
-                self._waiting.pop(number, None)
-                self._broken = f"the probe process is gone ({exc.strerror or exc})"
-                raise ProbeUnavailable(self._broken) from None
-        import time
+        box: list[tuple[dict[str, Any] | None, str]] = []
 
+        def arrived(answer: dict[str, Any] | None, why: str) -> None:
+            box.append((answer, why))
+            event.set()
+
+        number = self.submit(request, arrived)
         until = time.monotonic() + wait_s
         while not event.wait(min(deadline.SLICE_S, max(0.0, until - time.monotonic()))):
             if deadline.interrupted(cancellation) or time.monotonic() >= until:
-                with self._lock:
-                    self._waiting.pop(number, None)
+                self.forget(number)
                 raise ProbeUnavailable("interrupted" if deadline.interrupted(cancellation)
                                        else f"no answer from the probe within {wait_s:g} s")
-        if not box:
-            raise ProbeUnavailable(self._broken or "the probe gave no answer")
-        return box[0]
+        answer, why = box[0]
+        if answer is None:
+            raise ProbeUnavailable(why or "the probe gave no answer")
+        return answer
 
     def close(self) -> None:
         process, self._process = self._process, None
