@@ -476,7 +476,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and targets")
     parser.add_argument("--fleets", help="comma-separated fleet sizes (default 200,1000,3000)")
-    parser.add_argument("--only", choices=["clients", "fleets", "round-trips"],
+    parser.add_argument("--only", choices=["clients", "fleets", "round-trips", "exporter"],
                         help="run one section alone")
     parser.add_argument("--exporter-seconds", type=float, default=60.0,
                         help="how long the /probe exporter is loaded (default 60)")
@@ -498,6 +498,9 @@ def main() -> int:
             clients(env, runs)
             return 0 if all(row[3] for row in ROWS) else 1
         pusher = go_pusher(Path(folder))
+        if args.only == "exporter":
+            exporter(env, Path(folder), 1000, args.exporter_seconds)
+            return 0 if all(row[3] for row in ROWS) else 1
         if args.only == "round-trips":
             round_trips(env, runs)
             return 0 if all(row[3] for row in ROWS) else 1
