@@ -729,9 +729,11 @@ CLASSES: tuple[MessageClass, ...] = (
                   "route it."),
     MessageClass(
         "http.too-large", r"\b413\b|max_content_length", "batch too large (413)",
-        "The batch exceeds Splunk's max_content_length (or a proxy's body limit).",
-        "Raise max_content_length in limits.conf [http_input], or lower max_upload_bytes on the "
-        "job.", "error 413: Content-Length of request exceeds max_content_length",
+        "The batch exceeds Splunk's max_content_length (or a proxy's body limit: nginx's "
+        "client_max_body_size is 1 MB unless set; `hec-doctor check` asks, in hec.body_limit).",
+        "Raise max_content_length in limits.conf [http_input] (or the proxy's limit), or lower "
+        "max_upload_bytes on the job.",
+        "error 413: Content-Length of request exceeds max_content_length",
         "Splunk limits.conf [http_input] max_content_length",
         fix_any="Lower max_upload_bytes on the job, or raise the endpoint's body limit.",
         cause_any="The batch exceeds the endpoint's (or a proxy's) body limit."),
