@@ -724,6 +724,14 @@ class ResolveOverride:
     address: str
 
 
+# The smallest max_upload_bytes a Logpush job can set ("between 5 MB and 1 GB, or 0 to disable
+# it": Cloudflare's Logpush API; terraform-provider-cloudflare's schema.go says it is the
+# uncompressed size). Batches below it are possible (a job may cap records instead), and whether
+# pushes to Splunk are compressed has no public source (logpush-api-facts.md), so a refusal at
+# this size is a warning, not a certain failure.
+SMALLEST_UPLOAD_BYTES = 5_000_000
+
+
 @dataclass(frozen=True)
 class Options:
     """How to check: everything besides the target itself.
@@ -745,6 +753,9 @@ class Options:
         clients: the client stacks to push through side by side (``go`` alone by default:
             the report then has no ``clients``); see ``CLIENTS``.
         judge: the client whose outcome sets the exit code (one of ``clients``).
+        body_limit_bytes: the size of the push ``hec.body_limit`` asks about: a job's own
+            ``max_upload_bytes`` where ``job`` or ``terraform`` knows it, else
+            ``SMALLEST_UPLOAD_BYTES``.
     """
 
     offline: bool = False
@@ -760,6 +771,8 @@ class Options:
     go_probe: bool = True
     clients: tuple[str, ...] = ("go",)
     judge: str = "go"
+    body_limit_bytes: int = SMALLEST_UPLOAD_BYTES
+
 
 
 # The client stacks ``check --clients`` knows, in the order the report lists them.

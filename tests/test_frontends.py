@@ -431,3 +431,28 @@ def test_the_body_limit_question_needs_the_probe(pki, backend, tmp_path):
         predicted = judge(pki, port, go_probe=False)
     result = predicted.result("hec.body_limit")
     assert result.status is Status.SKIP and "no Go probe" in result.summary
+
+
+@pytest.mark.parametrize(("max_upload_bytes", "status", "size"), [
+    (20_000_000, Status.WARN, "20 MB"), (0, Status.PASS, "5 MB")])
+def test_a_jobs_own_batch_size_is_the_size_asked_about(pki, backend, tmp_path, max_upload_bytes,
+                                                        status, size):
+    # Behind nginx at 10m: a job whose batches may reach 20 MB is refused, where the smallest
+    # batch size a job can set (asked when the job sets none: 0 disables it) is not.
+    from hec_doctor.cloudflare.jobs import check_job
+
+    port = free_port()
+    http = (f"server {{ {_tls_server_block(pki, port)}\nclient_max_body_size 10m;\n"
+            f"location / {{ proxy_pass http://127.0.0.1:{backend.port}; }} }}")
+    conf = (f"splunk://{HOST}:{port}/services/collector/raw?channel=0f8c3ab4-1b7c-4c1e-9d2a-"
+            f"5b6f7e8d9c0a&sourcetype=cloudflare:json&header_Authorization=Splunk%20{TOKEN}")
+    job = {"id": 1, "dataset": "http_requests", "enabled": True, "destination_conf": conf,
+           "max_upload_bytes": max_upload_bytes}
+    with nginx(tmp_path / "nginx", port, http=http):
+        report = check_job(job, Options(ca_file=pki["ca"], timeout_s=2, now=lambda: NOW,
+                                        resolve=(ResolveOverride(HOST, port, "127.0.0.1"),)),
+                           live=True)
+    result = report.result("hec.body_limit")
+    assert result.status is status and f"a push of {size}" in result.summary, result
+    assert result.data["size_is"] == ("the job's max_upload_bytes" if max_upload_bytes
+                                      else "the smallest max_upload_bytes a job can set")

@@ -471,8 +471,13 @@ def check_body_limit(ctx: Context) -> Outcome:
     asked = go.body_limit
     if asked is None:
         return Outcome(Status.SKIP, "not asked: the push or the health GET got no reply")
-    return evaluate_body_limit(asked.size, asked.status, asked.body, asked.ready, asked.error,
-                               ctx.target.secrets)
+    from hec_doctor.models import SMALLEST_UPLOAD_BYTES
+
+    outcome = evaluate_body_limit(asked.size, asked.status, asked.body, asked.ready,
+                                  asked.error, ctx.target.secrets)
+    why = ("the smallest max_upload_bytes a job can set" if asked.size == SMALLEST_UPLOAD_BYTES
+           else "the job's max_upload_bytes")
+    return replace(outcome, data={**outcome.data, "size_is": why})
 
 
 def evaluate_body_limit(size: int, status: int, body: bytes, ready: bool, error: str,

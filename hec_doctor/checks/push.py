@@ -30,12 +30,6 @@ from hec_doctor.redact import credentials_in
 
 # Characters that stay as written in a request's query (as hec.py sends it).
 _QUERY_SAFE = "%:/@-._~!$'()*+,;=?"
-# The size hec.body_limit asks about: the smallest max_upload_bytes a job can set ("between
-# 5 MB and 1 GB, or 0 to disable it": Cloudflare's Logpush API, and terraform-provider-cloudflare
-# schema.go, which says it is the uncompressed size). Batches below it are possible (a job may
-# cap records instead), and whether pushes to Splunk are compressed has no public source
-# (logpush-api-facts.md), so a refusal at this size is a warning, not a certain failure.
-BODY_LIMIT_BYTES = 5_000_000
 # Replies a proxy gives when the backend is down or slow: the destination fails now, and the
 # token was never judged (RFC 9110 section 15.6).
 PROXY_ERRORS = frozenset({502, 503, 504})
@@ -252,7 +246,7 @@ def push_request(ctx: Context) -> dict[str, Any]:
         # hec.health's question, asked on the push's connection once the push has its reply,
         # then hec.body_limit's (the head of a push this large, no body).
         "health_path": HEALTH_PATH,
-        "body_limit": BODY_LIMIT_BYTES,
+        "body_limit": options.body_limit_bytes,
     }
 
 

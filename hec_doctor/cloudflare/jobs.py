@@ -122,7 +122,8 @@ def check_job(job: Mapping[str, Any], options: Options, *, live: bool = False,
             report = _without_destination(job, results, conf, f"unreadable: {exc}")
         else:
             secrets = tuple(sorted(set(secrets) | set(target.secrets)))
-            report = run(target, replace(options, offline=not live))
+            report = run(target, replace(options, offline=not live,
+                                         body_limit_bytes=_upload_bytes(job, options)))
             report = replace(report, checks=results + report.checks)
     else:
         report = _without_destination(job, results, conf, "")
@@ -209,6 +210,15 @@ def _planned_enabled(result: CheckResult, enabled: object) -> CheckResult:
 
 # What a plan cannot tell: a job that does not run yet has no history.
 NOT_RUN = {"job.health", "job.error_message"}
+
+
+def _upload_bytes(job: Mapping[str, Any], options: Options) -> int:
+    """The batch size ``hec.body_limit`` asks about: the job's own max_upload_bytes where it
+    sets one (5 MB to 1 GB, uncompressed; 0 disables it), else the check's default."""
+    configured = job.get("max_upload_bytes")
+    if isinstance(configured, int) and not isinstance(configured, bool) and configured > 0:
+        return configured
+    return options.body_limit_bytes
 
 
 def check_planned_job(planned: Any, options: Options, *, live: bool = False) -> Report:
