@@ -53,6 +53,10 @@ def real_plan(tmp_path: Path, version: str, resources: str) -> Path:
     (tmp_path / "cli.tfrc").write_text("")
     with serving(version) as (stand_in, reattach):
         env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path),
+               # Any HTTP Terraform tried (a registry, a version check) would fail on this dead
+               # proxy: the plans below are made with nothing leaving 127.0.0.1 (Go never
+               # proxies loopback, so the reattached provider is reached directly).
+               "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9",
                "TF_REATTACH_PROVIDERS": reattach, "CHECKPOINT_DISABLE": "1",
                "TF_IN_AUTOMATION": "1", "TF_CLI_CONFIG_FILE": str(tmp_path / "cli.tfrc"),
                "TF_DATA_DIR": str(tmp_path / ".terraform")}
