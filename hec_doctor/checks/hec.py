@@ -317,12 +317,16 @@ def check_token_reply(ctx: Context) -> Outcome:
     if token.unsendable:
         return Outcome(Status.SKIP, f"not sent: the token holds {token.unsendable} (see "
                        "dest.token)")
-    if ctx.facts.silent_http:
-        return Outcome(Status.SKIP, "not run: the server gave no HTTP reply to hec.health, "
-                       "so the token was not sent")
-    path = token_path(ctx)
     from hec_doctor.checks.push import measured as measured_push
     from hec_doctor.checks.push import reply_of
+
+    if ctx.facts.silent_http:
+        pushed = measured_push(ctx)
+        carried = (" by hec-doctor; only Go's push carried it, and got no reply either (see "
+                   "logpush.push)") if pushed is not None and not pushed.status else ""
+        return Outcome(Status.SKIP, "not run: the server gave no HTTP reply to hec.health, "
+                       "so the token was not sent" + carried)
+    path = token_path(ctx)
 
     facts = measured_push(ctx)
     if facts is not None and facts.go_error:
