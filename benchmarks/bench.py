@@ -266,9 +266,9 @@ def delaying_relay(backend_port: int, delay_s: float) -> Iterator[int]:
             except OSError:
                 continue
             upstream = socket.create_connection(("127.0.0.1", backend_port))
-            # A link delays bytes; it does not hold them back for an ACK: without this, the
-            # relay's own Nagle stalls (against the client's delayed ACK) add up to 40 ms to
-            # a reply written in two parts, which the endpoints themselves never pay.
+            # A link delays bytes; it does not hold them back for an ACK: without this, a
+            # kept-alive reply took 127 ms through a 40 ms relay instead of 41 (likely the
+            # relay's Nagle delay on a reply written in two parts, against a delayed ACK).
             for sock in (client, upstream):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             for a, b in ((client, upstream), (upstream, client)):

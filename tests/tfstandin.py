@@ -5,7 +5,7 @@ here).
 It speaks Terraform's plugin protocol 6 (hashicorp/terraform, docs/plugin-protocol/
 tfplugin6.8.proto, the protocol of Terraform 1.11): gRPC service ``tfplugin6.Provider``, whose
 messages are protobuf with values as msgpack (docs/plugin-protocol/object-wire-format.md; an
-unknown value is msgpack extension 0, zclconf/go-cty, cty/msgpack/unknown.go). Terraform finds it
+unknown value is msgpack extension 0: zclconf/go-cty, cty/msgpack/unknown.go, unknownValBytes). Terraform finds it
 through ``TF_REATTACH_PROVIDERS`` (hashicorp/go-plugin's ReattachConfig, as provider debug mode
 uses it), so nothing is installed and nothing leaves 127.0.0.1.
 
@@ -36,7 +36,8 @@ import msgpack
 SCHEMAS = Path(__file__).resolve().parents[1] / "fixtures" / "terraform" / "provider-schemas.json"
 PROVIDER_ADDRESS = "registry.terraform.io/cloudflare/cloudflare"
 RESOURCE = "cloudflare_logpush_job"
-# cty's msgpack form of an unknown value: fixext1, type 0, one zero byte.
+# cty's msgpack form of an unknown value: fixext1, type 0, one zero byte (unknownValBytes,
+# {0xd4, 0, 0}).
 UNKNOWN = msgpack.ExtType(0, b"\x00")
 
 

@@ -260,10 +260,16 @@ def _probe(ctx: Context, method: str, path: str, **kwargs: Any) -> Reply | Outco
     try:
         return exchange(ctx, method, path, **kwargs)
     except ProbeError as exc:
-        ctx.facts.silent_http = True  # later probes would only wait as long again
-        return Outcome(Status.FAIL, f"no HTTP reply: {redact_echo(str(exc), ctx.target.secrets)}",
-                       "The TLS connection worked, but the request got no answer.",
-                       "Check what serves HTTPS on this port.")
+        return _no_reply(ctx, redact_echo(str(exc), ctx.target.secrets))
+
+
+def _no_reply(ctx: Context, why: str) -> Outcome:
+    """A request over a working TLS connection got no HTTP answer; later probes are not sent
+    (they would only wait as long again)."""
+    ctx.facts.silent_http = True
+    return Outcome(Status.FAIL, f"no HTTP reply: {why}",
+                   "The TLS connection worked, but the request got no answer.",
+                   "Check what serves HTTPS on this port.")
 
 
 def check_health(ctx: Context) -> Outcome:
@@ -283,28 +289,21 @@ def _go_health(ctx: Context, go: PushFacts) -> Outcome | None:
     """The health GET the Go probe made on the push's connection (this run made none of its
     own), or the push's silence; None when Go did not ask (the push's reply was cut short), and
     the check asks itself."""
-    wire = ctx.facts.wire
+    from hec_doctor.checks.push import reply_of
+
     if not go.status:  # Go waited its whole timeout for the push's reply (push.timed_out)
-        ctx.facts.silent_http = True
-        return Outcome(Status.FAIL, f"no HTTP reply: no reply within "
-                       f"{ctx.options.timeout_s:g} s (to the push Go sent on this connection; "
-                       "health was not asked of a silent server)",
-                       "The TLS connection worked, but the request got no answer.",
-                       "Check what serves HTTPS on this port.")
+        return _no_reply(ctx, f"no reply within {ctx.options.timeout_s:g} s (to the push Go "
+                         "sent on this connection; health was not asked of a silent server)")
     health = go.health
     if health is None:
         return None
-    wire.append(f"> GET {HEALTH_PATH} HTTP/1.1  (sent by the Go probe, "
-                + ("on the push's connection)" if health.reused else "on a new connection)"))
+    ctx.facts.wire.append(f"> GET {HEALTH_PATH} HTTP/1.1  (sent by the Go probe, " + (
+        "on the push's connection)" if health.reused else "on a new connection)"))
     if not health.status:
-        wire.append(f"< no reply: {redact_echo(health.error, ctx.target.secrets)}")
-        ctx.facts.silent_http = True
-        return Outcome(Status.FAIL, "no HTTP reply: "
-                       + redact_echo(health.error, ctx.target.secrets),
-                       "The TLS connection worked, but the request got no answer.",
-                       "Check what serves HTTPS on this port.")
-    reply = Reply(health.status, dict(health.headers), health.body, secrets=ctx.target.secrets,
-                  truncated=health.truncated)
+        why = redact_echo(health.error, ctx.target.secrets)
+        ctx.facts.wire.append(f"< no reply: {why}")
+        return _no_reply(ctx, why)
+    reply = reply_of(health, ctx.target.secrets)
     _trace_reply(ctx, reply)
     ctx.facts.health = reply
     return evaluate_health(reply)
@@ -495,6 +494,9 @@ def evaluate_body_limit(size: int, status: int, body: bytes, ready: bool, error:
         return Outcome(
             Status.WARN, f"a push of {megabytes} is refused before any of it is sent: HTTP 413"
             + (f" ({words})" if words else ""),
+            # nginx's default: "Syntax: client_max_body_size size; Default: 1m;"
+            # (nginx.org, ngx_http_core_module; Debian's nginx 1.22.1 answers a 5 MB head with
+            # 413 when the directive is left out, tests/test_frontends.py).
             "Something in front of HEC (nginx refuses bodies over client_max_body_size, 1 MB "
             "unless set; a load balancer's or proxy's request size limit) or HEC itself "
             "(limits.conf [http_input] max_content_length) refuses a request of this size from "

@@ -103,8 +103,8 @@ class PushFacts:
         truncated: the body ended early (Go's read error in ``read_error``).
         redirect: what Go's client would do with a redirect (it was not followed), or None.
         phases: seconds from the start to each phase Go traced.
-        health: the health GET that followed the push, or None (``health_skipped`` says why
-            when it was wanted).
+        health: the health GET that followed the push, or None (the push got no whole reply;
+            hec.health then asks itself).
         body_limit: the body-limit question that followed the health GET, or None.
     """
 
@@ -125,7 +125,6 @@ class PushFacts:
     redirect: Mapping[str, Any] | None = None
     phases: Mapping[str, float] = field(default_factory=dict)
     health: GoHealthReply | None = None
-    health_skipped: str = ""
     body_limit: GoBodyLimit | None = None
 
     @classmethod
@@ -150,7 +149,6 @@ class PushFacts:
             redirect=answer.get("redirect"),
             phases=dict(answer.get("phases") or {}),
             health=GoHealthReply.from_probe(answer["health"]) if answer.get("health") else None,
-            health_skipped=str(answer.get("health_skipped", "")),
             body_limit=(GoBodyLimit.from_probe(answer["body_limit"])
                         if answer.get("body_limit") else None),
         )
@@ -353,8 +351,9 @@ def why_predicted(ctx: Context) -> str:
     return pending.unavailable or "no measurement"
 
 
-def reply_of(facts: PushFacts, secrets: tuple[str, ...]) -> Any:
-    """The HTTP reply Go got, as the Python probes' ``Reply``, so one reading judges both."""
+def reply_of(facts: PushFacts | GoHealthReply, secrets: tuple[str, ...]) -> Any:
+    """An HTTP reply Go got (the push's, or the health GET's), as the Python probes' ``Reply``,
+    so one reading judges both."""
     from hec_doctor.net.http import Reply
 
     return Reply(facts.status, dict(facts.headers), facts.body, secrets=secrets,

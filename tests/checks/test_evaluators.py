@@ -166,12 +166,13 @@ def test_evaluate_event(answer, status, words):
     assert outcome.status is status and words in outcome.summary
 
 
-# The head of a 5 MB push, sent alone: nginx's 413 page (ngx_http_special_response.c), HEC's
-# own 413 text (the look-alike's, measured on Splunk 10.4.3), a 401 to the head (HEC asking for
-# the token first), a server asking for the body, and no answer at all.
+# The head of a 5 MB push, sent alone: nginx's 413 page (captured from Debian's nginx 1.22.1 with
+# no client_max_body_size set, answering the head alone), HEC's own 413 text (the look-alike's,
+# measured on Splunk 10.4.3), a 401 to the head (HEC asking for the token first), a server
+# asking for the body, and no answer at all.
 NGINX_413 = (b"<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n"
-             b"<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx"
-             b"</center>\r\n</body>\r\n</html>\r\n")
+             b"<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>"
+             b"nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n")
 
 
 @pytest.mark.parametrize(("status", "body", "ready", "error", "verdict", "words"), [
