@@ -9,7 +9,8 @@ Figures (issue #17): start-up of --version, check --offline and explain against 
 pass`; one full live check of a healthy endpoint against the same, curl and a Go client; fleets
 of mixed targets (healthy, wrong certificate name, unhealthy, ack on, refused) against
 `xargs -P 32 curl` and a Go pusher posting 32 at once: wall time, time per target, and peak
-memory of the whole process tree; a silent endpoint against the timeout. A peer that is not
+memory of the whole process tree, and the Go probe's requests alone (the floor under a fleet's
+time); a silent endpoint against the timeout. A peer that is not
 installed is skipped, and said so. Nothing here leaves 127.0.0.1.
 """
 
@@ -214,6 +215,10 @@ def fleets(env: dict[str, object], folder: Path, sizes: list[int], pusher: str |
             ratio = ours / seconds
             record(f"{count} targets: hec-doctor / Go pusher", f"{ratio:.2f}x",
                    "<= 1.5x" if count >= 3000 else "-", ratio <= 1.5 or count < 3000)
+            alone = probe_alone(listing, token, ca_file)
+            if alone is not None:
+                record(f"{count} targets: Go probe alone / Go pusher",
+                       f"{alone:.2f} s = {alone / seconds:.2f}x", "-", True)
     if not curl:
         print("peer curl: not installed, skipped")
     if 200 in per_target:
@@ -221,6 +226,49 @@ def fleets(env: dict[str, object], folder: Path, sizes: list[int], pusher: str |
             ratio = per_target[count] / per_target[200]
             record(f"time per target, {count} vs 200", f"{ratio:.2f}x", "<= 1.2x",
                    ratio <= 1.2)
+
+
+def probe_alone(listing: Path, token: str, ca_file: str) -> float | None:
+    """Seconds for hec-doctor's Go probes alone to make every target's requests (the push, the
+    health GET and the body-limit head on one connection), 32 at once over two probes as a
+    fleet runs them, with nothing judged or written: the floor under a fleet's time that the
+    checks' own Python adds to. None without a built probe."""
+    from hec_doctor import goprobe
+    from hec_doctor.checks import Context
+    from hec_doctor.checks.dns import check_dns
+    from hec_doctor.checks.push import push_request
+    from hec_doctor.models import Options
+    from hec_doctor.target import build_target
+
+    path, _ = goprobe.locate()
+    if path is None:
+        return None
+    options = Options(timeout_s=3, ca_file=ca_file)
+    requests = []
+    for line in listing.read_text().split():
+        context = Context(target=build_target(line, token=token), options=options)
+        check_dns(context)
+        requests.append(push_request(context))
+    probes = [goprobe.GoProbe(path), goprobe.GoProbe(path)]
+    try:
+        for probe in probes:
+            probe.push(requests[0], 30)  # started and warm, as a fleet's are after one target
+        answered, window = threading.Semaphore(0), threading.Semaphore(32)
+
+        def arrived(answer: object, why: str) -> None:
+            window.release()
+            answered.release()
+
+        started = time.perf_counter()
+        for number, request in enumerate(requests):
+            window.acquire()
+            probes[number % 2].submit(request, arrived)
+        for _ in requests:
+            answered.acquire()
+        return time.perf_counter() - started
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 @contextlib.contextmanager

@@ -47,10 +47,14 @@ def placeholder(token: str, kind: str = "token") -> str:
     return f"<{kind} {fingerprint(token)}>"
 
 
+@functools.lru_cache(maxsize=1024)
 def secret_forms(secret: str) -> tuple[str, ...]:
     """Every spelling of a secret that could reach output: as is, URL-encoded (upper- and
     lower-case hex), form-encoded, and the escaped forms libraries print a control or non-ASCII
-    character in (Python's repr ``\\t``/``\\x0b``, JSON's ``\\u0001``)."""
+    character in (Python's repr ``\\t``/``\\x0b``, JSON's ``\\u0001``).
+
+    Cached: a fleet asks for the same target's spellings at every redaction (about six times a
+    target), and a fleet's targets often share one token."""
     import json
 
     forms = {secret, quote(secret, safe=""), quote_plus(secret), quote(secret),

@@ -109,3 +109,31 @@ def test_every_public_name_resolves():
         assert getattr(hec_doctor, name) is not None, name
     with pytest.raises(AttributeError):
         hec_doctor.no_such_name  # noqa: B018
+
+
+def test_a_result_crosses_processes_whole_and_read_only():
+    # Fleets send reports back from worker processes pickled; the last scrub pickles them too.
+    import pickle
+    from types import MappingProxyType
+
+    from hec_doctor.models import ConnectFacts
+
+    result = CheckResult("net.tcp", "TCP", Status.PASS, "ok", data={"attempts": [{"a": 1}]},
+                         facts=ConnectFacts(connected="192.0.2.1"))
+    back = pickle.loads(pickle.dumps(result))
+    assert back == result and back.facts == result.facts
+    assert isinstance(back.data, MappingProxyType)
+    with pytest.raises(TypeError):
+        back.data["attempts"] = []  # type: ignore[index]
+
+
+def test_the_last_scrub_still_sees_a_secret_inside_data():
+    # _may_hold decides from the pickle: a secret in a result's data must be in it.
+    from hec_doctor.redact import scrub_value
+
+    secret = "5f1c2a9e-0b7d-4c33-9e61-d2a8b4c7e910"
+    result = CheckResult("x.y", "X", Status.PASS, "ok", data={"echo": f"got {secret}"})
+    clean = scrub_value(result, (secret,))
+    assert secret not in clean.data["echo"] and "…e910" in clean.data["echo"]
+    untouched = CheckResult("x.y", "X", Status.PASS, "ok", data={"echo": "nothing here"})
+    assert scrub_value(untouched, (secret,)) is untouched
