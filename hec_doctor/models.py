@@ -42,19 +42,10 @@ _VERDICT_RANK = {Status.PASS: 0, Status.SKIP: 0, Status.WARN: 1, Status.ERROR: 2
 
 def _reduce_with_plain_data(self: Any) -> tuple[Any, tuple[Any, ...]]:
     """Pickle support for a result whose ``data`` is a read-only view (which cannot pickle on
-    its own): its fields as a plain dict, rebuilt without ``__init__``. Reports cross process
-    boundaries in a fleet run, and are pickled once more by the last scrub, so this is per
-    target: the state is copied at C speed, not field by field."""
-    state = dict(self.__dict__)
-    state["data"] = dict(state["data"])
-    return _rebuild_with_read_only_data, (type(self), state)
-
-
-def _rebuild_with_read_only_data(cls: type[Any], state: dict[str, Any]) -> Any:
-    rebuilt = object.__new__(cls)
-    state["data"] = MappingProxyType(state["data"])
-    rebuilt.__dict__.update(state)
-    return rebuilt
+    its own): rebuilt from a plain dict. Reports cross process boundaries in a fleet run."""
+    values = tuple(dict(value) if isinstance(value, MappingProxyType) else value
+                   for value in (getattr(self, name) for name in self.__dataclass_fields__))
+    return type(self), values
 
 
 class ErrorReason(str, Enum):
