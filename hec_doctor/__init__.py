@@ -11,7 +11,7 @@ The public API::
 
 from __future__ import annotations
 
-__version__ = "0.4.0"  # the one place; CHANGELOG.md says what each version changed
+__version__ = "0.4.1"  # the one place; CHANGELOG.md says what each version changed
 
 # Imported lazily (PEP 562) so `hec-doctor --version` does not pay for the whole engine.
 _EXPORTS = {

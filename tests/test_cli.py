@@ -43,6 +43,13 @@ def test_check_strict_makes_warnings_fail():
         ["check"],
         ["check", "x", "--format", "yaml"],
         ["nope"],
+        # NaN passes every range check click makes (each comparison with it is false).
+        ["check", "https://127.0.0.1:1/services/collector/raw", "--timeout", "nan"],
+        ["check", "https://127.0.0.1:1/services/collector/raw", "--timeout", "inf"],
+        ["watch", "https://127.0.0.1:1/services/collector/raw", "--interval", "nan"],
+        ["watch", "https://127.0.0.1:1/services/collector/raw", "--interval", "inf"],
+        ["watch", "https://127.0.0.1:1/services/collector/raw", "--interval", "1e300"],
+        ["serve", "--slow-seconds", "NaN"],
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args):
@@ -51,6 +58,15 @@ def test_bad_input_is_one_line_and_exit_2(args):
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith("hec-doctor: error: ")
+
+
+def test_the_float_flags_take_their_bounds():
+    assert invoke("check", good_conf(), "--offline", "--timeout", "300").exit_code == 0
+    assert invoke("check", good_conf(), "--offline", "--timeout", "0.1").exit_code == 0
+    result = invoke("watch", "https://127.0.0.1:1/services/collector/raw", "--once",
+                    "--timeout", "0.5", "--interval", str(7 * 86400))
+    # Accepted: one round, whose refused target fails (1), not a usage error (2).
+    assert result.exit_code == 1 and 'probe_success{target="127.0.0.1:1"} 0.0' in result.stdout
 
 
 def test_json_goes_to_stdout_alone_and_summary_to_stderr():

@@ -25,6 +25,19 @@ from hec_doctor.render import OutputFormat
 from hec_doctor.term import want_color  # noqa: F401 (the commands import it from here)
 
 
+class FiniteFloatRange(click.FloatRange):
+    """click's FloatRange, without NaN: every comparison with NaN is false, so FloatRange lets
+    ``nan`` through whatever its bounds (``--timeout nan`` reached the network code, where a
+    NaN wait reads as an interruption)."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if number != number:
+            self.fail(f"{value!r} is not a number", param, ctx)
+        return number
+
+
 def parse_resolve(value: str) -> Any:
     """``HOST:PORT:ADDRESS`` (ADDRESS may be an IPv6 address, bracketed or not)."""
     host, _, rest = value.partition(":")
@@ -331,7 +344,7 @@ def live_options(command: Any) -> Any:
                      callback=lambda ctx, param, value: tuple(parse_resolve(v) for v in value),
                      help="Connect to ADDRESS for HOST:PORT, keeping HOST for SNI and "
                           "verification (as curl's --resolve). Repeatable."),
-        click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1, max=300),
+        click.option("--timeout", "timeout_s", type=FiniteFloatRange(min=0.1, max=300),
                      default=DEFAULT_TIMEOUT_S, show_default=True,
                      help="Seconds allowed for each network step."),
         click.option("--go-probe/--no-go-probe", "go_probe", default=True, show_default=True,

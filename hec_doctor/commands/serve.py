@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from hec_doctor.commands.common import FiniteFloatRange
 from hec_doctor.lookalike.server import FAULTS, fault_name
 
 
@@ -40,7 +41,7 @@ def _fault(ctx: click.Context, param: click.Parameter, value: str | None) -> str
               help="Misbehave as a broken HEC does (queues-full: health answers code 18 and "
                    "pushes code 9, as Splunk does with its queues full; 'unhealthy' is its old "
                    "name).")
-@click.option("--slow-seconds", type=click.FloatRange(0, 600), default=2.0, show_default=True,
+@click.option("--slow-seconds", type=FiniteFloatRange(0, 600), default=2.0, show_default=True,
               help="Delay of each reply with --fault slow.")
 @click.option("--cert", "cert_file", type=click.Path(exists=True, dir_okay=False),
               help="PEM certificate chain to serve (leaf first); default: made on the spot.")

@@ -10,7 +10,12 @@ from typing import Any
 
 import click
 
-from hec_doctor.commands.common import concurrency_option, expiry_option, live_options
+from hec_doctor.commands.common import (
+    FiniteFloatRange,
+    concurrency_option,
+    expiry_option,
+    live_options,
+)
 from hec_doctor.commands.targets import target_file_option
 from hec_doctor.errors import InputError
 from hec_doctor.models import Options
@@ -29,8 +34,11 @@ def _listen(value: str) -> tuple[str, int]:
 @click.command()
 @click.argument("targets", nargs=-1, metavar="TARGET...")
 @target_file_option
-@click.option("--interval", "interval_s", type=click.FloatRange(min=1), default=300,
-              show_default=True, help="Seconds between rounds (each varies by up to 10%).")
+# At most a week: a wait longer than the OS allows (threading's TIMEOUT_MAX) or an infinite
+# one ended the exporter with an internal error after its first round.
+@click.option("--interval", "interval_s", type=FiniteFloatRange(min=1, max=7 * 86400),
+              default=300, show_default=True,
+              help="Seconds between rounds (each varies by up to 10%), at most a week.")
 @click.option("--listen", default="127.0.0.1:18088", show_default=True, metavar="[HOST:]PORT",
               help="Where to serve /metrics (port 0: any free port, printed on stderr).")
 @click.option("--once", is_flag=True, help="Run one round, write the metrics, and exit.")
