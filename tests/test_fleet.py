@@ -355,11 +355,10 @@ def test_auto_workers_use_every_core_only_for_fleets_worth_it():
     from hec_doctor.commands.check import worker_count
 
     cores = len(os.sched_getaffinity(0))
-    assert worker_count("auto", 1, offline=False) == 1
-    assert worker_count("auto", 99, offline=False) == 1
-    assert worker_count("auto", 10_000, offline=False) == cores
-    assert worker_count("auto", 10_000, offline=True) == 1
-    assert worker_count("3", 5, offline=False) == 3
+    assert worker_count("auto", 1) == 1
+    assert worker_count("auto", 99) == 1
+    assert worker_count("auto", 10_000) == cores
+    assert worker_count("3", 5) == 3
 
 
 def test_workers_must_be_auto_or_a_number():
