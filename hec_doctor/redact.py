@@ -481,6 +481,28 @@ def _render(text: str, withheld: tuple[tuple[int, int], ...], prose: bool) -> st
     return "".join(pieces)
 
 
+# A URL quoted in free text: Go's url.Error prints `Post "URL": ...`, and a pasted message may
+# hold one bare. It ends at a quote, a space or an angle bracket, except for the space after a
+# scheme word that is a parameter's value (`...?header_Authorization=Splunk <token>`, as a
+# person types it): the token after that space is the URL's.
+_AFTER_SCHEME_VALUE = "|".join(f"(?<={sep}{word})" for sep in ("=", ":", "%3d")
+                               for word in ("splunk", "bearer", "basic"))
+_QUOTED_URL = re.compile(rf"\b[a-z][a-z0-9+.-]*://[^\s\"'<>]+"
+                         rf"(?:(?:{_AFTER_SCHEME_VALUE})[ \t]+[^\s\"'<>]+)?", re.I)
+
+
+def render_message(text: str) -> str:
+    """A message as it may be shown (an error someone pasted, a job's error_message): free text
+    (``render_input``'s prose shapes), except that a URL quoted in it is judged as a URL, the
+    shapes a destination's own text can hide in (``token=``, ``header_Authorization=...``)
+    counting there as they do in a target."""
+    pieces, at = [], 0
+    for url in _QUOTED_URL.finditer(text):
+        pieces += [render_input(text[at:url.start()], prose=True), render_input(url.group(0))]
+        at = url.end()
+    return "".join(pieces) + render_input(text[at:], prose=True)
+
+
 def credentials_in(text: str) -> tuple[str, ...]:
     """The credential-shaped values of ``text``, as written and decoded, for the scrubs."""
     values: set[str] = set()

@@ -324,3 +324,67 @@ def test_the_fast_path_and_the_command_print_the_same(words, capsys):
     fast = capsys.readouterr()
     command = CliRunner().invoke(cli, ["explain", *words])
     assert (code, fast.out) == (command.exit_code, command.stdout)
+
+
+# --- what a pasted message carries is shown redacted ----------------------------------------
+
+_TOKEN = "5f1c2a9e-0b7d-4c33-9e61-d2a8b4c7e910"
+_SHORT = "abcd1234abcd1234abcd"  # not GUID-shaped: hidden for where it sits
+# Go's client error is url.Error, `Post "URL": inner` (net/http client.go), with the URL as the
+# job has it: a destination_conf mistyped so its header landed in the query, or a token= query.
+LEAKY = [
+    ('Post "https://hec.example.com:8088/services/collector/raw?channel=x&header_Authorization'
+     f'=Splunk%20{_SHORT}": ' + TLS_PREFIX + GO_TEXTS["missing_intermediate"],
+     "tls.unknown-authority", "header_Authorization=Splunk%20<token"),
+    (f'Post "https://hec.example.com/services/collector/raw?token={_SHORT}": EOF',
+     "net.reset", "token=<token"),
+    (f'Post "https://hec.example.com/services/collector/raw?Authorization=Splunk {_SHORT}": '
+     "EOF", "net.reset", "Authorization=Splunk <token"),
+    (f"Authorization: Splunk {_TOKEN} was refused", None, "Splunk <token …e910>"),
+    (f"curl https://user:{_SHORT}@hec.example.com/services/collector/raw: 401", None,
+     "user:<token"),
+]
+
+
+@pytest.mark.parametrize(("message", "class_id", "shown"), LEAKY)
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_pasted_message_is_shown_with_its_secrets_hidden(message, class_id, shown, fmt):
+    secret = _TOKEN if _TOKEN in message else _SHORT
+    result = invoke("explain", "--format", fmt, "--color", "never", message)
+    assert result.exit_code == 0
+    assert secret not in result.output and secret[:12] not in result.output
+    assert shown in (json.loads(result.stdout)["message"] if fmt == "json" else result.stdout)
+    # Judged on the message as pasted: hiding is for the output only.
+    found = explain_message(message).matched
+    assert (found.id if found else None) == class_id
+    if class_id is not None and fmt == "json":
+        assert json.loads(result.stdout)["class"] == class_id
+
+
+@pytest.mark.parametrize(("message", "class_id", "shown"), LEAKY[:2])
+def test_the_fast_path_hides_them_too(message, class_id, shown, capsys):
+    from hec_doctor import cli as entry
+
+    assert entry.main(["explain", message]) == 0
+    out = capsys.readouterr().out
+    assert _SHORT not in out and shown in out
+
+
+def test_a_message_without_secrets_is_shown_as_written():
+    message = ('Post "https://hec.example.com:8088/services/collector/raw?channel=x": '
+               + TLS_PREFIX + GO_TEXTS["missing_intermediate"])
+    document = json.loads(invoke("explain", "--format", "json", message).stdout)
+    assert document["message"] == message
+    assert dict(document["details"])["url"] == ("https://hec.example.com:8088/services/"
+                                                "collector/raw?channel=x")
+
+
+@pytest.mark.parametrize(("word", "code"), [
+    ("abcdef12-3456-4abc-8def-0123456789ab", 2),  # read as a topic's name: unknown
+    (_TOKEN, 0),  # read as a message: unknown, explained
+])
+def test_a_token_given_alone_is_not_echoed(word, code):
+    result = invoke("explain", word)
+    assert result.exit_code == code
+    assert word not in result.output and word[:12] not in result.output
+    assert f"<token …{word[-4:]}>" in result.output

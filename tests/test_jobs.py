@@ -495,3 +495,18 @@ def test_an_ordinary_http_destination_is_not_taken_for_a_hec():
                          "destination_conf": "https://logs.example.com/ingest?header_X-Key=k"},
                         NOW)
     assert outcome["job.destination"].status is Status.SKIP
+
+
+def test_a_credential_in_the_error_message_stays_out_of_the_result():
+    # Not the job's own token (the last scrub knows that one): one only its shape gives away,
+    # in Go's url.Error wording (`Post "URL": inner`, net/http client.go).
+    other = "abcd1234abcd1234abcd"
+    message = f'Post "https://hec.example.com/services/collector/raw?token={other}": EOF'
+    judged = judge_job(jobdata.job(last_error="2026-11-27T11:00:00Z", error_message=message),
+                       NOW)
+    explained = judged["job.error_message"]
+    assert explained.data["class"] == "net.reset"
+    shown = json.dumps(dict(explained.data)) + explained.summary
+    assert other not in shown and other[:12] not in shown
+    assert explained.data["url"] == ("https://hec.example.com/services/collector/raw?"
+                                     "token=<token …abcd>")

@@ -456,7 +456,7 @@ def _error_message(facts: JobFacts) -> Outcome:
                            else "The destination's own logs may say more.")
         return Outcome(Status.PASS, "no error message")
     text = message if isinstance(message, str) else shown(message)
-    explanation = explain_message(text, destination=facts.scheme or "splunk")
+    explanation = explain_message(text, destination=facts.scheme or "splunk").rendered()
     status = Status.FAIL if facts.failing else Status.WARN
     data: dict[str, Any] = {"class": explanation.matched.id if explanation.matched else None,
                             "nearest_family": explanation.nearest_family or None,

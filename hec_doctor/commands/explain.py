@@ -27,8 +27,9 @@ def explain(words: tuple[str, ...], fmt: str, color: str) -> int:
     if answer is None:
         from hec_doctor.errors import InputError
         from hec_doctor.messages.topics import TOPICS
+        from hec_doctor.redact import render_input
 
-        raise InputError(f"unknown topic {text!r}; topics: {', '.join(TOPICS)} (or paste a "
-                         "whole error message)")
+        raise InputError(f"unknown topic '{render_input(text)}'; topics: {', '.join(TOPICS)} "
+                         "(or paste a whole error message)")
     click.echo(answer, nl=False, color=use_color)
     return 0

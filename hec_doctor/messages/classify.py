@@ -85,6 +85,10 @@ class Unwrapped:
     details: tuple[tuple[str, str], ...]
 
 
+# Details hec-doctor writes itself (not read from the message): shown as they are.
+_OWN_DETAILS = frozenset({"alert_meaning", "go_example"})
+
+
 @dataclass(frozen=True)
 class Explanation:
     """What a message means.
@@ -109,6 +113,23 @@ class Explanation:
     producer: str = ""
     context: tuple[str, ...] = ()
     generic: bool = False
+
+    def rendered(self) -> Explanation:
+        """This explanation as it may be shown: what came from the message (the message, what
+        its wrappers said, what was read from it) with credential shapes hidden; the class's
+        own words as they are."""
+        from dataclasses import replace
+
+        from hec_doctor.redact import render_input, render_message
+
+        def shown(name: str, value: str) -> str:
+            if name in _OWN_DETAILS:
+                return value
+            return render_input(value) if name == "url" else render_message(value)
+
+        return replace(self, message=render_message(self.message),
+                       details=tuple((name, shown(name, value)) for name, value in self.details),
+                       context=tuple(render_message(layer) for layer in self.context))
 
     @property
     def title(self) -> str:

@@ -91,4 +91,4 @@ def explain_text(text: str, fmt: str, *, color: bool = False) -> str | None:
     explanation = explain_message(text)
     if explanation.matched is None and re.fullmatch(r"[a-z][a-z0-9-]*", text):
         return None
-    return render_explanation(explanation, fmt, color=color)
+    return render_explanation(explanation.rendered(), fmt, color=color)
