@@ -510,3 +510,13 @@ def test_a_credential_in_the_error_message_stays_out_of_the_result():
     assert other not in shown and other[:12] not in shown
     assert explained.data["url"] == ("https://hec.example.com/services/collector/raw?"
                                      "token=<token …abcd>")
+
+
+def test_a_token_typed_after_a_space_in_a_quoted_url_is_hidden_in_the_summary():
+    other = "abcd1234abcd1234abcd"
+    message = (f'Post "https://hec.example.com/services/collector/raw?Authorization=Splunk {other}'
+               '": EOF')
+    judged = judge_job(jobdata.job(last_error="2026-11-27T11:00:00Z", error_message=message),
+                       NOW)
+    summary = judged["job.error_message"].summary
+    assert other not in summary and "Authorization=Splunk <token …abcd>" in summary

@@ -124,10 +124,10 @@ def shown(value: object, limit: int = SHOWN_CHARS) -> str:
     """A JSON value as the user wrote it (text bare, anything else as JSON), rendered (credential
     shapes hidden, control characters escaped) before it is shortened, so no cut leaves half a
     secret."""
-    from hec_doctor.redact import render_input
+    from hec_doctor.redact import render_message
 
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    text = render_input(text, prose=True)
+    text = render_message(text)
     if len(text) <= limit:
         return text
     return f"{text[:limit]}… ({len(text) - limit} more characters)"
