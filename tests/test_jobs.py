@@ -520,3 +520,27 @@ def test_a_token_typed_after_a_space_in_a_quoted_url_is_hidden_in_the_summary():
                        NOW)
     summary = judged["job.error_message"].summary
     assert other not in summary and "Authorization=Splunk <token …abcd>" in summary
+
+
+@pytest.mark.parametrize("size", [float("inf"), float("nan"), 5_000_000.5])
+def test_a_non_finite_upload_size_is_not_a_whole_number(size):
+    # Python's json reads a number too large for a float (1e400) as infinity, and NaN as NaN.
+    judged = judge_job(jobdata.job(max_upload_bytes=size), NOW)
+    assert judged["job.upload"].status is Status.WARN
+    assert "is not a whole number" in judged["job.upload"].summary
+
+
+def test_a_non_finite_upload_size_read_from_json_is_a_warning_not_an_error(tmp_path):
+    listing = tmp_path / "job.json"
+    listing.write_text(json.dumps({"result": jobdata.job()})[:-2] + ', "max_upload_bytes": 1e400}}')
+    result = invoke("job", str(listing), "--format", "json")
+    assert result.exit_code in (0, 1) and "internal error" not in result.output
+    assert "max_upload_bytes Infinity is not a whole number" in result.stdout
+
+
+def test_a_credential_shaped_dataset_is_not_echoed_by_the_backfill_advice():
+    guid = "5f1c2a9e-0b7d-4c33-9e61-d2a8b4c7e999"
+    judged = judge_job(jobdata.job(dataset=guid, last_error="2026-11-27T11:00:00Z",
+                                   error_message="EOF"), NOW)
+    for outcome in judged.values():
+        assert guid not in f"{outcome.summary} {outcome.detail} {outcome.remediation}"

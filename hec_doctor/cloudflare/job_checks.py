@@ -162,7 +162,7 @@ def lost_logs(facts: JobFacts) -> str:
         missing = (f"Logs after {rfc3339(since)} (the log time of the last completed push) "
                    "were not pushed, and Logpush never backfills them.")
     if facts.dataset != cf.LOGPULL_DATASET:
-        what = f"{facts.dataset} logs" if facts.dataset else "the job's logs"
+        what = f"{shown(facts.dataset, 80)} logs" if facts.dataset else "the job's logs"
         return (f"{missing} Only a zone's http_requests logs can be fetched again (with Logpull);"
                 f" {what} that were not pushed are lost.")
     retention = (f"only if log retention was switched on beforehand (it is off by default; GET "
@@ -327,7 +327,10 @@ def _upload(facts: JobFacts) -> Outcome:
         value = facts.job.get(field)
         if value is None:
             continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+        # A JSON number too large for a float reads as infinity, and JSON's NaN as NaN:
+        # neither is a whole number (and int() of either raises).
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or (isinstance(value, float) and not value.is_integer()):
             problems.append(f"{field} {shown(value, 40)} is not a whole number")
             continue
         value = int(value)
