@@ -321,3 +321,40 @@ def test_grafana_dashboard_is_valid_and_uses_metrics_that_exist():
             assert used and used <= names, (panel["title"], used - names)
             assert "$target" in target["expr"]
     assert _referenced(dashboard["templating"]["list"][1]["definition"]) <= names
+
+
+# --- the exporter's configuration ------------------------------------------------------------
+
+def _targets(*entries: str) -> str:
+    return "".join(f'[[target]]\n{entry}destination = "https://127.0.0.1:{n}/services/collector/'
+                   'raw"\n' for n, entry in enumerate(entries, 1))
+
+
+@pytest.mark.parametrize(("config", "words"), [
+    (_targets('name = "dup"\n', 'name = "dup"\n'), "target 2: its name 'dup' is target 1's too"),
+    # Two destinations on one host and port, neither named: their default names collide.
+    ('[[target]]\ndestination = "https://127.0.0.1:9/services/collector/raw"\n'
+     '[[target]]\ndestination = "https://127.0.0.1:9/services/collector/event"\n',
+     "its name '127.0.0.1:9' is target 1's too"),
+    (_targets('name = "5f1c2a9e-0b7d-4c33-9e61-d2a8b4c7e999"\n'),
+     "its name is shaped like a credential (<token …e999>)"),
+    (_targets('name = "token=abcdabcdabcdabcdabcd"\n'), "its name is shaped like a credential"),
+])
+def test_a_configuration_whose_names_cannot_work_is_refused(tmp_path, config, words):
+    from hec_doctor.errors import InputError
+    from hec_doctor.watch.exporter import load_config
+
+    path = tmp_path / "hec-doctor.toml"
+    path.write_text(config)
+    with pytest.raises(InputError, match=re.escape(words)) as refused:
+        load_config(str(path))
+    assert "5f1c2a9e" not in str(refused.value) and "abcdabcdabcd" not in str(refused.value)
+
+
+def test_names_that_only_mention_a_credential_are_fine(tmp_path):
+    from hec_doctor.watch.exporter import load_config
+
+    path = tmp_path / "hec-doctor.toml"
+    path.write_text(_targets('name = "prod-token-a"\n', 'name = "hec-auth"\n', ""))
+    config = load_config(str(path))
+    assert [t.name for t in config.targets] == ["prod-token-a", "hec-auth", "127.0.0.1:3"]

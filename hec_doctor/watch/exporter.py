@@ -100,7 +100,7 @@ def load_config(path: str) -> ExporterConfig:
     import tomllib
 
     from hec_doctor.files import read_text_input
-    from hec_doctor.redact import bad_character
+    from hec_doctor.redact import bad_character, credentials_in, render_input
     from hec_doctor.target import build_target
 
     try:
@@ -118,7 +118,7 @@ def load_config(path: str) -> ExporterConfig:
     entries = data.get("target") or []
     if not isinstance(entries, list) or not entries:
         raise InputError(f"{path}: no [[target]] entries: /probe would refuse every target")
-    targets = []
+    targets: list[ProbeTarget] = []
     for position, entry in enumerate(entries, 1):
         where = f"{path}: target {position}"
         if not isinstance(entry, dict) or not isinstance(entry.get("destination"), str):
@@ -129,6 +129,16 @@ def load_config(path: str) -> ExporterConfig:
         target = build_target(entry["destination"], token=token, origin=f"target {position}")
         dest = target.destination
         name = str(entry.get("name") or f"{dest.host_for_url}:{dest.effective_port}")
+        # A name travels in Prometheus's configuration and every scrape's URL, and is listed on
+        # the landing page: one shaped like a credential is a token pasted in the wrong place.
+        if credentials_in(name):
+            raise InputError(f"{where}: its name is shaped like a credential "
+                             f"({render_input(name)}); names travel in every scrape's URL: "
+                             "choose another")
+        taken = next((i for i, t in enumerate(targets, 1) if t.name == name), None)
+        if taken is not None:
+            raise InputError(f"{where}: its name {render_input(name)!r} is target {taken}'s too, "
+                             "and /probe would only ever reach the first: give each a name")
         targets.append(ProbeTarget(name, dest.host, dest.effective_port, target))
     ca_file = data.get("ca_file")
     if ca_file is not None:
