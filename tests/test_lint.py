@@ -59,6 +59,25 @@ def test_destination_conf_literal_or_what_it_is_built_from(body, value, outline)
     assert found.address == "cloudflare_logpush_job.j"
 
 
+# HCL's one-line block (hclsyntax spec.md, "Structural Elements": OneLineBlock = Identifier
+# (StringLit|Identifier)* "{" (Identifier "=" Expression)? "}" Newline), which terraform fmt
+# leaves as it is.
+@pytest.mark.parametrize(("text", "value", "outline"), [
+    (f'resource "cloudflare_logpush_job" "j" {{ destination_conf = "{GOOD}" }}\n', GOOD, ""),
+    (f'resource "cloudflare_logpush_job" "j" {{destination_conf="{GOOD}"}}\n', GOOD, ""),
+    ('resource "cloudflare_logpush_job" "j" { destination_conf = var.conf }\n', None,
+     "an expression built from var.conf"),
+    ('resource "cloudflare_logpush_job" "j" { dataset = "http_requests" }\n', None,
+     "(no destination_conf)"),
+    # Not the block's own attribute: a nested block's, on its own line.
+    ('resource "cloudflare_logpush_job" "j" {\n  x { destination_conf = "n" }\n}\n', None,
+     "(no destination_conf)"),
+])
+def test_a_one_line_block_is_read(text, value, outline):
+    [found] = destinations(text)
+    assert (found.value, found.expression, found.line) == (value, outline, 1)
+
+
 @pytest.mark.parametrize(("body", "words"), [
     ('  destination_conf = "splunk://h:8088/x', "the quoted string is never closed on its line "
      "(Terraform: Unterminated template string)"),
@@ -196,3 +215,22 @@ def test_pre_commit_runs_the_hook_on_a_sample_repository(tmp_path):
     run("git", "add", ".")
     passing = run(sys.executable, "-m", "pre_commit", "run", "--all-files")
     assert passing.returncode == 0, passing.stdout + passing.stderr
+
+
+def test_a_resource_without_destination_conf_says_so(tmp_path):
+    tf = tmp_path / "main.tf"
+    tf.write_text(_resource("j", '  dataset = "http_requests"'))
+    result = invoke("lint", str(tf), "--color", "never")
+    assert "no destination_conf in this resource" in result.stdout
+    assert "interpolated" not in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "concise"])
+def test_a_credential_shaped_resource_name_is_hidden(tmp_path, fmt):
+    tf = tmp_path / "main.tf"
+    tf.write_text(_resource(f"n{TOKEN}", f'  destination_conf = "{BAD_PORT}"'))
+    result = invoke("lint", str(tf), "--format", fmt)
+    assert result.exit_code == 1
+    assert TOKEN not in result.output and TOKEN[:12] not in result.output
+    # The location stays whole: editors and code scanning find the finding by it.
+    assert ('"startLine": 2' if fmt == "sarif" else "main.tf:2") in result.output

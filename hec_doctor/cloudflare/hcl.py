@@ -20,6 +20,9 @@ RESOURCE = "cloudflare_logpush_job"
 _HEADER = re.compile(r'resource\s+"' + RESOURCE + r'"\s+"([^"]*)"\s*\{')
 _ATTRIBUTE = re.compile(r"destination_conf\s*=\s*")
 _HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n")
+# The expression of a resource with no destination_conf (Terraform requires one: a file
+# that has none is not valid yet).
+NO_ATTRIBUTE = "(no destination_conf)"
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
@@ -53,8 +56,7 @@ def destinations(text: str) -> list[Destination]:
         address = f"{RESOURCE}.{header.group(1)}"
         attribute = _attribute(text, code, body_start, body_end)
         if attribute is None:
-            found.append(Destination(address, _line(text, header.start()), None,
-                                     "(no destination_conf)"))
+            found.append(Destination(address, _line(text, header.start()), None, NO_ATTRIBUTE))
             continue
         value_start = attribute.end()
         line = _line(text, attribute.start())
@@ -75,7 +77,10 @@ def _line(text: str, position: int) -> int:
 
 
 def _attribute(text: str, code: list[bool], start: int, end: int) -> re.Match[str] | None:
-    """``destination_conf =`` at the top level of the block body."""
+    """``destination_conf =`` at the top level of the block body: at the start of a line, or
+    right after the opening brace of a one-line block (hclsyntax spec.md, "Structural
+    Elements": ``OneLineBlock = Identifier (StringLit|Identifier)* "{" (Identifier "="
+    Expression)? "}" Newline``)."""
     depth = 0
     position = start
     while position < end:
@@ -85,7 +90,8 @@ def _attribute(text: str, code: list[bool], start: int, end: int) -> re.Match[st
                 depth += 1
             elif char in "}])":
                 depth -= 1
-            elif depth == 0 and char == "d" and _starts_line(text, position):
+            elif depth == 0 and char == "d" and (_starts_line(text, position)
+                                                 or not text[start:position].strip()):
                 match = _ATTRIBUTE.match(text, position)
                 if match:
                     return match

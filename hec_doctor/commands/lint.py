@@ -51,9 +51,9 @@ def lint(files: tuple[str, ...], strict: bool, fmt: str, output: str | None,
 
 def _items(path: str, text: str) -> list[Item]:
     if path.endswith(".tf"):
-        from hec_doctor.cloudflare.hcl import destinations
+        from hec_doctor.cloudflare.hcl import NO_ATTRIBUTE, destinations
         from hec_doctor.errors import InputError
-        from hec_doctor.redact import escaped
+        from hec_doctor.redact import escaped, render_input
 
         try:
             in_file = destinations(text)
@@ -61,8 +61,14 @@ def _items(path: str, text: str) -> list[Item]:
             raise InputError(f"{escaped(path)}: {exc}") from None
         found = []
         for destination in in_file:
-            label = f"{escaped(path)}:{destination.line} {escaped(destination.address)}"
-            if destination.value is None:
+            # The path as written (editors and SARIF locate findings by it); the address as
+            # free text, where a credential-shaped resource name is hidden.
+            label = (f"{escaped(path)}:{destination.line} "
+                     f"{render_input(destination.address, prose=True)}")
+            if destination.expression == NO_ATTRIBUTE:
+                found.append(Item(label, None, "no destination_conf in this resource (Terraform "
+                                               "requires one): nothing to check"))
+            elif destination.value is None:
                 found.append(Item(label, None, f"destination_conf is interpolated "
                                                f"({destination.expression}): it can be checked "
                                                "once known, with hec-doctor terraform on a plan"))
