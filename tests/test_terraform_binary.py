@@ -207,3 +207,21 @@ def test_a_hec_url_used_as_an_http_destination_is_named(tmp_path):
     words = " ".join(c["summary"] + " " + c["detail"] for c in report["checks"])
     assert "generic HTTP destination" in words or "HTTP destination" in words, words
     assert HEC_TOKEN not in printed
+
+
+def test_a_one_line_block_is_read_by_lint_as_terraform_plans_it(tmp_path):
+    # HCL's one-line block holds one attribute; from 5.x the only one the resource requires is
+    # destination_conf (provider-schemas.json), so this is a whole, valid job.
+    from hec_doctor.cloudflare.hcl import destinations
+
+    one_line = f'resource "cloudflare_logpush_job" "one" {{ destination_conf = "{SPLUNK}" }}\n'
+    plan = real_plan(tmp_path, "5.22.0", one_line)
+    [planned] = planned_jobs(parse_plan(plan.read_text(), str(plan)))
+    [read] = destinations((tmp_path / "main.tf").read_text())
+    assert read.value == planned.job["destination_conf"] == SPLUNK
+    # terraform fmt keeps the block on its one line (it would rewrite it otherwise).
+    formatted = subprocess.run([_terraform(), "fmt", "-check", "-no-color", str(tmp_path)],
+                               capture_output=True, text=True, timeout=60,
+                               env={"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path),
+                                    "CHECKPOINT_DISABLE": "1"})
+    assert formatted.returncode == 0, formatted.stdout + formatted.stderr
