@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hec_doctor.cloudflare.hcl import destinations
+from hec_doctor.cloudflare.hcl import destinations, json_destinations
 from hec_doctor.errors import InputError
 from tests.helpers import good_conf, invoke
 
@@ -181,8 +181,9 @@ def test_hook_definition_is_valid():
 
     pattern = re.compile(hook["files"])
     assert pattern.search("infra/logpush.tf") and pattern.search("hec-destinations.txt")
-    assert pattern.search("ops/hec-destinations-prod.txt")
+    assert pattern.search("ops/hec-destinations-prod.txt") and pattern.search("cdk.tf.json")
     assert not pattern.search("README.md") and not pattern.search("main.tf.bak")
+    assert not pattern.search("plan.json") and not pattern.search("main.tf.json.bak")
 
 
 def test_pre_commit_runs_the_hook_on_a_sample_repository(tmp_path):
@@ -215,6 +216,61 @@ def test_pre_commit_runs_the_hook_on_a_sample_repository(tmp_path):
     run("git", "add", ".")
     passing = run(sys.executable, "-m", "pre_commit", "run", "--all-files")
     assert passing.returncode == 0, passing.stdout + passing.stderr
+
+
+# Terraform's JSON syntax (hashicorp/hcl json/spec.md): a body, and each level of labels, is
+# an object or an array of objects; "//" in a body is a comment; an argument's string is a
+# native template.
+def _json_job(body: object, name: str = "j") -> str:
+    return json.dumps({"//": "generated", "resource": {"cloudflare_logpush_job": {name: body}}},
+                      indent=2)
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    (_json_job({"destination_conf": GOOD}), [(GOOD, "")]),
+    (_json_job({"//": "a comment", "destination_conf": "literal $${not} %%{a}"}),
+     [("literal ${not} %{a}", "")]),
+    (_json_job({"destination_conf": "splunk://${var.host}:8088/x"}),
+     [(None, "a string built from var.host")]),
+    (_json_job({"destination_conf": "${local.conf}"}), [(None, "a string built from local.conf")]),
+    (_json_job({"destination_conf": 5}), [(None, "an expression")]),
+    (_json_job({"dataset": "http_requests"}), [(None, "(no destination_conf)")]),
+    # Two blocks with the same labels, as an array of bodies; labels as an array of objects.
+    (_json_job([{"destination_conf": GOOD}, {"destination_conf": BAD_PORT}]),
+     [(GOOD, ""), (BAD_PORT, "")]),
+    (json.dumps({"resource": [{"cloudflare_logpush_job": [{"a": {"destination_conf": GOOD}},
+                                                          {"b": {"destination_conf": BAD_PORT}}]}],
+                 "variable": {"destination_conf": {"default": "not a job"}}}),
+     [(GOOD, ""), (BAD_PORT, "")]),
+    (json.dumps({"resource": {"cloudflare_record": {"r": {"destination_conf": "x"}}}}), []),
+])
+def test_terraform_json_syntax_is_read(text, found):
+    assert [(d.value, d.expression) for d in json_destinations(text)] == found
+
+
+def test_terraform_json_points_at_the_line_of_each_destination(tmp_path):
+    text = json.dumps({"resource": {"cloudflare_logpush_job": {
+        "a": {"dataset": "http_requests", "destination_conf": GOOD},
+        "b": {"destination_conf": BAD_PORT}}}}, indent=2)
+    lines = text.splitlines()
+    assert [d.line for d in json_destinations(text)] == [
+        next(n for n, line in enumerate(lines, 1) if GOOD.split("?")[0] in line),
+        next(n for n, line in enumerate(lines, 1) if BAD_PORT.split("?")[0] in line)]
+    tf = tmp_path / "cdk.tf.json"
+    tf.write_text(text)
+    result = invoke("lint", str(tf), "--format", "concise")
+    assert result.exit_code == 1
+    assert f"cdk.tf.json:{json_destinations(text)[1].line}:1: dest.port [fail]" in result.stdout
+    assert GOOD.split("Splunk%20")[1][:12] not in result.output
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("{", "not valid JSON"), ("[]", "must be an object")])
+def test_terraform_json_that_is_not_is_exit_2(tmp_path, text, words):
+    tf = tmp_path / "main.tf.json"
+    tf.write_text(text)
+    result = invoke("lint", str(tf))
+    assert result.exit_code == 2 and words in result.stderr
 
 
 def test_a_resource_without_destination_conf_says_so(tmp_path):

@@ -225,3 +225,21 @@ def test_a_one_line_block_is_read_by_lint_as_terraform_plans_it(tmp_path):
                                env={"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path),
                                     "CHECKPOINT_DISABLE": "1"})
     assert formatted.returncode == 0, formatted.stdout + formatted.stderr
+
+
+def test_a_json_syntax_job_is_read_by_lint_as_terraform_plans_it(tmp_path):
+    # Terraform reads *.tf.json beside *.tf (JSON syntax, as CDK for Terraform writes it); the
+    # string is a template, so $${ is a literal ${ for Terraform as for lint.
+    from hec_doctor.cloudflare.hcl import json_destinations
+
+    conf = SPLUNK + "&x=$${literal}"
+    (tmp_path / "jobs.tf.json").write_text(json.dumps({
+        "//": "generated",
+        "resource": {"cloudflare_logpush_job": {
+            "generated": [{"destination_conf": conf, "dataset": "http_requests",
+                           "zone_id": ZONE}]}}}, indent=2))
+    plan = real_plan(tmp_path, "5.22.0", "")
+    [planned] = planned_jobs(parse_plan(plan.read_text(), str(plan)))
+    [read] = json_destinations((tmp_path / "jobs.tf.json").read_text())
+    assert planned.address == read.address == "cloudflare_logpush_job.generated"
+    assert read.value == planned.job["destination_conf"] == SPLUNK + "&x=${literal}"

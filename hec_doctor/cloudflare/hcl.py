@@ -68,6 +68,68 @@ def destinations(text: str) -> list[Destination]:
     return found
 
 
+def json_destinations(text: str) -> list[Destination]:
+    """Every ``cloudflare_logpush_job`` of a Terraform file in JSON syntax (``*.tf.json``, as
+    CDK for Terraform writes), in file order.
+
+    HCL's JSON syntax (hashicorp/hcl ``json/spec.md``): a body, and each level of block labels,
+    is an object or an array of objects; the property ``"//"`` of a body is a comment; an
+    argument's string is a native template (``${...}``/``%{...}`` interpolate, ``$${`` and
+    ``%%{`` are literal), so it is a literal only without interpolation.
+
+    Raises:
+        InputError: the text is not JSON, or its root is not an object.
+    """
+    import json
+
+    try:
+        root = json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"not valid JSON: {exc}") from None
+    if not isinstance(root, dict):
+        raise InputError("the root of Terraform's JSON syntax must be an object")
+    found = []
+    searched_from = 0
+    for kind, by_type in _properties(root):
+        if kind != "resource":
+            continue
+        for type_name, by_name in _properties(by_type):
+            if type_name != RESOURCE:
+                continue
+            for name, bodies in _properties(by_name):
+                for body in bodies if isinstance(bodies, list) else [bodies]:
+                    # A line to point at: the next "destination_conf" key after the name's.
+                    named = text.find(json.dumps(name), searched_from)
+                    named = searched_from if named == -1 else named
+                    key = text.find('"destination_conf"', named)
+                    searched_from = max(named, key) + 1
+                    address = f"{RESOURCE}.{name}"
+                    value = dict(_properties(body)).get("destination_conf") \
+                        if isinstance(body, (dict, list)) else None
+                    if value is None:
+                        found.append(Destination(address, _line(text, named), None,
+                                                 NO_ATTRIBUTE))
+                    elif not isinstance(value, str):
+                        found.append(Destination(address, _line(text, key), None,
+                                                 "an expression"))
+                    elif _interpolating(value):
+                        found.append(Destination(address, _line(text, key), None,
+                                                 _outline(json.dumps(value))))
+                    else:
+                        found.append(Destination(
+                            address, _line(text, key),
+                            value.replace("$${", "${").replace("%%{", "%{"), ""))
+    return found
+
+
+def _properties(value: object) -> list[tuple[str, object]]:
+    """An object's properties in order, or those of each object of an array, ``"//"`` (a
+    comment) left out; nothing for anything else."""
+    objects = value if isinstance(value, list) else [value]
+    return [(key, item) for element in objects if isinstance(element, dict)
+            for key, item in element.items() if key != "//"]
+
+
 def _starts_line(text: str, position: int) -> bool:
     return text[text.rfind("\n", 0, position) + 1:position].strip() == ""
 

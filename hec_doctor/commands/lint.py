@@ -30,9 +30,10 @@ def lint(files: tuple[str, ...], strict: bool, fmt: str, output: str | None,
          color: str) -> int:
     """Lint the destinations in FILEs offline: no network access.
 
-    A .tf file: the destination_conf of every cloudflare_logpush_job written as a plain string;
-    one built from variables or functions (interpolated) is listed as not checkable until plan
-    time (use `hec-doctor terraform` on the plan). Any other file: one destination per line, as
+    A .tf file (or .tf.json, Terraform's JSON syntax, as CDK for Terraform writes it): the
+    destination_conf of every cloudflare_logpush_job written as a plain string; one built from
+    variables or functions (interpolated) is listed as not checkable until plan time (use
+    `hec-doctor terraform` on the plan). Any other file: one destination per line, as
     `check --file` reads it. Files without destinations pass.
 
     \b
@@ -50,13 +51,14 @@ def lint(files: tuple[str, ...], strict: bool, fmt: str, output: str | None,
 
 
 def _items(path: str, text: str) -> list[Item]:
-    if path.endswith(".tf"):
-        from hec_doctor.cloudflare.hcl import NO_ATTRIBUTE, destinations
+    if path.endswith((".tf", ".tf.json")):
+        from hec_doctor.cloudflare.hcl import NO_ATTRIBUTE, destinations, json_destinations
         from hec_doctor.errors import InputError
         from hec_doctor.redact import escaped, render_input
 
         try:
-            in_file = destinations(text)
+            in_file = (json_destinations(text) if path.endswith(".tf.json")
+                       else destinations(text))
         except InputError as exc:
             raise InputError(f"{escaped(path)}: {exc}") from None
         found = []
