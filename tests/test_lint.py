@@ -251,16 +251,18 @@ def test_terraform_json_syntax_is_read(text, found):
 def test_terraform_json_points_at_the_line_of_each_destination(tmp_path):
     text = json.dumps({"resource": {"cloudflare_logpush_job": {
         "a": {"dataset": "http_requests", "destination_conf": GOOD},
+        "none": {"dataset": "http_requests"},
         "b": {"destination_conf": BAD_PORT}}}}, indent=2)
     lines = text.splitlines()
     assert [d.line for d in json_destinations(text)] == [
         next(n for n, line in enumerate(lines, 1) if GOOD.split("?")[0] in line),
+        next(n for n, line in enumerate(lines, 1) if '"none"' in line),
         next(n for n, line in enumerate(lines, 1) if BAD_PORT.split("?")[0] in line)]
     tf = tmp_path / "cdk.tf.json"
     tf.write_text(text)
     result = invoke("lint", str(tf), "--format", "concise")
     assert result.exit_code == 1
-    assert f"cdk.tf.json:{json_destinations(text)[1].line}:1: dest.port [fail]" in result.stdout
+    assert f"cdk.tf.json:{json_destinations(text)[2].line}:1: dest.port [fail]" in result.stdout
     assert GOOD.split("Splunk%20")[1][:12] not in result.output
 
 

@@ -98,18 +98,21 @@ def json_destinations(text: str) -> list[Destination]:
                 continue
             for name, bodies in _properties(by_name):
                 for body in bodies if isinstance(bodies, list) else [bodies]:
-                    # A line to point at: the next "destination_conf" key after the name's.
+                    address = f"{RESOURCE}.{name}"
+                    value = dict(_properties(body)).get("destination_conf")
+                    # A line to point at: the name's key, then the next "destination_conf"
+                    # key after it (json.loads keeps no positions).
                     named = text.find(json.dumps(name), searched_from)
                     named = searched_from if named == -1 else named
-                    key = text.find('"destination_conf"', named)
-                    searched_from = max(named, key) + 1
-                    address = f"{RESOURCE}.{name}"
-                    value = dict(_properties(body)).get("destination_conf") \
-                        if isinstance(body, (dict, list)) else None
                     if value is None:
+                        searched_from = named + 1
                         found.append(Destination(address, _line(text, named), None,
                                                  NO_ATTRIBUTE))
-                    elif not isinstance(value, str):
+                        continue
+                    key = text.find('"destination_conf"', named)
+                    key = named if key == -1 else key
+                    searched_from = key + 1
+                    if not isinstance(value, str):
                         found.append(Destination(address, _line(text, key), None,
                                                  "an expression"))
                     elif _interpolating(value):
