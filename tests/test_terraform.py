@@ -235,3 +235,17 @@ def test_the_defaults_of_provider_5_13_and_later_are_not_read_as_choices(tmp_pat
     # in use: no finding, where the plan knows the values.
     for check_id in ("job.upload", "job.options"):
         assert _check(report, check_id)["status"] in ("pass", "skip"), _check(report, check_id)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "junit", "concise"])
+def test_a_credential_shaped_address_is_hidden_and_a_plain_one_shown(tmp_path, fmt):
+    guid = "5f1c2a9e-0b7d-4c33-9e61-d2a8b4c7e977"
+    document = _scoped_plan("http_requests", "zone_id")
+    plain = dict(document["resource_changes"][0], address="module.logs.cloudflare_logpush_job.prod")
+    hidden = dict(plain, address=f'cloudflare_logpush_job.each["{guid}"]')
+    document["resource_changes"] = [plain, hidden]
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(document))
+    result = invoke("terraform", str(plan), "--format", fmt)
+    assert guid not in result.output and guid[9:23] not in result.output
+    assert "module.logs.cloudflare_logpush_job.prod" in result.output

@@ -251,14 +251,19 @@ def check_planned_job(planned: Any, options: Options, *, live: bool = False) -> 
     if planned.defaults:
         notes.append("provider defaults, not set in the configuration: "
                      + ", ".join(planned.defaults))
+    from hec_doctor.redact import render_input
+
+    # An address is free text as far as output goes (README, "Each path from input to
+    # output"): a resource or module named with a credential's shape shows it hidden.
+    address = render_input(planned.address, prose=True)
     resource = result_of("tf.resource", check_id("tf.resource").title, Outcome(
-        Status.PASS, f"{planned.address} will be {planned.action}{schema}",
+        Status.PASS, f"{address} will be {planned.action}{schema}",
         detail="; ".join(notes),
-        data={"address": planned.address, "action": planned.action,
+        data={"address": address, "action": planned.action,
               "provider_schema": planned.schema, "unknown": list(planned.unknown),
               "sensitive": list(planned.sensitive), "defaults": list(planned.defaults)}))
     labelled = replace(report, checks=(resource,) + checks,
-                       job=replace(report.job, address=planned.address) if report.job else None)
+                       job=replace(report.job, address=address) if report.job else None)
     # Every sensitive value goes, short ones included (a name such as "prod" marked sensitive).
     scrubbed: Report = scrub_value(labelled, planned.secrets,  # type: ignore[assignment]
                                    short_too=True)
