@@ -29,7 +29,16 @@ class TargetError(InputError):
 
 
 class FetchError(HecDoctorError):
-    """Input hec-doctor had to fetch and could not (network, server); the CLI exits with 3."""
+    """Input hec-doctor had to fetch and could not (network, server); the CLI exits with 3.
+
+    Attributes:
+        sent: False when the request never left (no connection was made); True when it may
+            have reached the server.
+    """
+
+    def __init__(self, message: str, *, sent: bool = True) -> None:
+        super().__init__(message)
+        self.sent = sent
 
 
 class OutputError(HecDoctorError):

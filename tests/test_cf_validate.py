@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from hec_doctor.cloudflare.validate import compare
+from hec_doctor.cloudflare.validate import NOT_SENT_NOTICE, SENT_NOTICE, compare
 from hec_doctor.models import Status
 from tests.helpers import good_conf, invoke
 from tests.test_cfapi import ACCOUNT, API_TOKEN, ZONE, api_server
@@ -69,8 +69,7 @@ def test_a_valid_destination_beside_our_prediction(cf_api, hec_server_factory):
     assert state.posted == [{"destination_conf": server.destination_conf}]
     assert state.requests[-1] == (f"/client/v4/zones/{ZONE}/logpush/validate/destination",
                                   f"Bearer {API_TOKEN}")
-    assert any("sent this destination_conf, with its HEC token, to Cloudflare" in n
-               for n in document["notices"])
+    assert SENT_NOTICE in document["notices"]
     assert server.token not in result.stdout + result.stderr
     assert API_TOKEN not in result.stdout + result.stderr
 
@@ -109,9 +108,22 @@ def test_an_unreachable_api_is_an_error_result_not_a_crash(hec_server_factory):
                     "--cloudflare-validate", "--zone", ZONE,
                     "--api-base", "https://127.0.0.1:9/client/v4", "--format", "json-report",
                     env={"CLOUDFLARE_API_TOKEN": API_TOKEN})
-    validation = _validation(json.loads(result.stdout))
+    document = json.loads(result.stdout)
+    validation = _validation(document)
     assert validation["status"] == "error" and "could not be had" in validation["summary"]
     assert result.exit_code == 3 and API_TOKEN not in result.stdout + result.stderr
+    # Nothing left this machine for Cloudflare: the notice must not say the token went there.
+    assert NOT_SENT_NOTICE in document["notices"] and SENT_NOTICE not in document["notices"]
+
+
+def test_a_password_in_the_api_base_is_not_echoed(hec_server_factory):
+    server = hec_server_factory()
+    result = invoke("check", server.destination_conf, "--ca-file", server.ca_file,
+                    "--cloudflare-validate", "--zone", ZONE, "--api-base",
+                    "https://ops:s3cretpassw0rd@127.0.0.1:9/client/v4", "--format", "json-report",
+                    env={"CLOUDFLARE_API_TOKEN": API_TOKEN})
+    assert "could not be had" in _validation(json.loads(result.stdout))["summary"]
+    assert "s3cretpassw0rd" not in result.output and "127.0.0.1:9" in result.stdout
 
 
 def test_a_url_target_is_not_sent(cf_api, hec_server_factory):

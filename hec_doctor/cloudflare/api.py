@@ -123,9 +123,14 @@ def api_call(method: str, url: str, api_token: str, *, timeout_s: float, ca_file
                         raise FetchError(f"the API's reply exceeds {MAX_REPLY_BYTES} bytes")
                 status = reply.status_code
     except (httpx.HTTPError, ValueError, OSError) as exc:
-        # Library messages may quote a header: every one goes through the scrub.
-        raise FetchError(redact_echo(f"cannot reach the Cloudflare API at {url}: "
-                               f"{type(exc).__name__}: {exc}", secrets)) from None
+        from hec_doctor.redact import render_input
+
+        # Library messages may quote a header: every one goes through the scrub. The URL is
+        # input (--api-base), shown rendered: a user:password@ in it is hidden.
+        raise FetchError(redact_echo(f"cannot reach the Cloudflare API at {render_input(url)}: "
+                                     f"{type(exc).__name__}: {exc}", secrets),
+                         sent=not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+                         ) from None
     text = received.decode("utf-8", "replace")
     if status in accept:
         return redact_echo(text, secrets)

@@ -17,6 +17,12 @@ CHECK_ID = "cloudflare.validate"
 TITLE = check_id(CHECK_ID).title
 SENT_NOTICE = ("--cloudflare-validate sent this destination_conf, with its HEC token, to "
                "Cloudflare's API, which then contacted the destination")
+# What the notice says when Cloudflare gave no verdict: the request may have reached it (and
+# the destination_conf with its token with it), or never left.
+NO_VERDICT_NOTICE = ("--cloudflare-validate sent this destination_conf, with its HEC token, "
+                     "to Cloudflare's API, which gave no verdict")
+NOT_SENT_NOTICE = ("--cloudflare-validate could not connect to Cloudflare's API: the "
+                   "destination_conf was not sent")
 
 
 @dataclass(frozen=True)
@@ -53,12 +59,15 @@ def add_verdict(report: Report, target: object, validation: Validation) -> Repor
             timeout_s=validation.timeout_s, ca_file=validation.ca_file)
     except (InputError, FetchError) as exc:
         outcome = Outcome(Status.ERROR, f"Cloudflare's validation could not be had: {exc}")
+        notice = NOT_SENT_NOTICE if isinstance(exc, FetchError) and not exc.sent \
+            else NO_VERDICT_NOTICE
     else:
         outcome = compare(valid, message and redact_echo(message, secrets),
                           report.logpush.would_deliver)
+        notice = SENT_NOTICE if valid is not None else NO_VERDICT_NOTICE
     result = result_of(CHECK_ID, TITLE, outcome)
     whole = replace(report, checks=report.checks + (result,),
-                    notices=report.notices + (SENT_NOTICE,))
+                    notices=report.notices + (notice,))
     scrubbed: Report = scrub_value(whole, secrets)  # type: ignore[assignment]
     return scrubbed
 
