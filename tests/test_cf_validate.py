@@ -141,6 +141,9 @@ def test_a_url_target_is_not_sent(cf_api, hec_server_factory):
     (("--zone", ZONE), {"CLOUDFLARE_API_TOKEN": API_TOKEN}, "go with --cloudflare-validate"),
     (("--cloudflare-validate", "--zone", ZONE, "--api-base", "http://127.0.0.1:9"),
      {"CLOUDFLARE_API_TOKEN": API_TOKEN}, "https://"),
+    # Before, each target reported it as its own error, with a notice that the token was sent.
+    (("--cloudflare-validate", "--zone", ZONE, "--api-ca-file", "/nonexistent/ca.pem"),
+     {"CLOUDFLARE_API_TOKEN": API_TOKEN}, "cannot load --api-ca-file /nonexistent/ca.pem"),
 ])
 def test_usage_errors(args, env, words):
     # Each is refused before any network step (the target's host is not on loopback).

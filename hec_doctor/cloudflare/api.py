@@ -92,6 +92,23 @@ def check_api_token(api_token: str | None) -> str:
     return api_token
 
 
+def api_trust(ca_file: str | None) -> Any:
+    """What the API's certificate is verified against: the system's roots, or ``ca_file``.
+
+    Raises:
+        InputError: ``ca_file`` cannot be read or holds no certificate (commands call this
+            before any request, so a bad file is a usage error, not a failed check).
+    """
+    if ca_file is None:
+        return True
+    try:
+        return ssl.create_default_context(cafile=ca_file)
+    except (OSError, ssl.SSLError) as exc:
+        from hec_doctor.redact import escaped
+
+        raise InputError(f"cannot load --api-ca-file {escaped(ca_file)}: {exc}") from None
+
+
 def api_call(method: str, url: str, api_token: str, *, timeout_s: float, ca_file: str | None,
              body: object = None, accept: tuple[int, ...] = (200,)) -> str:
     """The API's reply body (JSON text) for ``method url`` (with a JSON ``body``), when its
@@ -105,12 +122,7 @@ def api_call(method: str, url: str, api_token: str, *, timeout_s: float, ca_file
 
     check_api_token(api_token)
     secrets = (api_token,)
-    verify: Any = True
-    if ca_file is not None:
-        try:
-            verify = ssl.create_default_context(cafile=ca_file)
-        except (OSError, ssl.SSLError) as exc:
-            raise InputError(f"cannot load --api-ca-file {ca_file}: {exc}") from None
+    verify = api_trust(ca_file)
     try:
         with httpx.Client(verify=verify, follow_redirects=False, timeout=timeout_s) as client:
             with client.stream(method, url, json=body, headers={

@@ -69,8 +69,11 @@ def destinations(text: str) -> list[Destination]:
 
 
 def json_destinations(text: str) -> list[Destination]:
-    """Every ``cloudflare_logpush_job`` of a Terraform file in JSON syntax (``*.tf.json``, as
-    CDK for Terraform writes), in file order.
+    """Every ``cloudflare_logpush_job`` of a Terraform file in JSON syntax, in file order.
+
+    Terraform reads JSON syntax from files named ``*.tf.json`` (developer.hashicorp.com,
+    terraform/language/syntax/json), and CDK for Terraform synthesizes "Terraform compatible
+    JSON" (hashicorp/terraform-cdk, website/docs/cdktf/create-and-deploy/configuration-file.mdx).
 
     HCL's JSON syntax (hashicorp/hcl ``json/spec.md``): a body, and each level of block labels,
     is an object or an array of objects; the property ``"//"`` of a body is a comment; an

@@ -170,6 +170,9 @@ def _validation(wanted: bool, zone_id: str | None, account_id: str | None,
     token = check_api_token(os.environ.get("CLOUDFLARE_API_TOKEN"))
     scope, scope_id = ("zones", zone_id) if zone_id else ("accounts", account_id)
     url = validate_url(api_base or CLOUDFLARE_API_BASE, scope, scope_id or "")
+    from hec_doctor.cloudflare.api import api_trust
+
+    api_trust(api_ca_file)  # a bad file is a usage error (exit 2), not each target's error
     return Validation(url=url, api_token=token, timeout_s=timeout_s, ca_file=api_ca_file)
 
 
